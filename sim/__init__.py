@@ -1,0 +1,1 @@
+"""Business-networking strategy simulator (see docs/model.md)."""

@@ -1,0 +1,308 @@
+"""Validated configuration: every model parameter, its unit, default and range, in one place.
+
+A scenario file (TOML) overrides these defaults and may define named variants that
+override the scenario's base. Sources for each default are given in docs/model.md.
+Bad input raises ConfigError, whose message is one line naming file, key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ConfigError(Exception):
+    """A one-line, user-facing configuration error (exit status 2, no traceback)."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SceneConfig(_Section):
+    """Who is in the local networking scene and who lives around it (C1)."""
+
+    members: int = Field(200, ge=4, le=1_000_000, description="members of the scene")
+    sectors: int = Field(25, ge=2, le=1000, description="sectors (what members sell); 0 is focal")
+    focal_direct: int = Field(3, ge=0, description="focal-sector sellers using `direct`")
+    focal_relationship: int = Field(3, ge=0, description="focal-sector sellers using `relationship`")
+    relationship_share: float = Field(
+        0.8, ge=0, le=1, description="share of the other members using `relationship`"
+    )
+    outer_per_member: float = Field(
+        20.0, ge=0, le=1000, description="people outside the scene per member"
+    )
+    member_outer_ties: int = Field(50, ge=0, le=1500, description="social ties of a member (Dunbar 50)")
+    outer_ties: int = Field(14, ge=0, le=150, description="ties of an outsider (~Dunbar 15), even")
+    rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
+
+
+class MemoryConfig(_Section):
+    """Per-pair memory: rises with each conversation, fades with time since contact (C3, C5)."""
+
+    gain: float = Field(0.2, gt=0, le=1, description="share of the gap to 1 closed per conversation")
+    half_life_weeks: float = Field(6.0, gt=0, le=520, description="half-life after one meeting")
+    spacing: float = Field(
+        0.5, ge=0, le=10, description="half-life grows by this fraction per extra meeting"
+    )
+    name_level: float = Field(0.5, gt=0, lt=1, description="remembers name and what you do")
+    top_of_mind_level: float = Field(0.5, gt=0, lt=1, description="comes to mind for a referral")
+    established_level: float = Field(
+        0.3, ge=0, lt=1, description="memory needed before trust can grow"
+    )
+
+
+class TrustConfig(_Section):
+    """Per-pair trust as a beta reputation (Josang & Ismail 2002): grows slowly, breaks fast (C4, C10)."""
+
+    gain: float = Field(0.5, ge=0, le=10, description="positive evidence per good conversation")
+    pitch_cost: float = Field(1.0, ge=0, le=20, description="negative evidence per pushy pitch")
+    refer_level: float = Field(0.8, gt=0.5, lt=1, description="trust needed to refer someone")
+    avoid_level: float = Field(0.3, gt=0, lt=0.5, description="below this, steer clear at events")
+
+
+class EventsConfig(_Section):
+    """The repeated open event (monthly mixer) and who talks to whom there."""
+
+    interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
+    count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
+    attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
+    conversations: int = Field(12, ge=2, le=100, description="conversations per attendee (even)")
+
+
+class StrategiesConfig(_Section):
+    """Conversation behaviour of the two strategies (see sim/strategies.py)."""
+
+    relationship_known_share: float = Field(
+        0.5, ge=0, le=1, description="share of a builder's conversations sought with known people"
+    )
+    relationship_listening: float = Field(0.9, ge=0, le=1, description="how well a builder listens")
+    direct_listening: float = Field(0.3, ge=0, le=1, description="how well a direct seller listens")
+    relationship_follow_ups: int = Field(
+        2, ge=0, le=100, description="one-to-ones with warm contacts between two events"
+    )
+    direct_follow_ups: int = Field(
+        2, ge=0, le=100, description="sales calls to fresh contacts between two events"
+    )
+
+
+class MarketConfig(_Section):
+    """Needs, lifetimes and lockout, pitches and conversion (C1, C10, C11)."""
+
+    lifetime_weeks: float = Field(260, gt=0, le=2600, description="focal product lifetime")
+    lifetime_spread_weeks: float = Field(52, ge=0, le=1000, description="sd of the lifetime")
+    other_lifetime_weeks: float = Field(104, gt=0, le=2600, description="other sectors' lifetime")
+    extra_units_mean: float = Field(
+        0.2, ge=0, le=20, description="extra units per need beyond the first (cross-selling)"
+    )
+    pitch_close: float = Field(0.005, ge=0, le=1, description="chance a pitch closes a sale")
+    pull_forward_weeks: float = Field(
+        52, ge=0, le=2600, description="a pitch can pull a need forward by at most this"
+    )
+    referral_convert: float = Field(0.45, ge=0, le=1, description="chance a referral becomes a sale")
+    repeat_purchase: float = Field(
+        0.5, ge=0, le=1, description="chance a past customer buys again from the same seller"
+    )
+
+
+class ReferralConfig(_Section):
+    """How a need travels along the network to a provider (C2, C5, C7)."""
+
+    mention: float = Field(
+        0.1, ge=0, le=1, description="chance a person with a need asks a given contact about it"
+    )
+    recognise: float = Field(
+        0.5, ge=0, le=1, description="chance a contact recognises a need as fitting the provider"
+    )
+    forward: float = Field(
+        0.3, ge=0, le=1, description="chance a contact passes the question one hop further"
+    )
+    max_degree: int = Field(3, ge=1, le=3, description="furthest degree a referral can come from")
+
+
+class RunConfig(_Section):
+    weeks: int = Field(260, ge=1, le=5200, description="time steps (weeks)")
+    replications: int = Field(20, ge=1, le=100_000)
+    seed: int = Field(20261122, ge=0)
+
+
+class Params(_Section):
+    """All model parameters (the resolved configuration of one variant)."""
+
+    scene: SceneConfig = SceneConfig()
+    memory: MemoryConfig = MemoryConfig()
+    trust: TrustConfig = TrustConfig()
+    events: EventsConfig = EventsConfig()
+    strategies: StrategiesConfig = StrategiesConfig()
+    market: MarketConfig = MarketConfig()
+    referrals: ReferralConfig = ReferralConfig()
+    run: RunConfig = RunConfig()
+
+
+Direction = Literal["lower", "higher", "same"]
+METRICS = ("relationship_units", "direct_units", "ratio", "indirect_share")
+
+
+class Variant(_Section):
+    description: str = ""
+    set: dict[str, Any] = Field(default_factory=dict)
+    expect: dict[Literal[METRICS], Direction] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+class Scenario(_Section):
+    name: str
+    description: str
+    claims: list[str] = Field(default_factory=list)
+    params: Params
+    variants: dict[str, Params]
+    variant_info: dict[str, Variant]
+    path: str
+    sha256: str
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _allowed_for(key: str) -> str:
+    """Describe what a dotted key accepts, from the pydantic field definition."""
+    section, _, name = key.partition(".")
+    sections = Params.model_fields
+    if section not in sections:
+        return "sections: " + ", ".join(sections)
+    fields = sections[section].annotation.model_fields  # type: ignore[union-attr]
+    if name not in fields:
+        return f"keys in [{section}]: " + ", ".join(fields)
+    info = fields[name]
+    bounds = [f"{m.__class__.__name__.lower()} {_bound(m)}" for m in info.metadata]
+    kind = getattr(info.annotation, "__name__", str(info.annotation))
+    text = kind + (" " + ", ".join(bounds) if bounds else "")
+    return f"{text} ({info.description})" if info.description else text
+
+
+def _bound(meta: Any) -> Any:
+    for attr in ("ge", "gt", "le", "lt"):
+        if hasattr(meta, attr):
+            return getattr(meta, attr)
+    return meta
+
+
+def apply_overrides(base: Params, overrides: dict[str, Any], source: str) -> Params:
+    """Return base with dotted-key overrides applied and validated; ConfigError on bad input."""
+    tree = base.model_dump()
+    for key, value in overrides.items():
+        section, _, name = key.partition(".")
+        if section not in tree or not name or name not in tree[section]:
+            raise ConfigError(f"{source}: unknown key '{key}'; allowed: {_allowed_for(key)}")
+        tree[section][name] = value
+    try:
+        return Params.model_validate(tree)
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        got = first.get("input")
+        raise ConfigError(
+            f"{source}: key '{key}' = {got!r} is invalid ({first['msg']}); "
+            f"allowed: {_allowed_for(key)}"
+        ) from None
+
+
+def parse_set_options(items: list[str], source: str = "--set") -> dict[str, Any]:
+    """Parse `key=value` strings, reading the value as TOML (so 3, 0.5, true, "x" work)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{source}: '{item}' is not key=value (e.g. market.pitch_close=0.01)")
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        out[key.strip()] = value
+    return out
+
+
+def available_scenarios() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def resolve_scenario_path(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"{name_or_path}: no such scenario file")
+        return path
+    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        raise ConfigError(
+            f"unknown scenario '{name_or_path}'; available: {', '.join(available_scenarios())}"
+        )
+    return candidate
+
+
+def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, validate and resolve a scenario file (and optional --set overrides) into Params."""
+    path = resolve_scenario_path(name_or_path)
+    raw_bytes = path.read_bytes()
+    try:
+        doc = tomllib.loads(raw_bytes.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: malformed TOML ({err})") from None
+    doc = copy.deepcopy(doc)
+    allowed_top = {"scenario", "params", "variants"}
+    for key in doc:
+        if key not in allowed_top:
+            raise ConfigError(f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}")
+    head = doc.get("scenario", {})
+    if not isinstance(head, dict) or "description" not in head:
+        raise ConfigError(f"{path}: key 'scenario.description' is missing; allowed: a one-line string")
+    for key in head:
+        if key not in {"name", "description", "claims"}:
+            raise ConfigError(
+                f"{path}: unknown key 'scenario.{key}'; allowed: name, description, claims"
+            )
+    base = apply_overrides(Params(), _flatten(doc.get("params", {})), str(path))
+    if extra_overrides:
+        base = apply_overrides(base, extra_overrides, "--set")
+    variants: dict[str, Params] = {"base": base}
+    info: dict[str, Variant] = {"base": Variant(description="the scenario as written")}
+    for vname, vdoc in doc.get("variants", {}).items():
+        try:
+            variant = Variant.model_validate(vdoc)
+        except ValidationError as err:
+            first = err.errors()[0]
+            key = "variants." + vname + "." + ".".join(str(p) for p in first["loc"])
+            raise ConfigError(
+                f"{path}: key '{key}' is invalid ({first['msg']}); allowed: description (string), "
+                f"set (table of dotted keys), expect (metric = lower|higher|same; metrics: "
+                f"{', '.join(METRICS)})"
+            ) from None
+        params = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
+        if extra_overrides:
+            params = apply_overrides(params, extra_overrides, "--set")
+        variants[vname] = params
+        info[vname] = variant
+    return Scenario(
+        name=head.get("name", path.stem),
+        description=head["description"],
+        claims=list(head.get("claims", [])),
+        params=base,
+        variants=variants,
+        variant_info=info,
+        path=str(path),
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+    )

@@ -1,0 +1,167 @@
+"""Events and who talks to whom there (C3, C5, C10).
+
+The core format is the repeated open mixer: every `interval_weeks` each member attends with some
+probability and talks in rounds. In each round every attendee approaches one other attendee:
+with the strategy's known share, someone they already know (chosen in proportion to how well they
+remember them, never someone they avoid); otherwise a new face. The approached person declines
+when they avoid the approacher (trust below the avoidance level, C10). Each pair talks at most
+once per event. Cost grows with attendees x rounds, not with members squared.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from sim.config import EventsConfig
+from sim.memory import PairStore
+
+NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
+
+
+def unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct unordered pairs (low, high) among (a[k], b[k]), without self-pairs."""
+    keep = a != b
+    low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    unique = np.unique(low.astype(np.int64) * n + high)
+    return unique // n, unique % n
+
+
+class Mixer:
+    """A repeated open networking event (default: monthly, ~12 conversations each)."""
+
+    name: ClassVar[str] = "mixer"
+    description: ClassVar[str] = "a repeated open event; members mingle in rounds of conversations"
+    claims: ClassVar[tuple[str, ...]] = ("C3", "C5", "C10")
+
+    def __init__(self, cfg: EventsConfig):
+        self.cfg = cfg
+        self.held = 0
+
+    def is_event_week(self, week: int) -> bool:
+        limit_reached = self.cfg.count > 0 and self.held >= self.cfg.count
+        return not limit_reached and week % self.cfg.interval_weeks == 0
+
+    def attendees(self, rng: np.random.Generator, n_members: int) -> np.ndarray:
+        self.held += 1
+        return np.flatnonzero(rng.random(n_members) < self.cfg.attendance)
+
+    def conversations(
+        self,
+        rng: np.random.Generator,
+        present: np.ndarray,
+        known_share: np.ndarray,
+        store: PairStore,
+        week: float,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Unique conversation pairs (a < b) among the attendees `present` at this event."""
+        if present.size < 2:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        is_present = np.zeros(store.n, dtype=bool)
+        is_present[present] = True
+        # Known attendees each attendee could seek out: remembered, present, not avoided.
+        slots = np.arange(len(store))
+        src, dst = store.sources(), store.targets()
+        ok = is_present[src] & is_present[dst]
+        ok[ok] &= store.trust(slots[ok]) >= store.trust_cfg.avoid_level
+        k_src, k_dst = src[ok], dst[ok]
+        k_weight = store.memory_at(slots[ok], week) + 1e-9
+
+        pairs_a: list[np.ndarray] = []
+        pairs_b: list[np.ndarray] = []
+        for _ in range(self.cfg.conversations // 2):
+            wants_known = rng.random(present.size) < known_share[present]
+            target = np.full(present.size, -1, dtype=np.int64)
+            if wants_known.any() and k_src.size:
+                target = self._pick_known(rng, present, wants_known, k_src, k_dst, k_weight)
+            need_new = target < 0
+            target[need_new] = self._pick_new_face(rng, present[need_new], present, store)
+            a, b = present, target
+            valid = (b >= 0) & (a != b)
+            a, b = a[valid], b[valid]
+            declined = store.avoided(b, a)
+            pairs_a.append(a[~declined])
+            pairs_b.append(b[~declined])
+        return unique_pairs(np.concatenate(pairs_a), np.concatenate(pairs_b), store.n)
+
+    @staticmethod
+    def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
+        """For attendees who want a known face: one known attendee, drawn in proportion to memory."""
+        seeker = np.zeros(int(present.max()) + 1, dtype=bool)
+        seeker[present[wants_known]] = True
+        cand = seeker[np.minimum(k_src, seeker.size - 1)] & (k_src < seeker.size)
+        c_src, c_dst = k_src[cand], k_dst[cand]
+        # Exponential race: the smallest Exp(1)/weight in each group is a weighted draw.
+        race = rng.exponential(size=c_src.size) / k_weight[cand]
+        order = np.lexsort((race, c_src))
+        first = np.unique(c_src[order], return_index=True)
+        chosen_src, chosen_dst = first[0], c_dst[order][first[1]]
+        target = np.full(present.size, -1, dtype=np.int64)
+        position = np.searchsorted(present, chosen_src)
+        target[position] = chosen_dst
+        return target
+
+    @staticmethod
+    def _pick_new_face(rng, seekers, present, store: PairStore) -> np.ndarray:
+        """A random attendee the seeker has not met, after a few tries; else whoever was drawn."""
+        choice = present[rng.integers(0, present.size, seekers.size)]
+        for _ in range(NEW_FACE_TRIES - 1):
+            met = (store.find(seekers, choice) >= 0) | (choice == seekers)
+            if not met.any():
+                break
+            choice[met] = present[rng.integers(0, present.size, int(met.sum()))]
+        return choice
+
+
+def top_k_per_group(group: np.ndarray, race: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Indices of the k[group] entries with the smallest race key in each group."""
+    order = np.lexsort((race, group))
+    g = group[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+    rank = np.arange(g.size) - np.repeat(starts, np.diff(np.r_[starts, g.size]))
+    return order[rank < k[g]]
+
+
+class FollowUps:
+    """One-to-one contacts between events, halfway between two events (C5, C10).
+
+    A member who seeks known people (relationship) meets contacts drawn in proportion to how well
+    they remember them, keeping the warmest warm; a direct seller calls people met at the last
+    event to pitch again (the Monday call). A contact who avoids the caller declines.
+    """
+
+    name: ClassVar[str] = "follow_ups"
+    claims: ClassVar[tuple[str, ...]] = ("C5", "C10")
+
+    def __init__(self, cfg: EventsConfig):
+        self.cfg = cfg
+
+    def is_due(self, week: int, last_event_week: int | None) -> bool:
+        if last_event_week is None or self.cfg.interval_weeks < 2:
+            return False
+        return week - last_event_week == self.cfg.interval_weeks // 2
+
+    def pairs(
+        self,
+        rng: np.random.Generator,
+        store: PairStore,
+        week: float,
+        last_event_week: int,
+        follow_ups: np.ndarray,
+        seeks_known: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Unique pairs (low, high) meeting one-to-one this round."""
+        if len(store) == 0 or not follow_ups.any():
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        slots = np.arange(len(store))
+        src, dst = store.sources(), store.targets()
+        warm = seeks_known[src] & (store.trust(slots) >= store.trust_cfg.avoid_level)
+        fresh = ~seeks_known[src] & (store.last_week == last_event_week)
+        ok = (warm | fresh) & (follow_ups[src] > 0)
+        weight = np.where(warm[ok], store.memory_at(slots[ok], week), 1.0) + 1e-9
+        race = rng.exponential(size=weight.size) / weight
+        chosen = top_k_per_group(src[ok], race, follow_ups)
+        caller, contact = src[ok][chosen], dst[ok][chosen]
+        accepted = ~store.avoided(contact, caller)
+        return unique_pairs(caller[accepted], contact[accepted], store.n)

@@ -1,0 +1,285 @@
+"""Needs, lockout, pitches and referral chains (C1, C2, C5, C10, C11).
+
+Every person owns each sector's product and needs a new one when it wears out (lifetime with
+spread; a purchase locks the buyer out for a lifetime, C11). A need is answered, in this order, by
+  repeat   - the seller who sold the last one, if the buyer goes back to them;
+  recall   - a member who has a provider top of mind and trusted goes to them (degree 1);
+  referral - a contact who has a provider top of mind and trusted, and recognises the need,
+             refers them (degree 2); failing that the question may travel one more hop (degree 3);
+  market   - otherwise the anonymous market.
+A referral or recall converts with `referral_convert`; a pitch at an event closes with the small
+`pitch_close`, only for a buyer whose need is at most `pull_forward_weeks` away (it pulls the
+purchase forward). Every sale answers exactly one need and records its degree from the seller:
+1 = the seller met the buyer, 2 = one person between, 3 = two between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import MarketConfig, ReferralConfig
+from sim.memory import PairStore
+from sim.population import Adjacency
+
+CHANNELS = ("pitch", "referral", "recall", "repeat")
+PITCH, REFERRAL, RECALL, REPEAT = range(4)
+NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
+
+
+def pick_one_per_owner(rng: np.random.Generator, owner: np.ndarray) -> np.ndarray:
+    """Indices into `owner` choosing one entry uniformly at random for each distinct owner."""
+    if owner.size == 0:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort((rng.random(owner.size), owner))
+    _, first = np.unique(owner[order], return_index=True)
+    return order[first]
+
+
+class Ledger:
+    """Append-only record of sales and referrals, kept as lists of arrays until the end."""
+
+    SALE_FIELDS = ("step", "seller", "buyer", "sector", "channel", "degree", "units", "referrer")
+    REFERRAL_FIELDS = ("step", "referrer", "provider", "buyer", "sector", "degree", "converted")
+
+    def __init__(self) -> None:
+        self.sales: dict[str, list[np.ndarray]] = {f: [] for f in self.SALE_FIELDS}
+        self.referrals: dict[str, list[np.ndarray]] = {f: [] for f in self.REFERRAL_FIELDS}
+
+    @staticmethod
+    def _add(table: dict[str, list[np.ndarray]], **columns: np.ndarray) -> None:
+        sizes = [np.size(v) for v in columns.values() if np.ndim(v) > 0]
+        size = max(sizes) if sizes else 1
+        if size == 0:
+            return
+        for name, values in columns.items():
+            table[name].append(np.broadcast_to(np.asarray(values), (size,)).copy())
+
+    def add_sales(self, **columns: np.ndarray) -> None:
+        self._add(self.sales, **columns)
+
+    def add_referrals(self, **columns: np.ndarray) -> None:
+        self._add(self.referrals, **columns)
+
+    @staticmethod
+    def _stack(table: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
+        return {k: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for k, v in table.items()}
+
+    def sales_arrays(self) -> dict[str, np.ndarray]:
+        return self._stack(self.sales)
+
+    def referral_arrays(self) -> dict[str, np.ndarray]:
+        return self._stack(self.referrals)
+
+
+class Market:
+    """Each person's next need per sector, scheduled in weekly buckets, and how it is answered."""
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        cfg: MarketConfig,
+        referrals: ReferralConfig,
+        n_persons: int,
+        member_sector: np.ndarray,
+        n_sectors: int,
+        horizon_weeks: int,
+    ):
+        self.cfg = cfg
+        self.ref = referrals
+        self.n_persons = n_persons
+        self.n_members = member_sector.size
+        self.member_sector = member_sector
+        self.n_sectors = n_sectors
+        self.horizon = horizon_weeks
+        self.mean_lifetime = np.full(n_sectors, cfg.other_lifetime_weeks)
+        self.mean_lifetime[0] = cfg.lifetime_weeks
+        self.relative_spread = cfg.lifetime_spread_weeks / cfg.lifetime_weeks
+        self.due = np.full(n_persons * n_sectors, NEVER, dtype=np.int64)
+        self.last_seller = np.full(n_persons * n_sectors, -1, dtype=np.int64)
+        self.last_degree = np.zeros(n_persons * n_sectors, dtype=np.int8)
+        self.buckets: dict[int, list[np.ndarray]] = {}
+        self.ledger = Ledger()
+        self.needs_arisen = 0
+        self.units_to_market = 0
+        self.week_units = np.zeros(self.n_members, dtype=np.int64)
+        # Initial ownership: every product is of a uniformly random age (steady state).
+        flat = np.arange(n_persons * n_sectors)
+        sector = flat % n_sectors
+        first_due = np.floor(rng.random(flat.size) * self.mean_lifetime[sector]).astype(np.int64)
+        own = np.arange(self.n_members) * n_sectors + member_sector
+        first_due[own] = NEVER
+        self.schedule(flat, first_due)
+
+    # --- scheduling -----------------------------------------------------------------------
+    def lifetime(self, rng: np.random.Generator, sector: np.ndarray) -> np.ndarray:
+        mean = self.mean_lifetime[sector]
+        draw = rng.normal(mean, mean * self.relative_spread)
+        return np.maximum(1, np.round(draw)).astype(np.int64)
+
+    def schedule(self, flat: np.ndarray, weeks: np.ndarray) -> None:
+        self.due[flat] = weeks
+        inside = weeks < self.horizon
+        flat, weeks = flat[inside], weeks[inside]
+        order = np.argsort(weeks, kind="stable")
+        flat, weeks = flat[order], weeks[order]
+        bounds = np.flatnonzero(np.diff(weeks)) + 1
+        for chunk_flat, week in zip(
+            np.split(flat, bounds), weeks[np.r_[0, bounds]] if weeks.size else [], strict=False
+        ):
+            self.buckets.setdefault(int(week), []).append(chunk_flat)
+
+    def due_now(self, week: int) -> np.ndarray:
+        """Needs (flat person * sectors + sector) arising this week; stale entries dropped."""
+        chunks = self.buckets.pop(week, [])
+        if not chunks:
+            return np.empty(0, dtype=np.int64)
+        flat = np.unique(np.concatenate(chunks))
+        return flat[self.due[flat] == week]
+
+    def units(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Units per need: one, plus extra units for the customers who need more (C1)."""
+        return 1 + rng.poisson(self.cfg.extra_units_mean, n)
+
+    def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
+        self.ledger.add_sales(
+            step=week, seller=seller, buyer=flat // self.n_sectors, sector=flat % self.n_sectors,
+            channel=channel, degree=degree, units=units, referrer=referrer,
+        )
+        np.add.at(self.week_units, seller, units)
+        self.last_seller[flat] = seller
+        self.last_degree[flat] = degree
+        self.schedule(flat, week + self.lifetime(rng, flat % self.n_sectors))
+
+    # --- pitches at events (C10, C11) --------------------------------------------------------
+    def pitch(self, rng: np.random.Generator, week: int, seller: np.ndarray, buyer: np.ndarray):
+        """Each pitch may close a sale of the seller's product if the buyer is not locked out."""
+        flat = buyer * self.n_sectors + self.member_sector[seller]
+        open_window = (self.due[flat] - week) <= self.cfg.pull_forward_weeks
+        closes = open_window & (rng.random(flat.size) < self.cfg.pitch_close)
+        idx = np.flatnonzero(closes)
+        idx = idx[np.unique(flat[idx], return_index=True)[1]]  # one purchase per need
+        if idx.size:
+            self.needs_arisen += idx.size
+            self._sell(rng, week, flat[idx], seller[idx], PITCH, 1, -1, self.units(rng, idx.size))
+
+    # --- needs and referral chains (C1, C2, C5) -----------------------------------------------
+    def answer_needs(
+        self,
+        rng: np.random.Generator,
+        week: int,
+        best: np.ndarray,
+        ask: AskGraph,
+        store: PairStore,
+    ) -> None:
+        """Answer this week's needs: repeat, recall, referral by degree 2 then 3, else market.
+
+        `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
+        """
+        flat = self.due_now(week)
+        n = flat.size
+        self.needs_arisen += n
+        if n == 0:
+            return
+        person, sector = flat // self.n_sectors, flat % self.n_sectors
+        units = self.units(rng, n)
+        seller = np.full(n, -1, dtype=np.int64)
+        channel = np.full(n, -1, dtype=np.int64)
+        degree = np.zeros(n, dtype=np.int64)
+        referrer = np.full(n, -1, dtype=np.int64)
+        decided = np.zeros(n, dtype=bool)
+        convert = rng.random(n) < self.cfg.referral_convert
+
+        repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
+        seller[repeat], channel[repeat] = self.last_seller[flat[repeat]], REPEAT
+        degree[repeat] = self.last_degree[flat[repeat]]
+        decided |= repeat
+
+        member = np.flatnonzero(~decided & (person < self.n_members))
+        known = best[person[member], sector[member]]
+        recall = member[known >= 0]
+        decided[recall] = True
+        win = recall[convert[recall]]
+        seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
+
+        for hops in (2, 3)[: max(0, self.ref.max_degree - 1)]:
+            open_ = np.flatnonzero(~decided)
+            need_k, middle, ref_m = ask.paths(
+                rng, person[open_], hops, self.ref.mention, self.ref.forward
+            )
+            need = open_[need_k]
+            provider = best[ref_m, sector[need]]
+            ok = (provider >= 0) & (provider != person[need]) & (provider != middle)
+            ok &= rng.random(need.size) < self.ref.recognise
+            chosen = pick_one_per_owner(rng, need[ok])
+            need, provider, ref_m = need[ok][chosen], provider[ok][chosen], ref_m[ok][chosen]
+            decided[need] = True
+            met = self._seller_met_buyer(store, provider, person[need])
+            hop_degree = np.where(met, 1, hops)
+            self.ledger.add_referrals(
+                step=week, referrer=ref_m, provider=provider, buyer=person[need],
+                sector=sector[need], degree=hop_degree, converted=convert[need],
+            )
+            win = convert[need]
+            seller[need[win]], channel[need[win]] = provider[win], REFERRAL
+            degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
+
+        sold = seller >= 0
+        if sold.any():
+            self._sell(rng, week, flat[sold], seller[sold], channel[sold], degree[sold],
+                       referrer[sold], units[sold])
+        lost = ~sold
+        self.units_to_market += int(units[lost].sum())
+        self.last_seller[flat[lost]] = -1
+        self.schedule(flat[lost], week + self.lifetime(rng, sector[lost]))
+
+    def _seller_met_buyer(self, store: PairStore, seller: np.ndarray, buyer: np.ndarray):
+        met = np.zeros(seller.size, dtype=bool)
+        is_member = buyer < self.n_members
+        met[is_member] = store.find(seller[is_member], buyer[is_member]) >= 0
+        return met
+
+
+class AskGraph:
+    """Whom a person with a need asks: their social ties plus, for members, event acquaintances."""
+
+    def __init__(self, social: Adjacency, n_members: int):
+        self.social = social
+        self.n_members = n_members
+        owner, nbr = social.expand(np.arange(social.indptr.size - 1))
+        keep = nbr < n_members
+        self.social_members = Adjacency.from_edges(owner[keep], nbr[keep], social.indptr.size - 1)
+        self.acquaint = Adjacency(np.zeros(n_members + 1, dtype=np.int64), np.empty(0, np.int64))
+
+    def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
+        """Members ask the members they remember at least at the name level (refreshed per event)."""
+        slots = np.arange(len(store))
+        ok = store.memory_at(slots, week) >= level
+        self.acquaint = Adjacency.from_edges(
+            store.sources()[ok], store.targets()[ok], self.n_members
+        )
+
+    def neighbours(self, rows: np.ndarray, members_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        graph = self.social_members if members_only else self.social
+        owner, nbr = graph.expand(rows)
+        is_member = np.flatnonzero(rows < self.n_members)
+        a_owner, a_nbr = self.acquaint.expand(rows[is_member])
+        return np.concatenate([owner, is_member[a_owner]]), np.concatenate([nbr, a_nbr])
+
+    def paths(self, rng, people: np.ndarray, hops: int, mention: float, forward: float):
+        """Paths along which a person's need reaches a member `hops - 1` links away.
+
+        Each contact hears of the need with probability `mention`; for three hops that contact
+        passes the question on with probability `forward`. Returns (index into people, middle
+        person or -1, the member who may refer).
+        """
+        if hops == 2:
+            k, ref_m = self.neighbours(people, members_only=True)
+            heard = rng.random(k.size) < mention
+            return k[heard], np.full(int(heard.sum()), -1, dtype=np.int64), ref_m[heard]
+        k, middle = self.neighbours(people, members_only=False)
+        passes = rng.random(k.size) < mention * forward
+        k, middle = k[passes], middle[passes]
+        j, ref_m = self.neighbours(middle, members_only=True)
+        k, middle = k[j], middle[j]
+        not_back = ref_m != people[k]
+        return k[not_back], middle[not_back], ref_m[not_back]

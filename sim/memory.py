@@ -1,0 +1,165 @@
+"""Memory and trust per directed pair of members: who remembers whom, and how much they trust them.
+
+Memory (C3, C5) rises with every conversation by closing a share of the gap to 1 and fades
+exponentially with the time since the last contact; its half-life grows with the number of
+meetings (spacing), so well-known contacts cool slowly. Decay is computed lazily from the
+last-contact week: nothing touches a pair between its conversations.
+
+Trust (C4, C10) is a beta reputation (Josang & Ismail 2002): E = (r + 1) / (r + s + 2), with
+positive evidence r gained only once memory is established and only from a partner who listens,
+and negative evidence s from every pushy pitch. A pitch weighs more than a good conversation,
+so trust breaks faster than it grows; below the avoidance level a member steers clear.
+
+Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n x n matrix).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import MemoryConfig, TrustConfig
+
+MAX_TRACKED_MEETINGS = 64  # meetings beyond this are pooled in the last bin of the pair curves
+
+
+class PairStore:
+    """Directed-pair state in sorted arrays: memory, last contact, meetings, trust evidence."""
+
+    def __init__(self, n_members: int, memory: MemoryConfig, trust: TrustConfig):
+        self.n = n_members
+        self.memory_cfg = memory
+        self.trust_cfg = trust
+        self.keys = np.empty(0, dtype=np.int64)
+        self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
+        self.last_week = np.empty(0, dtype=np.float64)
+        self.meetings = np.empty(0, dtype=np.int32)
+        self.positive = np.empty(0, dtype=np.float64)  # beta evidence r
+        self.negative = np.empty(0, dtype=np.float64)  # beta evidence s
+        # Sums for the C3/C4 curves: by partner strategy code and meeting number.
+        self.curve_count = np.zeros((2, MAX_TRACKED_MEETINGS + 1), dtype=np.int64)
+        self.curve_memory = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
+        self.curve_trust = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
+
+    def __len__(self) -> int:
+        return self.keys.size
+
+    # --- lookup -------------------------------------------------------------------------
+    def key(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        return np.asarray(src, dtype=np.int64) * self.n + np.asarray(dst, dtype=np.int64)
+
+    def find(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """Slot of each (src, dst) pair, or -1 where the two have never met."""
+        keys = self.key(src, dst)
+        pos = np.searchsorted(self.keys, keys)
+        pos_c = np.minimum(pos, max(self.keys.size - 1, 0))
+        hit = (pos < self.keys.size) & (self.keys[pos_c] == keys) if self.keys.size else pos < 0
+        return np.where(hit, pos_c, -1)
+
+    def ensure(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence)."""
+        keys = self.key(src, dst)
+        new = np.unique(keys[self.find(src, dst) < 0])
+        if new.size:
+            at = np.searchsorted(self.keys, new)
+            self.keys = np.insert(self.keys, at, new)
+            self.memory = np.insert(self.memory, at, 0.0)
+            self.last_week = np.insert(self.last_week, at, 0.0)
+            self.meetings = np.insert(self.meetings, at, 0)
+            self.positive = np.insert(self.positive, at, 0.0)
+            self.negative = np.insert(self.negative, at, 0.0)
+        return np.searchsorted(self.keys, keys)
+
+    def sources(self) -> np.ndarray:
+        return self.keys // self.n
+
+    def targets(self) -> np.ndarray:
+        return self.keys % self.n
+
+    # --- state --------------------------------------------------------------------------
+    def half_life(self, slots: np.ndarray) -> np.ndarray:
+        cfg = self.memory_cfg
+        meetings = np.maximum(self.meetings[slots], 1)
+        return cfg.half_life_weeks * (1.0 + cfg.spacing * (meetings - 1))
+
+    def memory_at(self, slots: np.ndarray, week: float) -> np.ndarray:
+        """Memory now: the value after the last contact, decayed lazily since then (C5)."""
+        if slots.size == 0:
+            return np.empty(0)
+        elapsed = week - self.last_week[slots]
+        return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
+
+    def trust(self, slots: np.ndarray) -> np.ndarray:
+        """Beta-reputation expectation (r + 1) / (r + s + 2); 0.5 for a stranger."""
+        r, s = self.positive[slots], self.negative[slots]
+        return (r + 1.0) / (r + s + 2.0)
+
+    def trust_of(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """Trust src has in dst; 0.5 (no evidence) for pairs that never met."""
+        slots = self.find(src, dst)
+        out = np.full(slots.size, 0.5)
+        met = slots >= 0
+        out[met] = self.trust(slots[met])
+        return out
+
+    # --- the submodel: one conversation ---------------------------------------------------
+    def converse(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        week: float,
+        pitches: np.ndarray,
+        listening: np.ndarray,
+        partner_code: np.ndarray,
+    ) -> None:
+        """Apply one conversation between each (a[k], b[k]) pair, both directions at once.
+
+        `pitches[i]` says member i pitches; `listening[i]` in [0, 1] is how well i listens;
+        `partner_code[i]` (0 direct, 1 relationship) labels the C3/C4 curves. Pairs must be unique.
+        """
+        src = np.concatenate([a, b])
+        dst = np.concatenate([b, a])
+        slots = self.ensure(src, dst)
+        before = self.memory_at(slots, week)
+        after = before + self.memory_cfg.gain * (1.0 - before)
+        self.memory[slots] = after
+        self.last_week[slots] = week
+        self.meetings[slots] += 1
+        pitched = pitches[dst]
+        established = before >= self.memory_cfg.established_level
+        self.positive[slots] += self.trust_cfg.gain * listening[dst] * (established & ~pitched)
+        self.negative[slots] += self.trust_cfg.pitch_cost * pitched
+        meet = np.minimum(self.meetings[slots], MAX_TRACKED_MEETINGS)
+        code = partner_code[dst]
+        np.add.at(self.curve_count, (code, meet), 1)
+        np.add.at(self.curve_memory, (code, meet), after)
+        np.add.at(self.curve_trust, (code, meet), self.trust(slots))
+
+    # --- derived views ------------------------------------------------------------------
+    def avoided(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """True where src's trust in dst has fallen below the avoidance level (C10)."""
+        return self.trust_of(src, dst) < self.trust_cfg.avoid_level
+
+    def trusted_slots(self) -> np.ndarray:
+        """Slots where trust is at or above the refer level (trust changes only in conversations)."""
+        return np.flatnonzero(self.trust(np.arange(self.keys.size)) >= self.trust_cfg.refer_level)
+
+    def best_providers(
+        self, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
+    ) -> np.ndarray:
+        """best[m, s]: the provider of sector s that member m has top of mind and trusts most.
+
+        -1 where m has none. `candidates` are the trusted slots (see trusted_slots); memory is
+        evaluated now, so a provider not met for a while drops out of mind (C5).
+        """
+        best = np.full(self.n * n_sectors, -1, dtype=np.int64)
+        memory = self.memory_at(candidates, week)
+        in_mind = memory >= self.memory_cfg.top_of_mind_level
+        slots = candidates[in_mind]
+        if slots.size:
+            src, dst = self.keys[slots] // self.n, self.keys[slots] % self.n
+            group = src * n_sectors + member_sector[dst]
+            score = memory[in_mind] * self.trust(slots)
+            order = np.lexsort((-score, group))
+            _, first = np.unique(group[order], return_index=True)
+            best[group[order][first]] = dst[order][first]
+        return best.reshape(self.n, n_sectors)

@@ -1,0 +1,74 @@
+"""The people around the scene: a static social graph of members and outsiders (C1, C2).
+
+Outsiders (customers, friends, colleagues who never attend events) are array rows, not agents.
+They form a small-world graph (a ring lattice with rewiring); each member's ties cluster around a
+home position on that ring, so a member's contacts partly know each other. Tie counts follow
+Dunbar's layers (calibration.md). Persons 0..members-1 are members, the rest outsiders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import SceneConfig
+
+
+@dataclass(frozen=True)
+class Adjacency:
+    """Compressed sparse rows: the neighbours of row r are indices[indptr[r]:indptr[r + 1]]."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @classmethod
+    def from_edges(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
+        keys = np.unique(src.astype(np.int64) * (int(dst.max(initial=0)) + 1) + dst)
+        width = int(dst.max(initial=0)) + 1
+        src_u, dst_u = keys // width, keys % width
+        indptr = np.searchsorted(src_u, np.arange(n_rows + 1)).astype(np.int64)
+        return cls(indptr, dst_u.astype(np.int64))
+
+    def degree(self, rows: np.ndarray) -> np.ndarray:
+        return self.indptr[rows + 1] - self.indptr[rows]
+
+    def expand(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each position k in `rows`, pairs (k, neighbour) of every neighbour of rows[k]."""
+        deg = self.degree(rows)
+        owner = np.repeat(np.arange(rows.size), deg)
+        if owner.size == 0:
+            return owner, np.empty(0, dtype=np.int64)
+        starts = np.repeat(self.indptr[rows], deg)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(deg) - deg, deg)
+        return owner, self.indices[starts + offset]
+
+
+def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adjacency, int]:
+    """Return the undirected social graph over members and outsiders, and the person count."""
+    n_members = cfg.members
+    n_outer = int(round(n_members * cfg.outer_per_member))
+    n_persons = n_members + n_outer
+    src_parts: list[np.ndarray] = []
+    dst_parts: list[np.ndarray] = []
+    half = cfg.outer_ties // 2
+    if n_outer > 1 and half > 0:
+        left = np.repeat(np.arange(n_outer), half)
+        right = (left + np.tile(np.arange(1, half + 1), n_outer)) % n_outer
+        rewired = rng.random(right.size) < cfg.rewire
+        right[rewired] = rng.integers(0, n_outer, int(rewired.sum()))
+        keep = left != right
+        src_parts.append(left[keep] + n_members)
+        dst_parts.append(right[keep] + n_members)
+    if n_outer > 0 and cfg.member_outer_ties > 0:
+        home = rng.integers(0, n_outer, n_members)
+        window = max(cfg.member_outer_ties, cfg.outer_ties)
+        offsets = rng.integers(-window, window + 1, size=(n_members, cfg.member_outer_ties))
+        friends = (home[:, None] + offsets) % n_outer
+        src_parts.append(np.repeat(np.arange(n_members), cfg.member_outer_ties))
+        dst_parts.append(friends.ravel() + n_members)
+    src = np.concatenate(src_parts) if src_parts else np.empty(0, dtype=np.int64)
+    dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, dtype=np.int64)
+    both_src = np.concatenate([src, dst])
+    both_dst = np.concatenate([dst, src])
+    return Adjacency.from_edges(both_src, both_dst, n_persons), n_persons
