@@ -3,8 +3,8 @@
 The core format is the repeated open mixer: every `interval_weeks` each member attends with some
 probability and talks in rounds. In each round every attendee approaches one other attendee:
 with the strategy's known share, someone they already know (chosen in proportion to how well they
-remember them, never someone they avoid); otherwise a new face. The approached person declines
-when they avoid the approacher (trust below the avoidance level, C10). Each pair talks at most
+remember them, never someone they avoid); otherwise a new face. No conversation happens when
+either avoids the other (trust below the avoidance level, C10). Each pair talks at most
 once per event. Cost grows with attendees x rounds, not with members squared.
 """
 
@@ -80,7 +80,7 @@ class Mixer:
             a, b = present, target
             valid = (b >= 0) & (a != b)
             a, b = a[valid], b[valid]
-            declined = store.avoided(b, a)
+            declined = store.avoided(b, a) | store.avoided(a, b)  # neither seeks out the other
             pairs_a.append(a[~declined])
             pairs_b.append(b[~declined])
         return unique_pairs(np.concatenate(pairs_a), np.concatenate(pairs_b), store.n)

@@ -101,6 +101,7 @@ class Market:
         self.ledger = Ledger()
         self.needs_arisen = 0
         self.units_to_market = 0
+        self.needs_to_market = 0
         self.week_units = np.zeros(self.n_members, dtype=np.int64)
         # Initial ownership: every product is of a uniformly random age (steady state).
         flat = np.arange(n_persons * n_sectors)
@@ -229,6 +230,7 @@ class Market:
                        referrer[sold], units[sold])
         lost = ~sold
         self.units_to_market += int(units[lost].sum())
+        self.needs_to_market += int(lost.sum())
         self.last_seller[flat[lost]] = -1
         self.schedule(flat[lost], week + self.lifetime(rng, sector[lost]))
 

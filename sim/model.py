@@ -53,6 +53,7 @@ class NetworkingModel(mesa.Model):
             model_reporters={
                 "conversations": "week_conversations",
                 "needs_arisen": lambda m: m.market.needs_arisen,
+                "needs_to_market": lambda m: m.market.needs_to_market,
                 "units_to_market": lambda m: m.market.units_to_market,
                 "known_pairs": lambda m: len(m.store),
                 "units_direct": lambda m: focal_units(m, Direct.name),

@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run SCENARIO=laptop` and `make test`.
+# They create .venv with Python 3.12+ (3.12 preferred: PATH, then pyenv's versions; PYTHON= overrides)
+# and install the pinned packages from uv.lock whenever the lock or pyproject changes.
+
+SCENARIO ?= laptop
+ARGS ?=
+UV_VERSION := 0.13.9
+VENV := .venv
+TOOLS := .tools
+STAMP := $(VENV)/.installed
+
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	  c=$$(command -v $$p 2>/dev/null) && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit 0; }; \
+	done; \
+	r=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	for c in $$(ls -d $$r/versions/3.12*/bin/python3 $$r/versions/3.1[3-9]*/bin/python3 2>/dev/null); do \
+	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit 0; }; \
+	done)
+
+.PHONY: run test lint bench clean venv
+
+venv: $(STAMP)
+
+$(TOOLS)/bin/uv:
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found on PATH or in pyenv; set PYTHON=/path/to/python3.12" >&2; exit 2; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): $(TOOLS)/bin/uv uv.lock pyproject.toml
+	$(TOOLS)/bin/uv sync --frozen --all-extras --python "$(PYTHON)"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/python -m sim run $(SCENARIO) $(ARGS)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest -n 2 $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sim tests benchmarks
+	$(VENV)/bin/ruff format --check sim tests benchmarks
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,285 @@
+"""Tidy results: polars tables from a finished model, Parquet written atomically, summaries.
+
+Tables (every column documented in docs/results.md): sales, referrals, agents, steps, scene,
+pairs. Outcomes per variant and strategy come with 95 % confidence intervals across
+replications (C1, C2); each variant's expected direction is checked against the base.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from sim.market import CHANNELS
+from sim.strategies import STRATEGY_NAMES
+
+TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs")
+
+
+def _strategy_names(codes: np.ndarray) -> pl.Series:
+    return pl.Series(codes).replace_strict(dict(enumerate(STRATEGY_NAMES)), return_dtype=pl.Utf8)
+
+
+def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFrame]:
+    """All tables of one finished replication, with `replication` and `variant` columns first."""
+    sales = model.market.ledger.sales_arrays()
+    refs = model.market.ledger.referral_arrays()
+    n_members = model.n_members
+    strat = model.strategy_code
+
+    sales_df = pl.DataFrame(
+        {
+            "step": sales["step"].astype(np.int32),
+            "seller": sales["seller"].astype(np.int32),
+            "seller_strategy": _strategy_names(strat[sales["seller"]]),
+            "seller_focal": model.focal[sales["seller"]],
+            "buyer": sales["buyer"].astype(np.int32),
+            "buyer_is_member": sales["buyer"] < n_members,
+            "sector": sales["sector"].astype(np.int32),
+            "channel": pl.Series(sales["channel"]).replace_strict(
+                dict(enumerate(CHANNELS)), return_dtype=pl.Utf8
+            ),
+            "degree": sales["degree"].astype(np.int8),
+            "units": sales["units"].astype(np.int32),
+            "referrer": sales["referrer"].astype(np.int32),
+        }
+    )
+    refs_df = pl.DataFrame(
+        {
+            "step": refs["step"].astype(np.int32),
+            "referrer": refs["referrer"].astype(np.int32),
+            "provider": refs["provider"].astype(np.int32),
+            "provider_strategy": _strategy_names(strat[refs["provider"]]),
+            "buyer": refs["buyer"].astype(np.int32),
+            "sector": refs["sector"].astype(np.int32),
+            "degree": refs["degree"].astype(np.int8),
+            "converted": refs["converted"].astype(bool),
+        }
+    )
+    agents_df = _agents(model, sales, refs)
+    steps_df = _steps(model, sales_df)
+    scene_df = pl.from_pandas(model.datacollector.get_model_vars_dataframe().reset_index(drop=True))
+    scene_df = scene_df.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int32).alias("step"))
+    scene_df = scene_df.select(["step", *[c for c in scene_df.columns if c != "step"]])
+    pairs_df = _pairs(model)
+    out = {
+        "sales": sales_df, "referrals": refs_df, "agents": agents_df,
+        "steps": steps_df, "scene": scene_df, "pairs": pairs_df,
+    }
+    return {
+        name: df.select(
+            pl.lit(replication, dtype=pl.Int32).alias("replication"),
+            pl.lit(variant).alias("variant"),
+            pl.all(),
+        )
+        for name, df in out.items()
+    }
+
+
+def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) -> pl.DataFrame:
+    n = model.n_members
+    store = model.store
+    slots = np.arange(len(store))
+    target = store.targets()
+    memory_now = store.memory_at(slots, model.week)
+    trust = store.trust(slots)
+    tcfg, mcfg = store.trust_cfg, store.memory_cfg
+
+    def per_member(values, weights=None):
+        return np.bincount(values, weights=weights, minlength=n)[:n]
+
+    units_by_degree = {
+        d: per_member(sales["seller"], sales["units"] * (sales["degree"] == d)) for d in (1, 2, 3)
+    }
+    return pl.DataFrame(
+        {
+            "member": np.arange(n, dtype=np.int32),
+            "strategy": _strategy_names(model.strategy_code),
+            "sector": model.sector.astype(np.int32),
+            "focal": model.focal,
+            "units": per_member(sales["seller"], sales["units"]).astype(np.int64),
+            "sales": per_member(sales["seller"]).astype(np.int64),
+            "units_degree1": units_by_degree[1].astype(np.int64),
+            "units_degree2": units_by_degree[2].astype(np.int64),
+            "units_degree3": units_by_degree[3].astype(np.int64),
+            "referrals_given": per_member(refs["referrer"]).astype(np.int64),
+            "referrals_received": per_member(refs["provider"]).astype(np.int64),
+            "conversations": model.conversations,
+            "pitches": model.pitches_made,
+            "known_by": per_member(target, memory_now >= mcfg.name_level).astype(np.int64),
+            "trusted_by": per_member(target, trust >= tcfg.refer_level).astype(np.int64),
+            "avoided_by": per_member(target, trust < tcfg.avoid_level).astype(np.int64),
+        }
+    )
+
+
+def _steps(model, sales_df: pl.DataFrame) -> pl.DataFrame:
+    """Per week and strategy: units sold by the focal sellers, per seller and cumulative."""
+    weeks = pl.DataFrame({"step": np.arange(model.week, dtype=np.int32)})
+    frames = []
+    for name, members in model.focal_of.items():
+        sellers = max(members.size, 1)
+        weekly = (
+            sales_df.filter(pl.col("seller_focal") & (pl.col("seller_strategy") == name))
+            .group_by("step")
+            .agg(pl.col("units").sum().alias("units"), pl.len().alias("sales"))
+        )
+        frame = (
+            weeks.join(weekly, on="step", how="left")
+            .fill_null(0)
+            .sort("step")
+            .with_columns(
+                pl.lit(name).alias("strategy"),
+                pl.lit(members.size, dtype=pl.Int32).alias("sellers"),
+                pl.col("units").cum_sum().alias("units_cum"),
+            )
+            .with_columns((pl.col("units_cum") / sellers).alias("units_cum_per_seller"))
+        )
+        frames.append(
+            frame.select(
+                "step", "strategy", "sellers", "units", "sales", "units_cum", "units_cum_per_seller"
+            )
+        )
+    return pl.concat(frames).with_columns(pl.col("units", "sales", "units_cum").cast(pl.Int64))
+
+
+def _pairs(model) -> pl.DataFrame:
+    """Mean memory and trust right after the n-th conversation of a pair, by partner strategy."""
+    store = model.store
+    rows = []
+    for code, name in enumerate(STRATEGY_NAMES):
+        count = store.curve_count[code]
+        for meetings in np.flatnonzero(count):
+            rows.append(
+                {
+                    "partner_strategy": name,
+                    "meetings": int(meetings),
+                    "conversations": int(count[meetings]),
+                    "memory_mean": float(store.curve_memory[code, meetings] / count[meetings]),
+                    "trust_mean": float(store.curve_trust[code, meetings] / count[meetings]),
+                }
+            )
+    schema = {
+        "partner_strategy": pl.Utf8, "meetings": pl.Int32, "conversations": pl.Int64,
+        "memory_mean": pl.Float64, "trust_mean": pl.Float64,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+# --- writing ----------------------------------------------------------------------------------
+def write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename (never half a file)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_tables(out_dir: Path, tables: dict[str, pl.DataFrame]) -> None:
+    for name, df in tables.items():
+        write_atomic(out_dir / f"{name}.parquet", df.write_parquet)
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    text = json.dumps(payload, indent=2, sort_keys=False, default=str)
+    write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+
+
+# --- summaries --------------------------------------------------------------------------------
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval across replications (zero width for one value)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else math.nan
+    if values.size < 2 or np.all(values == values[0]):
+        return mean, mean, mean
+    low, high = stats.t.interval(level, values.size - 1, loc=mean, scale=stats.sem(values))
+    return mean, float(low), float(high)
+
+
+def focal_per_replication(agents: pl.DataFrame) -> pl.DataFrame:
+    """Per variant, replication and strategy: mean outcomes per focal seller."""
+    return (
+        agents.filter(pl.col("focal"))
+        .group_by("variant", "replication", "strategy")
+        .agg(
+            pl.col("units").mean(),
+            pl.col("units_degree1").sum().alias("d1"),
+            pl.col("units_degree2").sum().alias("d2"),
+            pl.col("units_degree3").sum().alias("d3"),
+            pl.col("referrals_given").mean(),
+            pl.col("referrals_received").mean(),
+            pl.col("avoided_by").mean(),
+        )
+        .sort("variant", "strategy", "replication")
+    )
+
+
+def summarise(agents: pl.DataFrame) -> pl.DataFrame:
+    """Per variant and strategy: units per focal seller with 95 % CI, degree shares, referrals."""
+    per_rep = focal_per_replication(agents)
+    rows = []
+    for (variant, strategy), group in per_rep.group_by("variant", "strategy", maintain_order=True):
+        mean, low, high = mean_ci(group["units"].to_numpy())
+        d = np.array([group["d1"].sum(), group["d2"].sum(), group["d3"].sum()], dtype=float)
+        share = d / d.sum() if d.sum() else np.full(3, math.nan)
+        rows.append(
+            {
+                "variant": variant, "strategy": strategy, "replications": group.height,
+                "units_mean": mean, "units_ci_low": low, "units_ci_high": high,
+                "share_degree1": share[0], "share_degree2": share[1], "share_degree3": share[2],
+                "referrals_given": float(group["referrals_given"].mean()),
+                "referrals_received": float(group["referrals_received"].mean()),
+                "avoided_by": float(group["avoided_by"].mean()),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def variant_metrics(summary: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """Per variant the metrics that scenario files state expectations about (config.METRICS)."""
+    out: dict[str, dict[str, float]] = {}
+    for variant in summary["variant"].unique(maintain_order=True):
+        rows = {r["strategy"]: r for r in summary.filter(pl.col("variant") == variant).to_dicts()}
+        rel = rows.get("relationship", {}).get("units_mean", math.nan)
+        direct = rows.get("direct", {}).get("units_mean", math.nan)
+        indirect = 1.0 - rows.get("relationship", {}).get("share_degree1", math.nan)
+        out[variant] = {
+            "relationship_units": rel,
+            "direct_units": direct,
+            # Add-one ratio: defined when the direct seller sells nothing (or nobody sells).
+            "ratio": (rel + 1.0) / (direct + 1.0),
+            "raw_ratio": rel / direct if direct else math.inf if rel > 0 else math.nan,
+            "indirect_share": indirect,
+        }
+    return out
+
+
+def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
+    """Compare each variant's metrics with the base against the direction the scenario expects."""
+    base = metrics.get("base", {})
+    checks = []
+    for variant, info in scenario.variant_info.items():
+        for metric, direction in info.expect.items():
+            got, ref = metrics[variant][metric], base.get(metric, math.nan)
+            if direction == "lower":
+                held = got < ref
+            elif direction == "higher":
+                held = got > ref
+            else:
+                held = math.isclose(got, ref, rel_tol=0.1)
+            checks.append(
+                {
+                    "variant": variant, "metric": metric, "expected": direction,
+                    "base": ref, "value": got, "held": bool(held),
+                }
+            )
+    return checks

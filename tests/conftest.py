@@ -1,0 +1,28 @@
+"""Shared fixtures: small parameter sets that run in well under a second."""
+
+import numpy as np
+import pytest
+
+from sim.config import Params, apply_overrides
+
+
+def small_params(**overrides) -> Params:
+    base = {
+        "scene.members": 40,
+        "scene.sectors": 5,
+        "scene.outer_per_member": 10,
+        "scene.member_outer_ties": 20,
+        "run.weeks": 52,
+    }
+    base.update(overrides)
+    return apply_overrides(Params(), base, "test")
+
+
+@pytest.fixture
+def params() -> Params:
+    return small_params()
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)

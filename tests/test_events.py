@@ -1,0 +1,82 @@
+"""Scripted tests of the mixer and follow-ups (C5, C10) and the strategies (C1)."""
+
+import numpy as np
+
+from sim.config import EventsConfig, MemoryConfig, StrategiesConfig, TrustConfig
+from sim.events import FollowUps, Mixer
+from sim.memory import PairStore
+from sim.strategies import STRATEGIES, Direct, Relationship
+
+
+def store_with(n, pairs, pitching=()):
+    store = PairStore(n, MemoryConfig(), TrustConfig())
+    pitches = np.zeros(n, dtype=bool)
+    pitches[list(pitching)] = True
+    a = np.array([p[0] for p in pairs])
+    b = np.array([p[1] for p in pairs])
+    store.converse(a, b, 0, pitches, np.full(n, 0.9), np.ones(n, dtype=int))
+    return store
+
+
+def test_a_direct_seller_goes_from_new_face_to_new_face():
+    """With plenty of strangers present, a seller with known share 0 meets nobody twice."""
+    n = 200
+    store = PairStore(n, MemoryConfig(), TrustConfig())
+    mixer = Mixer(EventsConfig(conversations=12))
+    rng = np.random.default_rng(3)
+    share = np.zeros(n)
+    a, b = mixer.conversations(rng, np.arange(n), share, store, 0)
+    store.converse(a, b, 0, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int))
+    a2, b2 = mixer.conversations(rng, np.arange(n), share, store, 4)
+    repeats = np.isin(a2 * n + b2, a * n + b).mean()
+    assert repeats < 0.05
+
+
+def test_a_relationship_builder_seeks_known_faces():
+    n = 60
+    store = store_with(n, [(0, k) for k in range(1, 6)])
+    mixer = Mixer(EventsConfig(conversations=12))
+    share = np.zeros(n)
+    share[0] = 1.0
+    a, b = mixer.conversations(np.random.default_rng(1), np.arange(n), share, store, 1)
+    partners_of_0 = set(b[a == 0].tolist()) | set(a[b == 0].tolist())
+    assert {1, 2, 3, 4, 5} & partners_of_0
+
+
+def test_an_avoider_declines_the_pitcher():
+    """C10: member 1 was pitched twice by 0 and now refuses to talk to 0."""
+    n = 2
+    store = store_with(n, [(0, 1)], pitching=[0])
+    store.converse(np.array([0]), np.array([1]), 4, np.array([True, False]), np.ones(2),
+                   np.ones(2, dtype=int))
+    assert store.avoided(np.array([1]), np.array([0]))[0]
+    mixer = Mixer(EventsConfig(conversations=20))
+    a, _ = mixer.conversations(np.random.default_rng(0), np.arange(n), np.zeros(n), store, 8)
+    assert a.size == 0
+
+
+def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contacts():
+    n = 10
+    store = store_with(n, [(0, 1), (0, 2), (5, 6)])  # met at the event of week 0
+    store.converse(np.array([0]), np.array([3]), -8, np.zeros(n, bool), np.ones(n),
+                   np.ones(n, dtype=int))  # 0 met 3 at an earlier event
+    follow_ups = np.zeros(n, dtype=int)
+    follow_ups[[0, 5]] = 1
+    seeks_known = np.zeros(n, dtype=bool)
+    seeks_known[0] = True
+    rounds = FollowUps(EventsConfig())
+    assert rounds.is_due(2, 0) and not rounds.is_due(1, 0)
+    a, b = rounds.pairs(np.random.default_rng(0), store, 2, 0, follow_ups, seeks_known)
+    pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+    assert (5, 6) in pairs  # the direct seller calls the contact made at the last event
+    assert len([p for p in pairs if 0 in p]) == 1  # the builder has one one-to-one
+
+
+def test_strategies_say_what_they_do():
+    cfg = StrategiesConfig()
+    direct, builder = Direct(cfg), Relationship(cfg)
+    assert direct.pitches() and not builder.pitches()
+    assert direct.known_share() == 0 < builder.known_share()
+    assert builder.listening() > direct.listening()
+    for cls in STRATEGIES.values():
+        assert cls.description and cls.claims and cls.classifier
