@@ -34,7 +34,9 @@ def _fmt(x: float, digits: int = 1) -> str:
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")],
-    replications: Annotated[int | None, typer.Option(min=1, help="replications per variant")] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=1, help="replications per variant")
+    ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="master seed")] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="override a parameter: key=value")
@@ -59,15 +61,28 @@ def run(
 
 def _print_summary(result) -> None:
     table = Table(title="Units per focal seller over the run (mean, 95 % CI across replications)")
-    for col in ("variant", "strategy", "units", "95 % CI", "degree 1/2/3 %", "ref. given",
-                "ref. received", "avoided by"):
+    for col in (
+        "variant",
+        "strategy",
+        "units",
+        "95 % CI",
+        "degree 1/2/3 %",
+        "ref. given",
+        "ref. received",
+        "avoided by",
+    ):
         table.add_column(col, justify="left" if col in ("variant", "strategy") else "right")
     for r in result.summary.to_dicts():
         shares = "/".join(_fmt(100 * r[f"share_degree{d}"], 0) for d in (1, 2, 3))
         table.add_row(
-            r["variant"], r["strategy"], _fmt(r["units_mean"]),
-            f"{_fmt(r['units_ci_low'])}-{_fmt(r['units_ci_high'])}", shares,
-            _fmt(r["referrals_given"]), _fmt(r["referrals_received"]), _fmt(r["avoided_by"]),
+            r["variant"],
+            r["strategy"],
+            _fmt(r["units_mean"]),
+            f"{_fmt(r['units_ci_low'])}-{_fmt(r['units_ci_high'])}",
+            shares,
+            _fmt(r["referrals_given"]),
+            _fmt(r["referrals_received"]),
+            _fmt(r["avoided_by"]),
         )
     console.print(table)
     if result.checks:
@@ -76,7 +91,11 @@ def _print_summary(result) -> None:
             checks.add_column(col)
         for c in result.checks:
             checks.add_row(
-                c["variant"], c["metric"], c["expected"], _fmt(c["base"], 2), _fmt(c["value"], 2),
+                c["variant"],
+                c["metric"],
+                c["expected"],
+                _fmt(c["base"], 2),
+                _fmt(c["value"], 2),
                 "yes" if c["held"] else "NO",
             )
         console.print(checks)

@@ -32,14 +32,18 @@ class SceneConfig(_Section):
     members: int = Field(200, ge=4, le=1_000_000, description="members of the scene")
     sectors: int = Field(25, ge=2, le=1000, description="sectors (what members sell); 0 is focal")
     focal_direct: int = Field(3, ge=0, description="focal-sector sellers using `direct`")
-    focal_relationship: int = Field(3, ge=0, description="focal-sector sellers using `relationship`")
+    focal_relationship: int = Field(
+        3, ge=0, description="focal-sector sellers using `relationship`"
+    )
     relationship_share: float = Field(
         0.8, ge=0, le=1, description="share of the other members using `relationship`"
     )
     outer_per_member: float = Field(
         20.0, ge=0, le=1000, description="people outside the scene per member"
     )
-    member_outer_ties: int = Field(50, ge=0, le=1500, description="social ties of a member (Dunbar 50)")
+    member_outer_ties: int = Field(
+        50, ge=0, le=1500, description="social ties of a member (Dunbar 50)"
+    )
     outer_ties: int = Field(14, ge=0, le=150, description="ties of an outsider (~Dunbar 15), even")
     rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
 
@@ -47,7 +51,9 @@ class SceneConfig(_Section):
 class MemoryConfig(_Section):
     """Per-pair memory: rises with each conversation, fades with time since contact (C3, C5)."""
 
-    gain: float = Field(0.2, gt=0, le=1, description="share of the gap to 1 closed per conversation")
+    gain: float = Field(
+        0.2, gt=0, le=1, description="share of the gap to 1 closed per conversation"
+    )
     half_life_weeks: float = Field(6.0, gt=0, le=520, description="half-life after one meeting")
     spacing: float = Field(
         0.5, ge=0, le=10, description="half-life grows by this fraction per extra meeting"
@@ -60,7 +66,10 @@ class MemoryConfig(_Section):
 
 
 class TrustConfig(_Section):
-    """Per-pair trust as a beta reputation (Josang & Ismail 2002): grows slowly, breaks fast (C4, C10)."""
+    """Per-pair trust as a beta reputation (Josang & Ismail 2002); slow to grow, fast to break.
+
+    Claims: C4, C10.
+    """
 
     gain: float = Field(0.5, ge=0, le=10, description="positive evidence per good conversation")
     pitch_cost: float = Field(1.0, ge=0, le=20, description="negative evidence per pushy pitch")
@@ -106,7 +115,9 @@ class MarketConfig(_Section):
     pull_forward_weeks: float = Field(
         52, ge=0, le=2600, description="a pitch can pull a need forward by at most this"
     )
-    referral_convert: float = Field(0.45, ge=0, le=1, description="chance a referral becomes a sale")
+    referral_convert: float = Field(
+        0.45, ge=0, le=1, description="chance a referral becomes a sale"
+    )
     repeat_purchase: float = Field(
         0.5, ge=0, le=1, description="chance a past customer buys again from the same seller"
     )
@@ -266,10 +277,14 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
     allowed_top = {"scenario", "params", "variants"}
     for key in doc:
         if key not in allowed_top:
-            raise ConfigError(f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}")
+            raise ConfigError(
+                f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}"
+            )
     head = doc.get("scenario", {})
     if not isinstance(head, dict) or "description" not in head:
-        raise ConfigError(f"{path}: key 'scenario.description' is missing; allowed: a one-line string")
+        raise ConfigError(
+            f"{path}: key 'scenario.description' is missing; allowed: a one-line string"
+        )
     for key in head:
         if key not in {"name", "description", "claims"}:
             raise ConfigError(

@@ -87,7 +87,7 @@ class Mixer:
 
     @staticmethod
     def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
-        """For attendees who want a known face: one known attendee, drawn in proportion to memory."""
+        """For attendees seeking a known face: one known attendee, drawn in proportion to memory."""
         seeker = np.zeros(int(present.max()) + 1, dtype=bool)
         seeker[present[wants_known]] = True
         cand = seeker[np.minimum(k_src, seeker.size - 1)] & (k_src < seeker.size)

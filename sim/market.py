@@ -62,7 +62,9 @@ class Ledger:
 
     @staticmethod
     def _stack(table: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
-        return {k: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for k, v in table.items()}
+        return {
+            k: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for k, v in table.items()
+        }
 
     def sales_arrays(self) -> dict[str, np.ndarray]:
         return self._stack(self.sales)
@@ -143,8 +145,14 @@ class Market:
 
     def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
         self.ledger.add_sales(
-            step=week, seller=seller, buyer=flat // self.n_sectors, sector=flat % self.n_sectors,
-            channel=channel, degree=degree, units=units, referrer=referrer,
+            step=week,
+            seller=seller,
+            buyer=flat // self.n_sectors,
+            sector=flat % self.n_sectors,
+            channel=channel,
+            degree=degree,
+            units=units,
+            referrer=referrer,
         )
         np.add.at(self.week_units, seller, units)
         self.last_seller[flat] = seller
@@ -217,8 +225,13 @@ class Market:
             met = self._seller_met_buyer(store, provider, person[need])
             hop_degree = np.where(met, 1, hops)
             self.ledger.add_referrals(
-                step=week, referrer=ref_m, provider=provider, buyer=person[need],
-                sector=sector[need], degree=hop_degree, converted=convert[need],
+                step=week,
+                referrer=ref_m,
+                provider=provider,
+                buyer=person[need],
+                sector=sector[need],
+                degree=hop_degree,
+                converted=convert[need],
             )
             win = convert[need]
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
@@ -226,8 +239,16 @@ class Market:
 
         sold = seller >= 0
         if sold.any():
-            self._sell(rng, week, flat[sold], seller[sold], channel[sold], degree[sold],
-                       referrer[sold], units[sold])
+            self._sell(
+                rng,
+                week,
+                flat[sold],
+                seller[sold],
+                channel[sold],
+                degree[sold],
+                referrer[sold],
+                units[sold],
+            )
         lost = ~sold
         self.units_to_market += int(units[lost].sum())
         self.needs_to_market += int(lost.sum())
@@ -253,7 +274,7 @@ class AskGraph:
         self.acquaint = Adjacency(np.zeros(n_members + 1, dtype=np.int64), np.empty(0, np.int64))
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
-        """Members ask the members they remember at least at the name level (refreshed per event)."""
+        """Members also ask the members they remember at the name level (refreshed per event)."""
         slots = np.arange(len(store))
         ok = store.memory_at(slots, week) >= level
         self.acquaint = Adjacency.from_edges(

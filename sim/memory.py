@@ -140,7 +140,7 @@ class PairStore:
         return self.trust_of(src, dst) < self.trust_cfg.avoid_level
 
     def trusted_slots(self) -> np.ndarray:
-        """Slots where trust is at or above the refer level (trust changes only in conversations)."""
+        """Slots with trust at or above the refer level (trust changes only in conversations)."""
         return np.flatnonzero(self.trust(np.arange(self.keys.size)) >= self.trust_cfg.refer_level)
 
     def best_providers(

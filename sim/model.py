@@ -43,8 +43,13 @@ class NetworkingModel(mesa.Model):
         self.follow_up_round = FollowUps(params.events)
         self.last_event_week: int | None = None
         self.market = Market(
-            self.rng, params.market, params.referrals, self.n_persons,
-            self.sector, self.n_sectors, params.run.weeks,
+            self.rng,
+            params.market,
+            params.referrals,
+            self.n_persons,
+            self.sector,
+            self.n_sectors,
+            params.run.weeks,
         )
         self.conversations = np.zeros(self.n_members, dtype=np.int64)
         self.pitches_made = np.zeros(self.n_members, dtype=np.int64)

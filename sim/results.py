@@ -70,8 +70,12 @@ def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFram
     scene_df = scene_df.select(["step", *[c for c in scene_df.columns if c != "step"]])
     pairs_df = _pairs(model)
     out = {
-        "sales": sales_df, "referrals": refs_df, "agents": agents_df,
-        "steps": steps_df, "scene": scene_df, "pairs": pairs_df,
+        "sales": sales_df,
+        "referrals": refs_df,
+        "agents": agents_df,
+        "steps": steps_df,
+        "scene": scene_df,
+        "pairs": pairs_df,
     }
     return {
         name: df.select(
@@ -167,8 +171,11 @@ def _pairs(model) -> pl.DataFrame:
                 }
             )
     schema = {
-        "partner_strategy": pl.Utf8, "meetings": pl.Int32, "conversations": pl.Int64,
-        "memory_mean": pl.Float64, "trust_mean": pl.Float64,
+        "partner_strategy": pl.Utf8,
+        "meetings": pl.Int32,
+        "conversations": pl.Int64,
+        "memory_mean": pl.Float64,
+        "trust_mean": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -233,9 +240,15 @@ def summarise(agents: pl.DataFrame) -> pl.DataFrame:
         share = d / d.sum() if d.sum() else np.full(3, math.nan)
         rows.append(
             {
-                "variant": variant, "strategy": strategy, "replications": group.height,
-                "units_mean": mean, "units_ci_low": low, "units_ci_high": high,
-                "share_degree1": share[0], "share_degree2": share[1], "share_degree3": share[2],
+                "variant": variant,
+                "strategy": strategy,
+                "replications": group.height,
+                "units_mean": mean,
+                "units_ci_low": low,
+                "units_ci_high": high,
+                "share_degree1": share[0],
+                "share_degree2": share[1],
+                "share_degree3": share[2],
                 "referrals_given": float(group["referrals_given"].mean()),
                 "referrals_received": float(group["referrals_received"].mean()),
                 "avoided_by": float(group["avoided_by"].mean()),
@@ -278,8 +291,12 @@ def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[d
                 held = math.isclose(got, ref, rel_tol=0.1)
             checks.append(
                 {
-                    "variant": variant, "metric": metric, "expected": direction,
-                    "base": ref, "value": got, "held": bool(held),
+                    "variant": variant,
+                    "metric": metric,
+                    "expected": direction,
+                    "base": ref,
+                    "value": got,
+                    "held": bool(held),
                 }
             )
     return checks

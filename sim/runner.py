@@ -61,8 +61,12 @@ def run_tasks(tasks: list[Task], workers: int, show_progress: bool = True):
     """Run tasks on `workers` processes (1 = in this process); results in task order."""
     done: dict[int, dict[str, pl.DataFrame]] = {}
     progress = Progress(
-        TextColumn("[bold]simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        disable=not show_progress, transient=False,
+        TextColumn("[bold]simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not show_progress,
+        transient=False,
     )
     with progress:
         bar = progress.add_task("runs", total=len(tasks))
@@ -93,8 +97,12 @@ def default_out_dir(scenario_name: str) -> Path:
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-            text=True, timeout=5, check=True,
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         )
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):

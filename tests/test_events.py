@@ -47,8 +47,9 @@ def test_an_avoider_declines_the_pitcher():
     """C10: member 1 was pitched twice by 0 and now refuses to talk to 0."""
     n = 2
     store = store_with(n, [(0, 1)], pitching=[0])
-    store.converse(np.array([0]), np.array([1]), 4, np.array([True, False]), np.ones(2),
-                   np.ones(2, dtype=int))
+    store.converse(
+        np.array([0]), np.array([1]), 4, np.array([True, False]), np.ones(2), np.ones(2, dtype=int)
+    )
     assert store.avoided(np.array([1]), np.array([0]))[0]
     mixer = Mixer(EventsConfig(conversations=20))
     a, _ = mixer.conversations(np.random.default_rng(0), np.arange(n), np.zeros(n), store, 8)
@@ -58,8 +59,9 @@ def test_an_avoider_declines_the_pitcher():
 def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contacts():
     n = 10
     store = store_with(n, [(0, 1), (0, 2), (5, 6)])  # met at the event of week 0
-    store.converse(np.array([0]), np.array([3]), -8, np.zeros(n, bool), np.ones(n),
-                   np.ones(n, dtype=int))  # 0 met 3 at an earlier event
+    store.converse(
+        np.array([0]), np.array([3]), -8, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int)
+    )  # 0 met 3 at an earlier event
     follow_ups = np.zeros(n, dtype=int)
     follow_ups[[0, 5]] = 1
     seeks_known = np.zeros(n, dtype=bool)

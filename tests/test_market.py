@@ -12,8 +12,13 @@ CERTAIN = ReferralConfig(mention=1.0, recognise=1.0, forward=1.0)
 
 def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600):
     market = Market(
-        np.random.default_rng(0), cfg or MarketConfig(extra_units_mean=0.0), ref, n_persons,
-        np.asarray(member_sector), n_sectors=2, horizon_weeks=horizon,
+        np.random.default_rng(0),
+        cfg or MarketConfig(extra_units_mean=0.0),
+        ref,
+        n_persons,
+        np.asarray(member_sector),
+        n_sectors=2,
+        horizon_weeks=horizon,
     )
     market.schedule(np.arange(n_persons * 2), np.full(n_persons * 2, 10_000))  # nothing due
     return market
@@ -26,7 +31,10 @@ def sales(market):
 def test_lockout_blocks_a_repeat_purchase_for_the_lifetime():
     """C11: after a sale the buyer cannot be sold the product again until it wears out."""
     cfg = MarketConfig(
-        pitch_close=1.0, pull_forward_weeks=0, lifetime_weeks=260, lifetime_spread_weeks=0,
+        pitch_close=1.0,
+        pull_forward_weeks=0,
+        lifetime_weeks=260,
+        lifetime_spread_weeks=0,
         extra_units_mean=0.0,
     )
     market = make_market(2, [0, 1], cfg)

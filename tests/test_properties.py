@@ -23,7 +23,9 @@ conversation = st.tuples(
     st.floats(0.0, 10.0),
 )
 def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_gain):
-    store = PairStore(8, MemoryConfig(gain=gain), TrustConfig(pitch_cost=pitch_cost, gain=trust_gain))
+    store = PairStore(
+        8, MemoryConfig(gain=gain), TrustConfig(pitch_cost=pitch_cost, gain=trust_gain)
+    )
     week = 0.0
     for a, b, pitches, listening, gap in talks:
         if a == b:
@@ -31,8 +33,9 @@ def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_g
         week += gap
         p = np.zeros(8, dtype=bool)
         p[a] = pitches
-        store.converse(np.array([a]), np.array([b]), week, p, np.full(8, listening),
-                       np.ones(8, dtype=int))
+        store.converse(
+            np.array([a]), np.array([b]), week, p, np.full(8, listening), np.ones(8, dtype=int)
+        )
         slots = np.arange(len(store))
         memory, trust = store.memory_at(slots, week + gap), store.trust(slots)
         assert np.all((memory >= 0) & (memory <= 1))
@@ -48,7 +51,9 @@ def test_every_need_is_answered_exactly_once(seed, convert, pitch_close):
     sales = model.market.ledger.sales_arrays()
     assert model.market.needs_arisen == sales["units"].size + model.market.needs_to_market
     # No buyer buys the same sector's product twice in one week.
-    key = (sales["step"].astype(np.int64) * model.n_persons + sales["buyer"]) * 100 + sales["sector"]
+    key = (sales["step"].astype(np.int64) * model.n_persons + sales["buyer"]) * 100 + sales[
+        "sector"
+    ]
     assert np.unique(key).size == key.size
     assert np.all(sales["degree"] >= 1) and np.all(sales["degree"] <= 3)
 
