@@ -54,7 +54,10 @@ def run(
     except ConfigError as err:
         _fail(str(err))
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}")
-    result = run_scenario(scn, replications, seed, workers, out, show_progress=not quiet)
+    try:
+        result = run_scenario(scn, replications, seed, workers, out, show_progress=not quiet)
+    except ConfigError as err:
+        _fail(str(err))
     _print_summary(result)
     console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)")
 
@@ -96,7 +99,7 @@ def _print_summary(result) -> None:
                 c["expected"],
                 _fmt(c["base"], 2),
                 _fmt(c["value"], 2),
-                "yes" if c["held"] else "NO",
+                {True: "yes", False: "NO", None: "n/a"}[c["held"]],
             )
         console.print(checks)
 

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -23,7 +23,8 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # strict: no silent coercion (true is not 1, "3" is not 3); ints are still accepted as floats
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 class SceneConfig(_Section):
@@ -44,7 +45,9 @@ class SceneConfig(_Section):
     member_outer_ties: int = Field(
         50, ge=0, le=1500, description="social ties of a member (Dunbar 50)"
     )
-    outer_ties: int = Field(14, ge=0, le=150, description="ties of an outsider (~Dunbar 15), even")
+    outer_ties: int = Field(
+        14, ge=0, le=150, description="ties of an outsider (~Dunbar 15; odd rounds down)"
+    )
     rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
 
 
@@ -83,7 +86,9 @@ class EventsConfig(_Section):
     interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
     count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
     attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
-    conversations: int = Field(12, ge=2, le=100, description="conversations per attendee (even)")
+    conversations: int = Field(
+        12, ge=2, le=100, description="conversations per attendee (odd rounds down)"
+    )
 
 
 class StrategiesConfig(_Section):
@@ -156,6 +161,16 @@ class Params(_Section):
     referrals: ReferralConfig = ReferralConfig()
     run: RunConfig = RunConfig()
 
+    @model_validator(mode="after")
+    def _focal_sellers_fit_in_the_scene(self) -> Params:
+        focal = self.scene.focal_direct + self.scene.focal_relationship
+        if focal > self.scene.members:
+            raise ValueError(
+                f"scene.members ({self.scene.members}) must be at least focal_direct + "
+                f"focal_relationship ({focal})"
+            )
+        return self
+
 
 Direction = Literal["lower", "higher", "same"]
 METRICS = ("relationship_units", "direct_units", "ratio", "indirect_share")
@@ -165,6 +180,12 @@ class Variant(_Section):
     description: str = ""
     set: dict[str, Any] = Field(default_factory=dict)
     expect: dict[Literal[METRICS], Direction] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+class ScenarioHead(_Section):
+    name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    description: str = Field(min_length=1)
+    claims: list[str] = Field(default_factory=list)
 
 
 class Scenario(_Section):
@@ -217,6 +238,10 @@ def apply_overrides(base: Params, overrides: dict[str, Any], source: str) -> Par
     tree = base.model_dump()
     for key, value in overrides.items():
         section, _, name = key.partition(".")
+        if section in tree and not name:
+            raise ConfigError(
+                f"{source}: '{key}' is a section, not a value; allowed: {_allowed_for(key + '.?')}"
+            )
         if section not in tree or not name or name not in tree[section]:
             raise ConfigError(f"{source}: unknown key '{key}'; allowed: {_allowed_for(key)}")
         tree[section][name] = value
@@ -224,6 +249,8 @@ def apply_overrides(base: Params, overrides: dict[str, Any], source: str) -> Par
         return Params.model_validate(tree)
     except ValidationError as err:
         first = err.errors()[0]
+        if not first["loc"]:  # a cross-field rule
+            raise ConfigError(f"{source}: {first['msg'].removeprefix('Value error, ')}") from None
         key = ".".join(str(p) for p in first["loc"])
         got = first.get("input")
         raise ConfigError(
@@ -275,46 +302,52 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         raise ConfigError(f"{path}: malformed TOML ({err})") from None
     doc = copy.deepcopy(doc)
     allowed_top = {"scenario", "params", "variants"}
-    for key in doc:
+    for key, value in doc.items():
         if key not in allowed_top:
             raise ConfigError(
                 f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}"
             )
-    head = doc.get("scenario", {})
-    if not isinstance(head, dict) or "description" not in head:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: key '{key}' must be a table ([{key}])")
+    try:
+        head = ScenarioHead.model_validate(doc.get("scenario", {}))
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = "scenario." + ".".join(str(p) for p in first["loc"])
         raise ConfigError(
-            f"{path}: key 'scenario.description' is missing; allowed: a one-line string"
-        )
-    for key in head:
-        if key not in {"name", "description", "claims"}:
+            f"{path}: key '{key}' is invalid ({first['msg']}); allowed: name (letters, digits, "
+            f"_ and -), description (a one-line string), claims (a list of claim IDs)"
+        ) from None
+    params_doc = doc.get("params", {})
+    for section, table in params_doc.items():
+        if not isinstance(table, dict):
             raise ConfigError(
-                f"{path}: unknown key 'scenario.{key}'; allowed: name, description, claims"
+                f"{path}: key 'params.{section}' must be a table; allowed: {_allowed_for(section)}"
             )
-    base = apply_overrides(Params(), _flatten(doc.get("params", {})), str(path))
-    if extra_overrides:
+    base = apply_overrides(Params(), _flatten(params_doc), str(path))
+    if extra_overrides:  # --set changes the base; each variant's own settings still apply on top
         base = apply_overrides(base, extra_overrides, "--set")
     variants: dict[str, Params] = {"base": base}
     info: dict[str, Variant] = {"base": Variant(description="the scenario as written")}
     for vname, vdoc in doc.get("variants", {}).items():
+        if vname == "base":
+            raise ConfigError(f"{path}: key 'variants.base' is reserved for the scenario itself")
         try:
             variant = Variant.model_validate(vdoc)
         except ValidationError as err:
             first = err.errors()[0]
-            key = "variants." + vname + "." + ".".join(str(p) for p in first["loc"])
+            key = ".".join(["variants", vname, *(str(p) for p in first["loc"])])
             raise ConfigError(
                 f"{path}: key '{key}' is invalid ({first['msg']}); allowed: description (string), "
                 f"set (table of dotted keys), expect (metric = lower|higher|same; metrics: "
                 f"{', '.join(METRICS)})"
             ) from None
-        params = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
-        if extra_overrides:
-            params = apply_overrides(params, extra_overrides, "--set")
-        variants[vname] = params
+        variants[vname] = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
         info[vname] = variant
     return Scenario(
-        name=head.get("name", path.stem),
-        description=head["description"],
-        claims=list(head.get("claims", [])),
+        name=head.name or path.stem,
+        description=head.description,
+        claims=head.claims,
         params=base,
         variants=variants,
         variant_info=info,

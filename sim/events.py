@@ -157,7 +157,8 @@ class FollowUps:
         slots = np.arange(len(store))
         src, dst = store.sources(), store.targets()
         warm = seeks_known[src] & (store.trust(slots) >= store.trust_cfg.avoid_level)
-        fresh = ~seeks_known[src] & (store.last_week == last_event_week)
+        first_met = (store.last_week == last_event_week) & (store.meetings == 1)
+        fresh = ~seeks_known[src] & first_met
         ok = (warm | fresh) & (follow_ups[src] > 0)
         weight = np.where(warm[ok], store.memory_at(slots[ok], week), 1.0) + 1e-9
         race = rng.exponential(size=weight.size) / weight

@@ -42,6 +42,7 @@ class NetworkingModel(mesa.Model):
         self.mixer = Mixer(params.events)
         self.follow_up_round = FollowUps(params.events)
         self.last_event_week: int | None = None
+        self.acquaintances_week = 0
         self.market = Market(
             self.rng,
             params.market,
@@ -69,7 +70,7 @@ class NetworkingModel(mesa.Model):
     def _create_members(self, scene) -> None:
         """Focal sellers first (sector 0, direct then relationship), then the rest of the scene."""
         n_focal = scene.focal_direct + scene.focal_relationship
-        self.n_members = max(scene.members, n_focal)
+        self.n_members = scene.members  # config guarantees members >= focal sellers
         others = self.n_members - n_focal
         other_rel = self.rng.random(others) < scene.relationship_share
         names = (
@@ -89,6 +90,7 @@ class NetworkingModel(mesa.Model):
         self.pitches = np.array([m.pitches for m in members], dtype=bool)
         self.listening = np.array([m.listening for m in members])
         self.follow_ups = np.array([m.follow_ups for m in members], dtype=np.int64)
+        self.seeks_known = np.array([m.strategy.classifier["seeks_known"] for m in members])
         self.focal = np.array([m.focal for m in members], dtype=bool)
         self.focal_of = {
             name: np.flatnonzero(self.focal & (self.strategy_code == cls.code))
@@ -116,9 +118,13 @@ class NetworkingModel(mesa.Model):
 
     def hold_follow_ups(self) -> None:
         """Between events: builders' coffee one-to-ones, direct sellers' sales calls (C5, C10)."""
-        seeks_known = self.known_share > 0
         a, b = self.follow_up_round.pairs(
-            self.rng, self.store, self.week, self.last_event_week, self.follow_ups, seeks_known
+            self.rng,
+            self.store,
+            self.week,
+            self.last_event_week,
+            self.follow_ups,
+            self.seeks_known,
         )
         self.talk(a, b)
 
@@ -134,10 +140,16 @@ class NetworkingModel(mesa.Model):
         self.market.pitch(self.rng, week, seller, buyer)
         self.store.converse(a, b, week, self.pitches, self.listening, self.strategy_code)
         self.trusted = self.store.trusted_slots()
-        self.ask.refresh_acquaintances(self.store, week, self.params.memory.name_level)
+        self.refresh_acquaintances()
+
+    def refresh_acquaintances(self) -> None:
+        self.ask.refresh_acquaintances(self.store, self.week, self.params.memory.name_level)
+        self.acquaintances_week = self.week
 
     def answer_needs(self) -> None:
         """This week's needs go to whoever comes to mind and is trusted, along the network."""
+        if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
+            self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         best = self.store.best_providers(self.week, self.trusted, self.sector, self.n_sectors)
         self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
 

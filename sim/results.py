@@ -196,8 +196,19 @@ def write_tables(out_dir: Path, tables: dict[str, pl.DataFrame]) -> None:
         write_atomic(out_dir / f"{name}.parquet", df.write_parquet)
 
 
+def _json_safe(value: Any) -> Any:
+    """Strict JSON: NaN and infinities become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def write_json(path: Path, payload: dict[str, Any]) -> None:
-    text = json.dumps(payload, indent=2, sort_keys=False, default=str)
+    text = json.dumps(_json_safe(payload), indent=2, allow_nan=False, default=str)
     write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
 
 
@@ -254,7 +265,26 @@ def summarise(agents: pl.DataFrame) -> pl.DataFrame:
                 "avoided_by": float(group["avoided_by"].mean()),
             }
         )
-    return pl.DataFrame(rows)
+    schema = {
+        "variant": pl.Utf8,
+        "strategy": pl.Utf8,
+        "replications": pl.Int64,
+        **{
+            c: pl.Float64
+            for c in (
+                "units_mean",
+                "units_ci_low",
+                "units_ci_high",
+                "share_degree1",
+                "share_degree2",
+                "share_degree3",
+                "referrals_given",
+                "referrals_received",
+                "avoided_by",
+            )
+        },
+    }
+    return pl.DataFrame(rows, schema=schema)
 
 
 def variant_metrics(summary: pl.DataFrame) -> dict[str, dict[str, float]]:
@@ -282,8 +312,11 @@ def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[d
     checks = []
     for variant, info in scenario.variant_info.items():
         for metric, direction in info.expect.items():
-            got, ref = metrics[variant][metric], base.get(metric, math.nan)
-            if direction == "lower":
+            got = metrics.get(variant, {}).get(metric, math.nan)
+            ref = base.get(metric, math.nan)
+            if math.isnan(got) or math.isnan(ref):
+                held = None  # undefined: e.g. no focal seller of a strategy
+            elif direction == "lower":
                 held = got < ref
             elif direction == "higher":
                 held = got > ref
@@ -296,7 +329,7 @@ def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[d
                     "expected": direction,
                     "base": ref,
                     "value": got,
-                    "held": bool(held),
+                    "held": held if held is None else bool(held),
                 }
             )
     return checks

@@ -23,7 +23,7 @@ import polars as pl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim import results
-from sim.config import Params, Scenario
+from sim.config import ConfigError, Params, Scenario
 from sim.model import NetworkingModel
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
@@ -90,8 +90,25 @@ def combine(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
 
 
 def default_out_dir(scenario_name: str) -> Path:
+    """results/<scenario>/<UTC timestamp>, with a suffix if that folder already exists."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return RESULTS_DIR / scenario_name / stamp
+    candidate, n = RESULTS_DIR / scenario_name / stamp, 1
+    while candidate.exists():
+        n += 1
+        candidate = RESULTS_DIR / scenario_name / f"{stamp}-{n}"
+    return candidate
+
+
+def prepare_out_dir(out_dir: Path | None, scenario_name: str) -> Path:
+    """Create the output folder; ConfigError if it is a file or cannot be created."""
+    path = Path(out_dir) if out_dir else default_out_dir(scenario_name)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(
+            f"--out {path}: cannot create the output folder ({err.strerror})"
+        ) from None
+    return path
 
 
 def _git_commit() -> str | None:
@@ -140,12 +157,11 @@ def run_scenario(
     """Run all variants and replications, write Parquet tables and manifest.json to out_dir."""
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
-    workers = workers or os.cpu_count() or 1
-    out_dir = Path(out_dir) if out_dir else default_out_dir(scenario.name)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = prepare_out_dir(out_dir, scenario.name)
     start = time.perf_counter()
     tasks = make_tasks(scenario, replications, seed)
-    tables = combine(run_tasks(tasks, min(workers, len(tasks)), show_progress))
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    tables = combine(run_tasks(tasks, workers, show_progress))
     wall = time.perf_counter() - start
     results.write_tables(out_dir, tables)
     summary = results.summarise(tables["agents"])

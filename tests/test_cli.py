@@ -1,5 +1,6 @@
 """Bad input: one line naming file, key and what is allowed; exit status 2; no traceback."""
 
+import json
 import subprocess
 import sys
 
@@ -75,3 +76,64 @@ def test_list_and_validate_the_shipped_scenarios():
     assert code == 0 and "laptop" in out
     code, _, out = run_cli("validate", "laptop")
     assert code == 0 and "ok" in out
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("params = 3\n" + GOOD_HEAD, "key 'params' must be a table"),
+        ("variants = 3\n" + GOOD_HEAD, "key 'variants' must be a table"),
+        (GOOD_HEAD + "[params]\nscene = 3\n", "key 'params.scene' must be a table"),
+        ("[scenario]\ndescription = 3\n", "scenario.description"),
+        ('[scenario]\ndescription = "x"\nclaims = "C1"\n', "scenario.claims"),
+        ('[scenario]\ndescription = "x"\nname = "../up"\n', "scenario.name"),
+        (GOOD_HEAD + "[params.run]\nweeks = true\n", "key 'run.weeks'"),
+        (GOOD_HEAD + "[params.scene]\nmembers = 5\n", "must be at least focal_direct"),
+        (GOOD_HEAD + '[variants.base]\ndescription = "x"\n', "reserved"),
+        (GOOD_HEAD + "[variants]\nv = 3\n", "variants.v"),
+    ],
+)
+def test_more_bad_scenario_files(tmp_path, body, expected):
+    path = write(tmp_path, body)
+    code, err, _ = run_cli("validate", path)
+    assert code == 2 and expected in err and "\n" not in err, err
+
+
+def test_set_changes_the_base_but_not_a_variants_own_settings():
+    from sim.config import load_scenario
+
+    scn = load_scenario("laptop", {"market.referral_convert": 0.3})
+    assert scn.variants["base"].market.referral_convert == 0.3
+    assert scn.variants["no_conversion"].market.referral_convert == 0.0
+
+
+def test_out_pointing_at_a_file_is_a_one_line_error(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("keep me")
+    code, err, _ = run_cli("run", "laptop", "--out", str(a_file / "run"), "--quiet")
+    assert code == 2 and "--out" in err and a_file.read_text() == "keep me"
+
+
+def test_a_scene_without_focal_sellers_runs_and_reports_undefined_checks(tmp_path):
+    code, err, out = run_cli(
+        "run",
+        "laptop",
+        "--replications",
+        "1",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+        "--set",
+        "scene.focal_direct=0",
+        "--set",
+        "scene.focal_relationship=0",
+        "--set",
+        "run.weeks=12",
+        "--set",
+        "scene.members=30",
+    )
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["expectations"] and all(c["held"] is None for c in manifest["expectations"])

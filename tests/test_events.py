@@ -82,3 +82,31 @@ def test_strategies_say_what_they_do():
     assert builder.listening() > direct.listening()
     for cls in STRATEGIES.values():
         assert cls.description and cls.claims and cls.classifier
+
+
+def test_acquaintances_fade_from_the_ask_graph_after_events_stop():
+    """C5: with no more events, members stop asking the members they no longer remember."""
+    from sim.model import NetworkingModel
+    from tests.conftest import small_params
+
+    model = NetworkingModel(small_params(**{"events.count": 3, "run.weeks": 120}), rng=5)
+    for _ in range(12):
+        model.step()
+    early = model.ask.acquaint.indices.size
+    for _ in range(100):
+        model.step()
+    assert early > 0 and model.ask.acquaint.indices.size < early
+
+
+def test_direct_sellers_call_only_people_first_met_at_the_last_event():
+    n = 6
+    store = store_with(n, [(0, 1)])  # met at week 0 ...
+    store.converse(
+        np.array([0, 0]), np.array([1, 2]), 4, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int)
+    )  # ... and again at week 4, where 0 also met 2
+    follow_ups = np.zeros(n, dtype=int)
+    follow_ups[0] = 5
+    a, b = FollowUps(EventsConfig()).pairs(
+        np.random.default_rng(0), store, 6, 4, follow_ups, np.zeros(n, dtype=bool)
+    )
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2)]
