@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -63,33 +64,30 @@ def run(
 
 
 def _print_summary(result) -> None:
-    table = Table(title="Units per focal seller over the run (mean, 95 % CI across replications)")
-    for col in (
-        "variant",
-        "strategy",
-        "units",
-        "95 % CI",
-        "degree 1/2/3 %",
-        "ref. given",
-        "ref. received",
-        "avoided by",
-    ):
-        table.add_column(col, justify="left" if col in ("variant", "strategy") else "right")
+    table = Table(
+        title="Units per focal seller: mean ± 95 % CI half-width across replications",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption="deg 1/2/3 %: share of units by degree; refs g/r: referrals given/received;"
+        " avoid: members who avoid the seller",
+    )
+    for col in ("variant", "strategy", "units", "deg 1/2/3 %", "refs g/r", "avoid"):
+        right = col not in ("variant", "strategy")
+        table.add_column(col, justify="right" if right else "left", no_wrap=True)
     for r in result.summary.to_dicts():
         shares = "/".join(_fmt(100 * r[f"share_degree{d}"], 0) for d in (1, 2, 3))
+        half = (r["units_ci_high"] - r["units_ci_low"]) / 2
         table.add_row(
             r["variant"],
             r["strategy"],
-            _fmt(r["units_mean"]),
-            f"{_fmt(r['units_ci_low'])}-{_fmt(r['units_ci_high'])}",
+            f"{_fmt(r['units_mean'])} ± {_fmt(half)}",
             shares,
-            _fmt(r["referrals_given"]),
-            _fmt(r["referrals_received"]),
-            _fmt(r["avoided_by"]),
+            f"{_fmt(r['referrals_given'], 0)}/{_fmt(r['referrals_received'], 0)}",
+            _fmt(r["avoided_by"], 0),
         )
     console.print(table)
     if result.checks:
-        checks = Table(title="Expected directions (variant against base)")
+        checks = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
         for col in ("variant", "metric", "expected", "base", "variant value", "held"):
             checks.add_column(col)
         for c in result.checks:
