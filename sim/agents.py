@@ -14,7 +14,15 @@ from sim.strategies import Strategy
 class Member(mesa.Agent):
     """A member of the local networking scene: a sector, a strategy and conversation traits."""
 
-    def __init__(self, model: mesa.Model, index: int, sector: int, strategy: Strategy, focal: bool):
+    def __init__(
+        self,
+        model: mesa.Model,
+        index: int,
+        sector: int,
+        strategy: Strategy,
+        focal: bool,
+        ask_specificity: float = 1.0,
+    ):
         super().__init__(model)
         self.index = index  # row in the model's per-member arrays and the pair store
         self.sector = sector
@@ -24,3 +32,4 @@ class Member(mesa.Agent):
         self.pitches = strategy.pitches()
         self.listening = strategy.listening()
         self.follow_ups = strategy.follow_ups()
+        self.ask_specificity = ask_specificity  # how recognisable their ask is to contacts (C7)

@@ -49,6 +49,12 @@ class SceneConfig(_Section):
         14, ge=0, le=150, description="ties of an outsider (~Dunbar 15; odd rounds down)"
     )
     rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
+    ask_specificity: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="how precisely members say whom they look for; scales referrals.recognise (C7)",
+    )
 
 
 class MemoryConfig(_Section):

@@ -179,10 +179,12 @@ class Market:
         best: np.ndarray,
         ask: AskGraph,
         store: PairStore,
+        ask_specificity: np.ndarray | None = None,
     ) -> None:
         """Answer this week's needs: repeat, recall, referral by degree 2 then 3, else market.
 
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
+        `ask_specificity[p]` scales how readily contacts recognise a need as provider p's (C7).
         """
         flat = self.due_now(week)
         n = flat.size
@@ -218,7 +220,10 @@ class Market:
             need = open_[need_k]
             provider = best[ref_m, sector[need]]
             ok = (provider >= 0) & (provider != person[need]) & (provider != middle)
-            ok &= rng.random(need.size) < self.ref.recognise
+            recognise = self.ref.recognise * (
+                1.0 if ask_specificity is None else ask_specificity[np.maximum(provider, 0)]
+            )
+            ok &= rng.random(need.size) < recognise
             chosen = pick_one_per_owner(rng, need[ok])
             need, provider, ref_m = need[ok][chosen], provider[ok][chosen], ref_m[ok][chosen]
             decided[need] = True

@@ -81,7 +81,14 @@ class NetworkingModel(mesa.Model):
         sectors = [0] * n_focal + [1 + i % (scene.sectors - 1) for i in range(others)]
         strategies = {name: cls(self.params.strategies) for name, cls in STRATEGIES.items()}
         for index, (name, sector) in enumerate(zip(names, sectors, strict=True)):
-            Member(self, index, sector, strategies[name], focal=index < n_focal)
+            Member(
+                self,
+                index,
+                sector,
+                strategies[name],
+                focal=index < n_focal,
+                ask_specificity=scene.ask_specificity,
+            )
         members = sorted(self.agents_by_type[Member], key=lambda m: m.index)
         self.members = members
         self.sector = np.array([m.sector for m in members], dtype=np.int64)
@@ -90,6 +97,7 @@ class NetworkingModel(mesa.Model):
         self.pitches = np.array([m.pitches for m in members], dtype=bool)
         self.listening = np.array([m.listening for m in members])
         self.follow_ups = np.array([m.follow_ups for m in members], dtype=np.int64)
+        self.ask_specificity = np.array([m.ask_specificity for m in members])
         self.seeks_known = np.array([m.strategy.classifier["seeks_known"] for m in members])
         self.focal = np.array([m.focal for m in members], dtype=bool)
         self.focal_of = {
@@ -151,7 +159,9 @@ class NetworkingModel(mesa.Model):
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         best = self.store.best_providers(self.week, self.trusted, self.sector, self.n_sectors)
-        self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
+        self.market.answer_needs(
+            self.rng, self.week, best, self.ask, self.store, self.ask_specificity
+        )
 
     def run(self) -> NetworkingModel:
         for _ in range(self.params.run.weeks):

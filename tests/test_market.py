@@ -111,3 +111,16 @@ def test_the_question_travels_no_further_than_max_degree():
     market.schedule(np.array([3 * 2 + 0]), np.array([5]))
     sold = answer(market, chain([(3, 2), (2, 1)]), np.array([[-1, -1], [0, -1]]))
     assert sold["units"].size == 0
+
+
+def test_a_vague_ask_is_never_recognised():
+    """C7 hook: a provider whose ask specificity is 0 gets no referrals."""
+    cfg = MarketConfig(referral_convert=1.0, repeat_purchase=0.0, extra_units_mean=0.0)
+    market = make_market(4, [0, 1], cfg)
+    market.schedule(np.array([3 * 2 + 0]), np.array([5]))
+    store = PairStore(2, MemoryConfig(), TrustConfig())
+    best = np.array([[-1, -1], [0, -1]])
+    market.answer_needs(
+        np.random.default_rng(0), 5, best, chain([(3, 1)]), store, np.array([0.0, 1.0])
+    )
+    assert sales(market)["units"].size == 0 and market.needs_to_market == 1
