@@ -87,19 +87,17 @@ class Mixer:
 
     @staticmethod
     def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
-        """For attendees seeking a known face: one known attendee, drawn in proportion to memory."""
-        seeker = np.zeros(int(present.max()) + 1, dtype=bool)
-        seeker[present[wants_known]] = True
-        cand = seeker[np.minimum(k_src, seeker.size - 1)] & (k_src < seeker.size)
-        c_src, c_dst = k_src[cand], k_dst[cand]
+        """For attendees seeking a known face: one known attendee, drawn in proportion to memory.
+
+        Returns, per position in `present`, the chosen member or -1 (nobody known is present).
+        """
+        seeking = np.isin(k_src, present[wants_known])
+        c_src, c_dst = k_src[seeking], k_dst[seeking]
         # Exponential race: the smallest Exp(1)/weight in each group is a weighted draw.
-        race = rng.exponential(size=c_src.size) / k_weight[cand]
-        order = np.lexsort((race, c_src))
-        first = np.unique(c_src[order], return_index=True)
-        chosen_src, chosen_dst = first[0], c_dst[order][first[1]]
+        race = rng.exponential(size=c_src.size) / k_weight[seeking]
+        chosen = top_k_per_group(c_src, race, np.ones(int(present.max()) + 1, dtype=np.int64))
         target = np.full(present.size, -1, dtype=np.int64)
-        position = np.searchsorted(present, chosen_src)
-        target[position] = chosen_dst
+        target[np.searchsorted(present, c_src[chosen])] = c_dst[chosen]
         return target
 
     @staticmethod

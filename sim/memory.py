@@ -50,10 +50,10 @@ class PairStore:
     def find(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Slot of each (src, dst) pair, or -1 where the two have never met."""
         keys = self.key(src, dst)
-        pos = np.searchsorted(self.keys, keys)
-        pos_c = np.minimum(pos, max(self.keys.size - 1, 0))
-        hit = (pos < self.keys.size) & (self.keys[pos_c] == keys) if self.keys.size else pos < 0
-        return np.where(hit, pos_c, -1)
+        if self.keys.size == 0:
+            return np.full(keys.size, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        return np.where(self.keys[pos] == keys, pos, -1)
 
     def ensure(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence)."""

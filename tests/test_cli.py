@@ -37,6 +37,16 @@ GOOD_HEAD = '[scenario]\ndescription = "x"\n'
         (GOOD_HEAD + '[variants.v]\nset = { "run.weks" = 1 }\n', "unknown key 'run.weks'"),
         (GOOD_HEAD + '[variants.v]\nexpect = { ratio = "up" }\n', "variants.v.expect"),
         ("[params.run]\nweeks = 3\n", "scenario.description"),
+        ("params = 3\n" + GOOD_HEAD, "key 'params' must be a table"),
+        ("variants = 3\n" + GOOD_HEAD, "key 'variants' must be a table"),
+        (GOOD_HEAD + "[params]\nscene = 3\n", "key 'params.scene' must be a table"),
+        ("[scenario]\ndescription = 3\n", "scenario.description"),
+        ('[scenario]\ndescription = "x"\nclaims = "C1"\n', "scenario.claims"),
+        ('[scenario]\ndescription = "x"\nname = "../up"\n', "scenario.name"),
+        (GOOD_HEAD + "[params.run]\nweeks = true\n", "key 'run.weeks'"),
+        (GOOD_HEAD + "[params.scene]\nmembers = 5\n", "must be at least focal_direct"),
+        (GOOD_HEAD + '[variants.base]\ndescription = "x"\n', "reserved"),
+        (GOOD_HEAD + "[variants]\nv = 3\n", "variants.v"),
     ],
 )
 def test_bad_scenario_files_give_one_line_errors(tmp_path, body, expected):
@@ -45,7 +55,6 @@ def test_bad_scenario_files_give_one_line_errors(tmp_path, body, expected):
     assert code == 2
     assert expected in err and path in err
     assert "\n" not in err and "Traceback" not in err
-    assert "allowed" in err or "malformed" in err
 
 
 def test_unknown_scenario_lists_the_available_ones():
@@ -76,27 +85,6 @@ def test_list_and_validate_the_shipped_scenarios():
     assert code == 0 and "laptop" in out
     code, _, out = run_cli("validate", "laptop")
     assert code == 0 and "ok" in out
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        ("params = 3\n" + GOOD_HEAD, "key 'params' must be a table"),
-        ("variants = 3\n" + GOOD_HEAD, "key 'variants' must be a table"),
-        (GOOD_HEAD + "[params]\nscene = 3\n", "key 'params.scene' must be a table"),
-        ("[scenario]\ndescription = 3\n", "scenario.description"),
-        ('[scenario]\ndescription = "x"\nclaims = "C1"\n', "scenario.claims"),
-        ('[scenario]\ndescription = "x"\nname = "../up"\n', "scenario.name"),
-        (GOOD_HEAD + "[params.run]\nweeks = true\n", "key 'run.weeks'"),
-        (GOOD_HEAD + "[params.scene]\nmembers = 5\n", "must be at least focal_direct"),
-        (GOOD_HEAD + '[variants.base]\ndescription = "x"\n', "reserved"),
-        (GOOD_HEAD + "[variants]\nv = 3\n", "variants.v"),
-    ],
-)
-def test_more_bad_scenario_files(tmp_path, body, expected):
-    path = write(tmp_path, body)
-    code, err, _ = run_cli("validate", path)
-    assert code == 2 and expected in err and "\n" not in err, err
 
 
 def test_set_changes_the_base_but_not_a_variants_own_settings():
