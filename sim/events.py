@@ -15,6 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.config import EventsConfig
+from sim.grouping import top_k_per_group, weighted_one_per_group
 from sim.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
@@ -91,11 +92,11 @@ class Mixer:
 
         Returns, per position in `present`, the chosen member or -1 (nobody known is present).
         """
-        seeking = np.isin(k_src, present[wants_known])
+        is_seeker = np.zeros(int(max(k_src.max(), present.max())) + 1, dtype=bool)
+        is_seeker[present[wants_known]] = True
+        seeking = is_seeker[k_src]
         c_src, c_dst = k_src[seeking], k_dst[seeking]
-        # Exponential race: the smallest Exp(1)/weight in each group is a weighted draw.
-        race = rng.exponential(size=c_src.size) / k_weight[seeking]
-        chosen = top_k_per_group(c_src, race, np.ones(int(present.max()) + 1, dtype=np.int64))
+        chosen = weighted_one_per_group(rng, c_src, k_weight[seeking])
         target = np.full(present.size, -1, dtype=np.int64)
         target[np.searchsorted(present, c_src[chosen])] = c_dst[chosen]
         return target
@@ -110,15 +111,6 @@ class Mixer:
                 break
             choice[met] = present[rng.integers(0, present.size, int(met.sum()))]
         return choice
-
-
-def top_k_per_group(group: np.ndarray, race: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Indices of the k[group] entries with the smallest race key in each group."""
-    order = np.lexsort((race, group))
-    g = group[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-    rank = np.arange(g.size) - np.repeat(starts, np.diff(np.r_[starts, g.size]))
-    return order[rank < k[g]]
 
 
 class FollowUps:

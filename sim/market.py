@@ -18,21 +18,13 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import MarketConfig, ReferralConfig
+from sim.grouping import uniform_one_per_group
 from sim.memory import PairStore
 from sim.population import Adjacency
 
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)
 NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
-
-
-def pick_one_per_owner(rng: np.random.Generator, owner: np.ndarray) -> np.ndarray:
-    """Indices into `owner` choosing one entry uniformly at random for each distinct owner."""
-    if owner.size == 0:
-        return np.empty(0, dtype=np.int64)
-    order = np.lexsort((rng.random(owner.size), owner))
-    _, first = np.unique(owner[order], return_index=True)
-    return order[first]
 
 
 class Ledger:
@@ -224,7 +216,7 @@ class Market:
                 1.0 if ask_specificity is None else ask_specificity[np.maximum(provider, 0)]
             )
             ok &= rng.random(need.size) < recognise
-            chosen = pick_one_per_owner(rng, need[ok])
+            chosen = uniform_one_per_group(rng, need[ok])
             need, provider, ref_m = need[ok][chosen], provider[ok][chosen], ref_m[ok][chosen]
             decided[need] = True
             met = self._seller_met_buyer(store, provider, person[need])

@@ -1,0 +1,31 @@
+"""Group-wise choice helpers agree with a brute-force loop."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.grouping import min_per_group, top_k_per_group
+
+groups = st.lists(st.tuples(st.integers(0, 9), st.floats(0, 100)), min_size=0, max_size=60)
+
+
+@settings(max_examples=100, deadline=None)
+@given(groups)
+def test_min_per_group_matches_brute_force(rows):
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    key = np.array([k for _, k in rows], dtype=float)
+    chosen = min_per_group(group, key)
+    assert sorted(group[chosen].tolist()) == sorted(set(group.tolist()))
+    for i in chosen:
+        assert key[i] == key[group == group[i]].min()
+
+
+@settings(max_examples=100, deadline=None)
+@given(groups, st.integers(0, 4))
+def test_top_k_per_group_matches_brute_force(rows, k):
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    key = np.array([x for _, x in rows], dtype=float)
+    chosen = top_k_per_group(group, key, np.full(10, k))
+    for g in set(group.tolist()):
+        mine = sorted(key[chosen[group[chosen] == g]].tolist())
+        assert mine == sorted(key[group == g].tolist())[:k]
