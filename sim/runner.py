@@ -154,7 +154,11 @@ def run_scenario(
     out_dir: Path | None = None,
     show_progress: bool = True,
 ) -> RunResult:
-    """Run all variants and replications, write Parquet tables and manifest.json to out_dir."""
+    """Run all variants and replications, write Parquet tables and manifest.json to out_dir.
+
+    With workers > 1 the replications run in spawned processes, so a script that calls this must
+    do so under `if __name__ == "__main__":` (the standard multiprocessing rule).
+    """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
     out_dir = prepare_out_dir(out_dir, scenario.name)
