@@ -198,11 +198,15 @@ class Scenario(_Section):
     name: str
     description: str
     claims: list[str] = Field(default_factory=list)
-    params: Params
     variants: dict[str, Params]
     variant_info: dict[str, Variant]
     path: str
     sha256: str
+
+    @property
+    def params(self) -> Params:
+        """The base variant's parameters: the scenario as written (plus any --set)."""
+        return self.variants["base"]
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -354,7 +358,6 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         name=head.name or path.stem,
         description=head.description,
         claims=head.claims,
-        params=base,
         variants=variants,
         variant_info=info,
         path=str(path),

@@ -24,8 +24,8 @@ class Adjacency:
 
     @classmethod
     def from_edges(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
-        keys = np.unique(src.astype(np.int64) * (int(dst.max(initial=0)) + 1) + dst)
         width = int(dst.max(initial=0)) + 1
+        keys = np.unique(src.astype(np.int64) * width + dst)
         src_u, dst_u = keys // width, keys % width
         indptr = np.searchsorted(src_u, np.arange(n_rows + 1)).astype(np.int64)
         return cls(indptr, dst_u.astype(np.int64))

@@ -169,7 +169,8 @@ def run_scenario(
     wall = time.perf_counter() - start
     results.write_tables(out_dir, tables)
     summary = results.summarise(tables["agents"])
-    checks = results.check_expectations(scenario, results.variant_metrics(summary))
+    metrics = results.variant_metrics(summary)
+    checks = results.check_expectations(scenario, metrics)
     seeds = replication_seeds(seed, replications)
     results.write_json(
         out_dir / "manifest.json",
@@ -196,6 +197,7 @@ def run_scenario(
                 }
                 for name, params in scenario.variants.items()
             },
+            "metrics": metrics,
             "expectations": checks,
             "versions": _versions(),
             "git_commit": _git_commit(),

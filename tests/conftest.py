@@ -1,8 +1,5 @@
 """Shared fixtures: small parameter sets that run in well under a second."""
 
-import numpy as np
-import pytest
-
 from sim.config import Params, apply_overrides
 
 
@@ -16,13 +13,3 @@ def small_params(**overrides) -> Params:
     }
     base.update(overrides)
     return apply_overrides(Params(), base, "test")
-
-
-@pytest.fixture
-def params() -> Params:
-    return small_params()
-
-
-@pytest.fixture
-def rng() -> np.random.Generator:
-    return np.random.default_rng(12345)
