@@ -32,4 +32,5 @@ class Member(mesa.Agent):
         self.pitches = strategy.pitches()
         self.listening = strategy.listening()
         self.follow_ups = strategy.follow_ups()
+        self.giving = strategy.giving()
         self.ask_specificity = ask_specificity  # how recognisable their ask is to contacts (C7)

@@ -86,15 +86,129 @@ class TrustConfig(_Section):
     avoid_level: float = Field(0.3, gt=0, lt=0.5, description="below this, steer clear at events")
 
 
-class EventsConfig(_Section):
-    """The repeated open event (monthly mixer) and who talks to whom there."""
+FORMATS = ("mixer", "chapter", "circuit", "dinner", "circle")
 
+
+class EventsConfig(_Section):
+    """The scene's event format, its rhythm and who attends (C5, C12-C15; sim/formats.py)."""
+
+    format: Literal[FORMATS] = Field(  # type: ignore[valid-type]
+        "mixer", description="mixer | chapter | circuit | dinner | circle (see sim/formats.py)"
+    )
     interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
     count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
     attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
     conversations: int = Field(
         12, ge=2, le=100, description="conversations per attendee (odd rounds down)"
     )
+
+
+class ChapterConfig(_Section):
+    """A referral chapter (BNI-like, C12): closed, one seat per profession, weekly meetings."""
+
+    size: int = Field(30, ge=4, le=100, description="members per chapter (members are split)")
+    presentation_gain: float = Field(
+        0.05, ge=0, le=1, description="memory gain from hearing a member's short presentation"
+    )
+    conversations: int = Field(
+        2, ge=0, le=20, description="longer conversations per attendee per meeting"
+    )
+    one_to_ones: int = Field(
+        1, ge=0, le=10, description="one-to-one meetings a member initiates per meeting"
+    )
+
+
+class CircuitConfig(_Section):
+    """An open event circuit (Open Coffee, C13): many locations, each with monthly events."""
+
+    locations: int = Field(35, ge=1, le=10_000, description="locations with their own event")
+    visits_per_month: int = Field(3, ge=1, le=10, description="events a member plans a month")
+    policy: Literal["anchor", "tour", "mixed"] = Field(
+        "anchor", description="focal sellers' choice of locations: anchor | tour | mixed"
+    )
+
+
+class DinnerConfig(_Section):
+    """A club dinner with tables (M4M-like, C14): a long conversation with one's table."""
+
+    table_size: int = Field(8, ge=2, le=30, description="seats per table")
+    seating: Literal["rotate", "free", "fixed"] = Field(
+        "rotate", description="rotate | free | fixed (see sim/seating.py)"
+    )
+    season_dinners: int = Field(
+        10, ge=1, le=520, description="dinners per season (the rotation program's horizon)"
+    )
+    depth: float = Field(
+        2.0, ge=1, le=10, description="a dinner conversation counts as this many short ones"
+    )
+
+
+class CircleConfig(_Section):
+    """Small closed circles (C15): the same few people, deep conversations, every time."""
+
+    size: int = Field(6, ge=2, le=20, description="people per circle")
+    depth: float = Field(
+        3.0, ge=1, le=10, description="a circle conversation counts as this many short ones"
+    )
+    join: bool = Field(
+        False, description="members also meet in circles besides the scene's format (C16)"
+    )
+    interval_weeks: int = Field(4, ge=1, le=520, description="weeks between circle meetings")
+    offset_weeks: int = Field(2, ge=0, le=519, description="week of the first circle meeting")
+
+
+class OnlineConfig(_Section):
+    """Online posts (C16): a periodic light touch to everyone who knows the poster."""
+
+    enabled: bool = Field(False, description="members post a newsletter, blog or social posts")
+    posters: Literal["relationship", "focal", "all"] = Field(
+        "relationship", description="who posts: relationship members | focal sellers | all"
+    )
+    interval_weeks: int = Field(2, ge=1, le=520, description="weeks between posts")
+    reach: float = Field(0.3, ge=0, le=1, description="share of contacts who read a post")
+    gain: float = Field(0.05, ge=0, le=1, description="memory gain from reading a post")
+    trust_gain: float = Field(0.0, ge=0, le=10, description="trust evidence per post read")
+
+
+class ConversationConfig(_Section):
+    """Conversation habits shared by the scene (C8, C9, C17)."""
+
+    small_talk: float = Field(
+        0.3, ge=0, le=1, description="share of conversations about non-business topics"
+    )
+    small_talk_counts: bool = Field(
+        True, description="small-talk conversations build memory and trust (C17)"
+    )
+    reciprocity: float = Field(
+        0.5, ge=0, le=10, description="a received referral raises referring back by this share"
+    )
+
+
+class ReputationConfig(_Section):
+    """Providers' competence and what a referral's outcome does to trust (C6)."""
+
+    competence_mean: float = Field(
+        0.9, gt=0, le=1, description="mean chance a provider's sale turns out well"
+    )
+    competence_sd: float = Field(
+        0.0, ge=0, lt=0.5, description="spread of competence across providers (beta)"
+    )
+    good_evidence: float = Field(
+        0.5, ge=0, le=20, description="trust evidence from a referral that went well"
+    )
+    bad_evidence: float = Field(
+        2.0, ge=0, le=20, description="negative evidence from a referral that went badly"
+    )
+
+    @model_validator(mode="after")
+    def _spread_fits_the_mean(self) -> ReputationConfig:
+        mean, sd = self.competence_mean, self.competence_sd
+        if sd > 0 and sd**2 >= mean * (1 - mean):
+            raise ValueError(
+                f"reputation.competence_sd ({sd}) must satisfy sd^2 < mean * (1 - mean) "
+                f"= {mean * (1 - mean):.4g}"
+            )
+        return self
 
 
 class StrategiesConfig(_Section):
@@ -111,6 +225,10 @@ class StrategiesConfig(_Section):
     direct_follow_ups: int = Field(
         2, ge=0, le=100, description="sales calls to fresh contacts between two events"
     )
+    relationship_giving: float = Field(
+        0.0, ge=0, le=10, description="a giver looks for referrals: recognises (1 + giving)x (C9)"
+    )
+    direct_giving: float = Field(0.0, ge=0, le=10, description="giving of a direct seller (C9)")
 
 
 class MarketConfig(_Section):
@@ -162,6 +280,13 @@ class Params(_Section):
     memory: MemoryConfig = MemoryConfig()
     trust: TrustConfig = TrustConfig()
     events: EventsConfig = EventsConfig()
+    chapter: ChapterConfig = ChapterConfig()
+    circuit: CircuitConfig = CircuitConfig()
+    dinner: DinnerConfig = DinnerConfig()
+    circle: CircleConfig = CircleConfig()
+    online: OnlineConfig = OnlineConfig()
+    conversation: ConversationConfig = ConversationConfig()
+    reputation: ReputationConfig = ReputationConfig()
     strategies: StrategiesConfig = StrategiesConfig()
     market: MarketConfig = MarketConfig()
     referrals: ReferralConfig = ReferralConfig()
@@ -179,7 +304,14 @@ class Params(_Section):
 
 
 Direction = Literal["lower", "higher", "same"]
-METRICS = ("relationship_units", "direct_units", "ratio", "indirect_share")
+METRICS = (
+    "relationship_units",
+    "direct_units",
+    "ratio",
+    "indirect_share",
+    "units_per_member",
+    "referrals_per_member_year",
+)
 
 
 class Variant(_Section):

@@ -34,3 +34,18 @@ def weighted_one_per_group(rng: np.random.Generator, group: np.ndarray, weight: 
 def uniform_one_per_group(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
     """One entry per group, uniformly at random."""
     return min_per_group(group, rng.random(group.size))
+
+
+def pairs_within(members: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every unordered pair (a, b), a < b, of members sharing a group (a table, a circle).
+
+    Cost is the sum of squared group sizes, never members squared.
+    """
+    order = np.lexsort((members, group))
+    members, group = members[order], group[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    ends = np.repeat(np.r_[starts[1:], group.size], np.diff(np.r_[starts, group.size]))
+    later = ends - np.arange(group.size) - 1  # partners after each member in its group
+    first = np.repeat(np.arange(group.size), later)
+    offset = np.arange(first.size) - np.repeat(np.cumsum(later) - later, later)
+    return members[first], members[first + 1 + offset]

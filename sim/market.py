@@ -15,9 +15,11 @@ purchase forward). Every sale answers exactly one need and records its degree fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.config import MarketConfig, ReferralConfig
+from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
 from sim.grouping import uniform_one_per_group
 from sim.memory import PairStore
 from sim.population import Adjacency
@@ -27,11 +29,49 @@ PITCH, REFERRAL, RECALL, REPEAT = range(4)
 NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
 
 
+@dataclass(frozen=True)
+class Referrers:
+    """Per-member traits that decide whether a contact who hears of a need refers (C6-C9)."""
+
+    ask_specificity: np.ndarray  # of the provider: how recognisable their ask is (C7)
+    listening: np.ndarray  # of the referrer: how well they caught the provider's ask (C8)
+    giving: np.ndarray  # of the referrer: how actively they look for referrals to give (C9)
+    conversation: ConversationConfig
+    reputation: ReputationConfig
+
+    def chance(self, store: PairStore, slots: np.ndarray, referrer, provider, recognise: float):
+        """Chance the referrer recognises the need as the provider's and passes it on.
+
+        The provider's ask is understood once the referrer, listening during the business part
+        of their conversations, has caught it: 1 - (1 - listening * business share)^meetings.
+        A referral received from the provider raises the wish to return one (reciprocity, C9).
+        """
+        met = slots >= 0
+        meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
+        received = np.where(met, store.received[np.where(met, slots, 0)], 0)
+        business = 1.0 - self.conversation.small_talk
+        caught = self.listening[referrer] * business
+        understood = 1.0 - (1.0 - caught) ** meetings
+        owes = np.minimum(received, 1)
+        chance = recognise * self.ask_specificity[provider] * understood
+        chance *= (1.0 + self.giving[referrer]) * (1.0 + self.conversation.reciprocity * owes)
+        return np.minimum(chance, 1.0)
+
+
 class Ledger:
     """Append-only record of sales and referrals, kept as lists of arrays until the end."""
 
     SALE_FIELDS = ("step", "seller", "buyer", "sector", "channel", "degree", "units", "referrer")
-    REFERRAL_FIELDS = ("step", "referrer", "provider", "buyer", "sector", "degree", "converted")
+    REFERRAL_FIELDS = (
+        "step",
+        "referrer",
+        "provider",
+        "buyer",
+        "sector",
+        "degree",
+        "converted",
+        "good",
+    )
 
     def __init__(self) -> None:
         self.sales: dict[str, list[np.ndarray]] = {f: [] for f in self.SALE_FIELDS}
@@ -77,9 +117,11 @@ class Market:
         member_sector: np.ndarray,
         n_sectors: int,
         horizon_weeks: int,
+        referrers: Referrers,
     ):
         self.cfg = cfg
         self.ref = referrals
+        self.referrers = referrers
         self.n_persons = n_persons
         self.n_members = member_sector.size
         self.member_sector = member_sector
@@ -104,6 +146,15 @@ class Market:
         own = np.arange(self.n_members) * n_sectors + member_sector
         first_due[own] = NEVER
         self.schedule(flat, first_due)
+        self.competence = self._competence(rng, referrers.reputation)
+
+    def _competence(self, rng: np.random.Generator, rep: ReputationConfig) -> np.ndarray:
+        """Chance each member's sale turns out well: equal, or beta-spread around the mean (C6)."""
+        if rep.competence_sd == 0:
+            return np.full(self.n_members, rep.competence_mean)
+        concentration = rep.competence_mean * (1 - rep.competence_mean) / rep.competence_sd**2 - 1
+        a = rep.competence_mean * concentration
+        return rng.beta(a, concentration - a, self.n_members)
 
     # --- scheduling -----------------------------------------------------------------------
     def lifetime(self, rng: np.random.Generator, sector: np.ndarray) -> np.ndarray:
@@ -171,18 +222,17 @@ class Market:
         best: np.ndarray,
         ask: AskGraph,
         store: PairStore,
-        ask_specificity: np.ndarray | None = None,
-    ) -> None:
+    ) -> bool:
         """Answer this week's needs: repeat, recall, referral by degree 2 then 3, else market.
 
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
-        `ask_specificity[p]` scales how readily contacts recognise a need as provider p's (C7).
+        Returns whether the outcomes of recalled and referred sales changed any trust (C6).
         """
         flat = self.due_now(week)
         n = flat.size
         self.needs_arisen += n
         if n == 0:
-            return
+            return False
         person, sector = flat // self.n_sectors, flat % self.n_sectors
         units = self.units(rng, n)
         seller = np.full(n, -1, dtype=np.int64)
@@ -191,6 +241,7 @@ class Market:
         referrer = np.full(n, -1, dtype=np.int64)
         decided = np.zeros(n, dtype=bool)
         convert = rng.random(n) < self.cfg.referral_convert
+        good = np.ones(n, dtype=bool)  # whether a sale turns out well, given its seller (C6)
 
         repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
         seller[repeat], channel[repeat] = self.last_seller[flat[repeat]], REPEAT
@@ -212,15 +263,16 @@ class Market:
             need = open_[need_k]
             provider = best[ref_m, sector[need]]
             ok = (provider >= 0) & (provider != person[need]) & (provider != middle)
-            recognise = self.ref.recognise * (
-                1.0 if ask_specificity is None else ask_specificity[np.maximum(provider, 0)]
-            )
-            ok &= rng.random(need.size) < recognise
+            need, provider, ref_m = need[ok], provider[ok], ref_m[ok]
+            slots = store.find(ref_m, provider)
+            chance = self.referrers.chance(store, slots, ref_m, provider, self.ref.recognise)
+            ok = rng.random(need.size) < chance
             chosen = uniform_one_per_group(rng, need[ok])
             need, provider, ref_m = need[ok][chosen], provider[ok][chosen], ref_m[ok][chosen]
             decided[need] = True
             met = self._seller_met_buyer(store, provider, person[need])
             hop_degree = np.where(met, 1, hops)
+            win = convert[need]
             self.ledger.add_referrals(
                 step=week,
                 referrer=ref_m,
@@ -228,13 +280,17 @@ class Market:
                 buyer=person[need],
                 sector=sector[need],
                 degree=hop_degree,
-                converted=convert[need],
+                converted=win,
+                good=win & good[need],
             )
-            win = convert[need]
+            received = store.find(provider, ref_m)  # the provider now owes the referrer (C9)
+            np.add.at(store.received, received[received >= 0], 1)
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
 
         sold = seller >= 0
+        good[sold] = rng.random(int(sold.sum())) < self.competence[seller[sold]]
+        feedback = self._outcome_evidence(store, person, seller, referrer, channel, good)
         if sold.any():
             self._sell(
                 rng,
@@ -251,6 +307,23 @@ class Market:
         self.needs_to_market += int(lost.sum())
         self.last_seller[flat[lost]] = -1
         self.schedule(flat[lost], week + self.lifetime(rng, sector[lost]))
+        return feedback
+
+    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good) -> bool:
+        """A recalled or referred sale that went well raises trust in the seller and the referrer;
+        one that went badly costs both (C6). Only pairs that have met carry trust."""
+        rep = self.referrers.reputation
+        sale = np.flatnonzero((channel == REFERRAL) | (channel == RECALL))
+        if sale.size == 0:
+            return False
+        pos = np.where(good[sale], rep.good_evidence, 0.0)
+        neg = np.where(good[sale], 0.0, rep.bad_evidence)
+        b, s, r = buyer[sale], seller[sale], referrer[sale]
+        # (judge, judged): the buyer judges the seller and the referrer; the referrer hears back.
+        for judge, judged in ((b, s), (r, s), (b, r)):
+            ok = (judge >= 0) & (judge < self.n_members) & (judged >= 0)
+            store.add_evidence(judge[ok], judged[ok], pos[ok], neg[ok])
+        return True
 
     def _seller_met_buyer(self, store: PairStore, seller: np.ndarray, buyer: np.ndarray):
         met = np.zeros(seller.size, dtype=bool)

@@ -31,14 +31,18 @@ class PairStore:
         self.trust_cfg = trust
         self.keys = np.empty(0, dtype=np.int64)
         self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
-        self.last_week = np.empty(0, dtype=np.float64)
-        self.meetings = np.empty(0, dtype=np.int32)
+        self.last_week = np.empty(0, dtype=np.float64)  # last conversation or light touch
+        self.first_week = np.empty(0, dtype=np.float64)  # week of the first conversation
+        self.meetings = np.empty(0, dtype=np.int32)  # conversations (light touches excluded)
         self.positive = np.empty(0, dtype=np.float64)  # beta evidence r
         self.negative = np.empty(0, dtype=np.float64)  # beta evidence s
+        self.received = np.empty(0, dtype=np.int32)  # referrals src received from dst (C9)
         # Sums for the C3/C4 curves: by partner strategy code and meeting number.
         self.curve_count = np.zeros((2, MAX_TRACKED_MEETINGS + 1), dtype=np.int64)
         self.curve_memory = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
         self.curve_trust = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
+
+    FIELDS = ("memory", "last_week", "first_week", "meetings", "positive", "negative", "received")
 
     def __len__(self) -> int:
         return self.keys.size
@@ -62,11 +66,8 @@ class PairStore:
         if new.size:
             at = np.searchsorted(self.keys, new)
             self.keys = np.insert(self.keys, at, new)
-            self.memory = np.insert(self.memory, at, 0.0)
-            self.last_week = np.insert(self.last_week, at, 0.0)
-            self.meetings = np.insert(self.meetings, at, 0)
-            self.positive = np.insert(self.positive, at, 0.0)
-            self.negative = np.insert(self.negative, at, 0.0)
+            for name in self.FIELDS:
+                setattr(self, name, np.insert(getattr(self, name), at, 0))
         return np.searchsorted(self.keys, keys)
 
     def sources(self) -> np.ndarray:
@@ -110,29 +111,54 @@ class PairStore:
         pitches: np.ndarray,
         listening: np.ndarray,
         partner_code: np.ndarray,
+        depth: float = 1.0,
     ) -> None:
         """Apply one conversation between each (a[k], b[k]) pair, both directions at once.
 
         `pitches[i]` says member i pitches; `listening[i]` in [0, 1] is how well i listens;
-        `partner_code[i]` (0 direct, 1 relationship) labels the C3/C4 curves. Pairs must be unique.
+        `partner_code[i]` (0 direct, 1 relationship) labels the C3/C4 curves. A conversation of
+        `depth` d (a dinner, a closed circle: C14, C15) counts as d short ones for memory and
+        trust. Pairs must be unique.
         """
         src = np.concatenate([a, b])
         dst = np.concatenate([b, a])
         slots = self.ensure(src, dst)
+        self.first_week[slots[self.meetings[slots] == 0]] = week
         before = self.memory_at(slots, week)
-        after = before + self.memory_cfg.gain * (1.0 - before)
+        after = 1.0 - (1.0 - before) * (1.0 - self.memory_cfg.gain) ** depth
         self.memory[slots] = after
         self.last_week[slots] = week
         self.meetings[slots] += 1
         pitched = pitches[dst]
         established = before >= self.memory_cfg.established_level
-        self.positive[slots] += self.trust_cfg.gain * listening[dst] * (established & ~pitched)
+        good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
+        self.positive[slots] += good
         self.negative[slots] += self.trust_cfg.pitch_cost * pitched
         meet = np.minimum(self.meetings[slots], MAX_TRACKED_MEETINGS)
         code = partner_code[dst]
         np.add.at(self.curve_count, (code, meet), 1)
         np.add.at(self.curve_memory, (code, meet), after)
         np.add.at(self.curve_trust, (code, meet), self.trust(slots))
+
+    def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
+        """A light touch without a conversation (a presentation heard, a post read; C12, C16).
+
+        Memory closes `gain` of its gap to 1 and the fading clock restarts; the meeting count,
+        on which the half-life grows, does not change. Trust evidence only once established.
+        """
+        before = self.memory_at(slots, week)
+        self.memory[slots] = before + gain * (1.0 - before)
+        self.last_week[slots] = week
+        self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
+
+    def add_evidence(
+        self, src: np.ndarray, dst: np.ndarray, positive: np.ndarray, negative: np.ndarray
+    ) -> None:
+        """Add trust evidence to the pairs that exist (a referral's outcome, C6); others skip."""
+        slots = self.find(src, dst)
+        known = slots >= 0
+        np.add.at(self.positive, slots[known], np.broadcast_to(positive, src.shape)[known])
+        np.add.at(self.negative, slots[known], np.broadcast_to(negative, src.shape)[known])
 
     # --- derived views ------------------------------------------------------------------
     def avoided(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:

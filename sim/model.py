@@ -1,9 +1,10 @@
 """The networking model: a Mesa Model whose step reads like the ODD process overview.
 
-Each week (one step): (1) if it is an event week, members meet at the mixer, direct sellers pitch
-and memory and trust are updated for every conversation; (2) the needs that arise this week are
-answered by repeat purchase, recall, referral chains or the anonymous market; (3) the data
-collector records the week. Claims: C1-C5, C10, C11 (see docs/model.md).
+Each week (one step): (1) the scene's event format holds its event, or the one-to-ones between
+events: conversations, pitches, memory and trust (C3-C5, C10, C12-C15); (2) the channels alongside
+it run: closed circles, online posts (C15, C16); (3) the needs that arise this week are answered by
+repeat purchase, recall, referral chains or the anonymous market, and the outcomes of referred
+sales feed back into trust (C1, C2, C6, C7, C9); (4) the data collector records the week.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import numpy as np
 
 from sim.agents import Member
 from sim.config import Params
-from sim.events import FollowUps, Mixer
-from sim.market import AskGraph, Market
+from sim.events import follow_up_pairs
+from sim.formats import FORMATS, channels_for
+from sim.market import AskGraph, Market, Referrers
 from sim.memory import PairStore
 from sim.population import build_social_graph
 from sim.strategies import STRATEGIES, Direct, Relationship
@@ -39,9 +41,6 @@ class NetworkingModel(mesa.Model):
         self.ask = AskGraph(self.social, self.n_members)
         self.store = PairStore(self.n_members, params.memory, params.trust)
         self.trusted = np.empty(0, dtype=np.int64)
-        self.mixer = Mixer(params.events)
-        self.follow_up_round = FollowUps(params.events)
-        self.last_event_week: int | None = None
         self.acquaintances_week = 0
         self.market = Market(
             self.rng,
@@ -51,7 +50,16 @@ class NetworkingModel(mesa.Model):
             self.sector,
             self.n_sectors,
             params.run.weeks,
+            Referrers(
+                self.ask_specificity,
+                self.listening,
+                self.giving,
+                params.conversation,
+                params.reputation,
+            ),
         )
+        self.format = FORMATS[params.events.format](self)
+        self.channels = channels_for(self)
         self.conversations = np.zeros(self.n_members, dtype=np.int64)
         self.pitches_made = np.zeros(self.n_members, dtype=np.int64)
         self.week_conversations = 0
@@ -64,6 +72,8 @@ class NetworkingModel(mesa.Model):
                 "known_pairs": lambda m: len(m.store),
                 "units_direct": lambda m: focal_units(m, Direct.name),
                 "units_relationship": lambda m: focal_units(m, Relationship.name),
+                "seating_repeat_pairs": lambda m: m.format.repeat_pairs,
+                "seating_repeat_bound": lambda m: m.format.repeat_bound,
             }
         )
 
@@ -98,6 +108,7 @@ class NetworkingModel(mesa.Model):
         self.listening = np.array([m.listening for m in members])
         self.follow_ups = np.array([m.follow_ups for m in members], dtype=np.int64)
         self.ask_specificity = np.array([m.ask_specificity for m in members])
+        self.giving = np.array([m.giving for m in members])
         self.seeks_known = np.array([m.strategy.classifier["seeks_known"] for m in members])
         self.focal = np.array([m.focal for m in members], dtype=bool)
         self.focal_of = {
@@ -109,35 +120,20 @@ class NetworkingModel(mesa.Model):
     def step(self) -> None:
         self.market.week_units[:] = 0
         self.week_conversations = 0
-        if self.mixer.is_event_week(self.week):
-            self.hold_event()
-        elif self.follow_up_round.is_due(self.week, self.last_event_week):
-            self.hold_follow_ups()
+        self.format.hold(self, self.week)
+        for channel in self.channels:
+            channel.hold(self, self.week)
         self.answer_needs()
         self.datacollector.collect(self)
         self.week += 1
 
-    def hold_event(self) -> None:
-        """Members meet: conversations, pitches (C10, C11), memory and trust updates (C3-C5)."""
-        present = self.mixer.attendees(self.rng, self.n_members)
-        a, b = self.mixer.conversations(self.rng, present, self.known_share, self.store, self.week)
-        self.last_event_week = self.week
-        self.talk(a, b)
+    # --- contacts: called by the event formats and channels (sim/formats.py) -------------------
+    def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:
+        """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust.
 
-    def hold_follow_ups(self) -> None:
-        """Between events: builders' coffee one-to-ones, direct sellers' sales calls (C5, C10)."""
-        a, b = self.follow_up_round.pairs(
-            self.rng,
-            self.store,
-            self.week,
-            self.last_event_week,
-            self.follow_ups,
-            self.seeks_known,
-        )
-        self.talk(a, b)
-
-    def talk(self, a: np.ndarray, b: np.ndarray) -> None:
-        """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust."""
+        A share `conversation.small_talk` of conversations are about other things than business;
+        unless `small_talk_counts`, those leave no memory or trust behind (C17).
+        """
         week = self.week
         self.week_conversations += int(a.size)
         np.add.at(self.conversations, a, 1)
@@ -146,7 +142,35 @@ class NetworkingModel(mesa.Model):
         buyer = np.concatenate([b[self.pitches[a]], a[self.pitches[b]]])
         np.add.at(self.pitches_made, seller, 1)
         self.market.pitch(self.rng, week, seller, buyer)
-        self.store.converse(a, b, week, self.pitches, self.listening, self.strategy_code)
+        talk = self.params.conversation
+        if not talk.small_talk_counts and talk.small_talk > 0:
+            counts = self.rng.random(a.size) >= talk.small_talk
+            a, b = a[counts], b[counts]
+        self.store.converse(a, b, week, self.pitches, self.listening, self.strategy_code, depth)
+        self.trust_changed()
+
+    def touch(self, slots: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
+        """Light touches (a presentation heard, a post read) on existing pair slots (C12, C16)."""
+        self.store.touch(slots, self.week, gain, trust_gain)
+        if trust_gain:
+            self.trust_changed()
+
+    def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
+        """One-to-ones: builders' coffees with warm contacts, direct sellers' calls (C5, C10)."""
+        counts = self.follow_ups if counts is None else counts
+        self.talk(
+            *follow_up_pairs(self.rng, self.store, self.week, since_week, counts, self.seeks_known)
+        )
+
+    def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""
+        slots = self.store.find(a, b)
+        out = np.zeros(slots.size)
+        known = slots >= 0
+        out[known] = self.store.memory_at(slots[known], self.week)
+        return out
+
+    def trust_changed(self) -> None:
         self.trusted = self.store.trusted_slots()
         self.refresh_acquaintances()
 
@@ -159,9 +183,9 @@ class NetworkingModel(mesa.Model):
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         best = self.store.best_providers(self.week, self.trusted, self.sector, self.n_sectors)
-        self.market.answer_needs(
-            self.rng, self.week, best, self.ask, self.store, self.ask_specificity
-        )
+        feedback = self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
+        if feedback:
+            self.trusted = self.store.trusted_slots()  # referral outcomes moved trust (C6)
 
     def run(self) -> NetworkingModel:
         for _ in range(self.params.run.weeks):

@@ -1,7 +1,8 @@
 """Networking strategies, one class each (in the spirit of Axelrod's strategy classes).
 
 A strategy decides how a member spends conversations at an event: how many are sought with
-people already known, whether the member pitches, and how well they listen. Claims: C1, C10.
+people already known, whether the member pitches, how well they listen and how actively they look
+for referrals to give. Claims: C1, C8, C9, C10.
 Adding a strategy means adding one class here and naming it in STRATEGIES.
 """
 
@@ -40,6 +41,10 @@ class Strategy:
         """One-to-one contacts the member initiates between two events."""
         raise NotImplementedError
 
+    def giving(self) -> float:
+        """How actively the member looks for referrals to give (C9); 0 = not at all."""
+        raise NotImplementedError
+
 
 class Direct(Strategy):
     """Goes from new face to new face, pitches in every conversation, calls back to pitch again."""
@@ -63,6 +68,9 @@ class Direct(Strategy):
         """The Monday call: a sales pitch to people just met at the last event (C10)."""
         return self.cfg.direct_follow_ups
 
+    def giving(self) -> float:
+        return self.cfg.direct_giving
+
 
 class Relationship(Strategy):
     """Splits conversations between known and new people, listens, keeps warm contacts warm."""
@@ -85,6 +93,10 @@ class Relationship(Strategy):
     def follow_ups(self) -> int:
         """Coffee one-to-ones with the contacts remembered best, to keep them warm (C5)."""
         return self.cfg.relationship_follow_ups
+
+    def giving(self) -> float:
+        """Gives first: looks for referrals for the people they know (C9)."""
+        return self.cfg.relationship_giving
 
 
 STRATEGIES: dict[str, type[Strategy]] = {cls.name: cls for cls in (Direct, Relationship)}

@@ -1,9 +1,9 @@
-"""Scripted tests of the mixer and follow-ups (C5, C10) and the strategies (C1)."""
+"""Scripted tests of mingling and follow-ups (C5, C10) and the strategies (C1)."""
 
 import numpy as np
 
-from sim.config import EventsConfig, MemoryConfig, StrategiesConfig, TrustConfig
-from sim.events import FollowUps, Mixer
+from sim.config import MemoryConfig, StrategiesConfig, TrustConfig
+from sim.events import follow_up_pairs, mingle
 from sim.memory import PairStore
 from sim.strategies import STRATEGIES, Direct, Relationship
 
@@ -22,12 +22,11 @@ def test_a_direct_seller_goes_from_new_face_to_new_face():
     """With plenty of strangers present, a seller with known share 0 meets nobody twice."""
     n = 200
     store = PairStore(n, MemoryConfig(), TrustConfig())
-    mixer = Mixer(EventsConfig(conversations=12))
     rng = np.random.default_rng(3)
     share = np.zeros(n)
-    a, b = mixer.conversations(rng, np.arange(n), share, store, 0)
+    a, b = mingle(rng, np.arange(n), 6, share, store, 0)
     store.converse(a, b, 0, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int))
-    a2, b2 = mixer.conversations(rng, np.arange(n), share, store, 4)
+    a2, b2 = mingle(rng, np.arange(n), 6, share, store, 4)
     repeats = np.isin(a2 * n + b2, a * n + b).mean()
     assert repeats < 0.05
 
@@ -35,10 +34,9 @@ def test_a_direct_seller_goes_from_new_face_to_new_face():
 def test_a_relationship_builder_seeks_known_faces():
     n = 60
     store = store_with(n, [(0, k) for k in range(1, 6)])
-    mixer = Mixer(EventsConfig(conversations=12))
     share = np.zeros(n)
     share[0] = 1.0
-    a, b = mixer.conversations(np.random.default_rng(1), np.arange(n), share, store, 1)
+    a, b = mingle(np.random.default_rng(1), np.arange(n), 6, share, store, 1)
     partners_of_0 = set(b[a == 0].tolist()) | set(a[b == 0].tolist())
     assert {1, 2, 3, 4, 5} & partners_of_0
 
@@ -51,8 +49,7 @@ def test_an_avoider_declines_the_pitcher():
         np.array([0]), np.array([1]), 4, np.array([True, False]), np.ones(2), np.ones(2, dtype=int)
     )
     assert store.avoided(np.array([1]), np.array([0]))[0]
-    mixer = Mixer(EventsConfig(conversations=20))
-    a, _ = mixer.conversations(np.random.default_rng(0), np.arange(n), np.zeros(n), store, 8)
+    a, _ = mingle(np.random.default_rng(0), np.arange(n), 10, np.zeros(n), store, 8)
     assert a.size == 0
 
 
@@ -66,9 +63,7 @@ def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contac
     follow_ups[[0, 5]] = 1
     seeks_known = np.zeros(n, dtype=bool)
     seeks_known[0] = True
-    rounds = FollowUps(EventsConfig())
-    assert rounds.is_due(2, 0) and not rounds.is_due(1, 0)
-    a, b = rounds.pairs(np.random.default_rng(0), store, 2, 0, follow_ups, seeks_known)
+    a, b = follow_up_pairs(np.random.default_rng(0), store, 2, 0, follow_ups, seeks_known)
     pairs = set(zip(a.tolist(), b.tolist(), strict=True))
     assert (5, 6) in pairs  # the direct seller calls the contact made at the last event
     assert len([p for p in pairs if 0 in p]) == 1  # the builder has one one-to-one
@@ -106,7 +101,16 @@ def test_direct_sellers_call_only_people_first_met_at_the_last_event():
     )  # ... and again at week 4, where 0 also met 2
     follow_ups = np.zeros(n, dtype=int)
     follow_ups[0] = 5
-    a, b = FollowUps(EventsConfig()).pairs(
+    a, b = follow_up_pairs(
         np.random.default_rng(0), store, 6, 4, follow_ups, np.zeros(n, dtype=bool)
     )
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2)]
+
+
+def test_conversations_stay_within_a_venue():
+    """At a circuit or in chapters, one call serves several rooms: nobody talks across rooms."""
+    n = 40
+    store = PairStore(n, MemoryConfig(), TrustConfig())
+    room = np.arange(n) % 4
+    a, b = mingle(np.random.default_rng(2), np.arange(n), 6, np.zeros(n), store, 0, room)
+    assert a.size > 0 and np.array_equal(room[a], room[b])

@@ -2,15 +2,33 @@
 
 import numpy as np
 
-from sim.config import MarketConfig, MemoryConfig, ReferralConfig, TrustConfig
-from sim.market import CHANNELS, AskGraph, Market
+from sim.config import (
+    ConversationConfig,
+    MarketConfig,
+    MemoryConfig,
+    ReferralConfig,
+    ReputationConfig,
+    TrustConfig,
+)
+from sim.market import CHANNELS, AskGraph, Market, Referrers
 from sim.memory import PairStore
 from sim.population import Adjacency
 
 CERTAIN = ReferralConfig(mention=1.0, recognise=1.0, forward=1.0)
 
 
-def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600):
+def referrers(n=2, specificity=1.0, listening=1.0, giving=0.0, **conversation):
+    """Scripted member traits: by default everyone listens fully and asks specifically."""
+    return Referrers(
+        np.full(n, specificity, dtype=float),
+        np.full(n, listening, dtype=float),
+        np.full(n, giving, dtype=float),
+        ConversationConfig(small_talk=0.0, **conversation),
+        ReputationConfig(competence_mean=1.0),
+    )
+
+
+def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600, traits=None):
     market = Market(
         np.random.default_rng(0),
         cfg or MarketConfig(extra_units_mean=0.0),
@@ -19,6 +37,7 @@ def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600):
         np.asarray(member_sector),
         n_sectors=2,
         horizon_weeks=horizon,
+        referrers=traits or referrers(len(member_sector)),
     )
     market.schedule(np.arange(n_persons * 2), np.full(n_persons * 2, 10_000))  # nothing due
     return market
@@ -68,9 +87,18 @@ def chain(edges, n_persons=4):
     return AskGraph(Adjacency.from_edges(src, dst, n_persons), n_members=2)
 
 
-def answer(market, ask, best, week=5):
+def acquainted_store(meetings=5):
+    """Members 0 and 1 have talked `meetings` times (so 1 knows 0's ask)."""
     store = PairStore(2, MemoryConfig(), TrustConfig())
-    market.answer_needs(np.random.default_rng(0), week, best, ask, store)
+    for week in range(meetings):
+        store.converse(
+            np.array([0]), np.array([1]), week, np.zeros(2, bool), np.ones(2), np.ones(2, int)
+        )
+    return store
+
+
+def answer(market, ask, best, week=5, store=None):
+    market.answer_needs(np.random.default_rng(0), week, best, ask, store or acquainted_store())
     return sales(market)
 
 
@@ -114,13 +142,57 @@ def test_the_question_travels_no_further_than_max_degree():
 
 
 def test_a_vague_ask_is_never_recognised():
-    """C7 hook: a provider whose ask specificity is 0 gets no referrals."""
+    """C7: a provider whose ask specificity is 0 gets no referrals."""
     cfg = MarketConfig(referral_convert=1.0, repeat_purchase=0.0, extra_units_mean=0.0)
-    market = make_market(4, [0, 1], cfg)
+    market = make_market(4, [0, 1], cfg, traits=referrers(specificity=0.0))
     market.schedule(np.array([3 * 2 + 0]), np.array([5]))
-    store = PairStore(2, MemoryConfig(), TrustConfig())
-    best = np.array([[-1, -1], [0, -1]])
-    market.answer_needs(
-        np.random.default_rng(0), 5, best, chain([(3, 1)]), store, np.array([0.0, 1.0])
-    )
+    answer(market, chain([(3, 1)]), np.array([[-1, -1], [0, -1]]))
     assert sales(market)["units"].size == 0 and market.needs_to_market == 1
+
+
+def referral_rate(traits, store, needs=400, recognise=0.3):
+    """Share of needs of outsiders (all asking member 1, who trusts provider 0) referred to 0."""
+    ref = ReferralConfig(mention=1.0, recognise=recognise, forward=0.0)
+    cfg = MarketConfig(referral_convert=1.0, repeat_purchase=0.0, extra_units_mean=0.0)
+    n_persons = needs + 2
+    market = make_market(n_persons, [0, 1], cfg, ref=ref, traits=traits)
+    buyers = np.arange(2, n_persons)
+    market.schedule(buyers * 2, np.full(needs, 5))
+    ask = AskGraph(
+        Adjacency.from_edges(
+            np.r_[buyers, np.ones(needs, int)], np.r_[np.ones(needs, int), buyers], n_persons
+        ),
+        n_members=2,
+    )
+    best = np.array([[-1, -1], [0, -1]])
+    market.answer_needs(np.random.default_rng(0), 5, best, ask, store)
+    return sales(market)["units"].size / needs
+
+
+def test_a_talker_who_did_not_listen_cannot_refer():
+    """C8: member 1 never caught 0's ask (listening 0), so never recognises a need as 0's."""
+    assert referral_rate(referrers(listening=0.0), acquainted_store()) == 0.0
+    assert referral_rate(referrers(listening=1.0), acquainted_store()) > 0.2
+
+
+def test_listening_is_caught_over_more_conversations():
+    """C8: with half attention, the ask is understood more often after more conversations."""
+    once = referral_rate(referrers(listening=0.5), acquainted_store(1))
+    often = referral_rate(referrers(listening=0.5), acquainted_store(6))
+    assert often > once + 0.1
+
+
+def test_a_giver_passes_more_referrals():
+    """C9: a member who looks for referrals to give recognises (1 + giving) times as often."""
+    taker = referral_rate(referrers(giving=0.0), acquainted_store())
+    giver = referral_rate(referrers(giving=1.0), acquainted_store())
+    assert giver > 1.6 * taker
+
+
+def test_a_received_referral_is_returned_more_readily():
+    """C9 reciprocity: once 1 has received a referral from 0, 1 refers to 0 more often."""
+    store = acquainted_store()
+    before = referral_rate(referrers(reciprocity=1.0), store)
+    store.received[store.find(np.array([1]), np.array([0]))] += 1
+    after = referral_rate(referrers(reciprocity=1.0), store)
+    assert after > 1.6 * before

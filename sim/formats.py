@@ -1,0 +1,290 @@
+"""Event formats: when members meet, whom they meet and how deeply (C5, C12-C16).
+
+Each format is one class, in the spirit of Axelrod's strategies: a name, a plain-words
+description, the claim IDs it implements and one method, `meet(model, week)`, that makes an event's
+contacts happen through the model's `talk` (conversations) and `touch` (a light touch without a
+conversation). The scene has one main format (`events.format`); between its events members follow
+up one-to-one (their strategy decides with whom). Closed circles alongside the main format
+(`circle.join`) and online posts (`online.enabled`) are channels (C16).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from sim.events import mingle
+from sim.grouping import pairs_within
+from sim.seating import SEATING, SeasonLog, repeat_lower_bound
+
+
+def balanced_groups(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """Group of each of n members: ceil(n / size) groups whose sizes differ by at most one."""
+    groups = max(1, -(-n // size))
+    return rng.permutation(n) % groups
+
+
+class Format:
+    """Base class: a schedule (every `events.interval_weeks`, at most `events.count` events)."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    claims: ClassVar[tuple[str, ...]]
+
+    def __init__(self, model):
+        self.cfg = model.params.events
+        self.held = 0
+        self.last_event_week: int | None = None
+        self.repeat_pairs = 0  # seating formats report repeated table pairs this season (C14)
+        self.repeat_bound = 0
+
+    def is_event_week(self, week: int) -> bool:
+        limit_reached = self.cfg.count > 0 and self.held >= self.cfg.count
+        return not limit_reached and week % self.cfg.interval_weeks == 0
+
+    def hold(self, model, week: int) -> None:
+        """This week's event, or else the one-to-ones halfway between two events (C5, C10)."""
+        if self.is_event_week(week):
+            self.held += 1
+            self.meet(model, week)
+            self.last_event_week = week
+        elif self.follow_ups_due(week):
+            model.follow_up(since_week=self.last_event_week)
+
+    def follow_ups_due(self, week: int) -> bool:
+        if self.last_event_week is None or self.cfg.interval_weeks < 2:
+            return False
+        return week - self.last_event_week == self.cfg.interval_weeks // 2
+
+    def attendees(self, model) -> np.ndarray:
+        """Members present at an event, each with probability `events.attendance`."""
+        return np.flatnonzero(model.rng.random(model.n_members) < self.cfg.attendance)
+
+    def meet(self, model, week: int) -> None:
+        raise NotImplementedError
+
+
+class Mixer(Format):
+    """Everyone meets at one repeated open event and mingles in rounds of short conversations."""
+
+    name = "mixer"
+    description = "one repeated open event where members mingle in short conversations"
+    claims = ("C3", "C5", "C10")
+
+    def meet(self, model, week: int) -> None:
+        present = self.attendees(model)
+        rounds = self.cfg.conversations // 2
+        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week))
+
+
+class Chapter(Format):
+    """A closed referral chapter: presentations heard by all, a few talks, weekly one-to-ones.
+
+    Members are split into chapters of about `chapter.size`, spreading each profession over the
+    chapters (one seat per profession when there are enough chapters). Claims: C12.
+    """
+
+    name = "chapter"
+    description = "a closed referral chapter: everyone presents, a few talks, one-to-ones"
+    claims = ("C12", "C5", "C9")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.chapter_cfg = model.params.chapter
+        n = model.n_members
+        chapters = max(1, -(-n // self.chapter_cfg.size))
+        by_profession = np.lexsort((model.rng.random(n), model.sector))
+        self.chapter_of = np.empty(n, dtype=np.int64)
+        self.chapter_of[by_profession] = np.arange(n) % chapters
+
+    def meet(self, model, week: int) -> None:
+        present = self.attendees(model)
+        room = self.chapter_of[present]
+        # Every attendee hears every other attendee's short presentation: a light touch.
+        a, b = pairs_within(present, room)
+        hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
+        model.touch(model.store.ensure(hearer, speaker), self.chapter_cfg.presentation_gain)
+        rounds = self.chapter_cfg.conversations
+        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, room))
+        since = week if self.last_event_week is None else self.last_event_week
+        counts = np.full(model.n_members, self.chapter_cfg.one_to_ones, dtype=np.int64)
+        model.follow_up(since_week=since, counts=counts)
+
+    def follow_ups_due(self, week: int) -> bool:
+        return False  # the chapter's one-to-ones replace the follow-ups between events
+
+
+class Circuit(Format):
+    """An open event circuit: many locations, each with a monthly event and its own regulars.
+
+    Every member plans `circuit.visits_per_month` events a month. Regulars anchor at a home
+    location and its neighbours; focal sellers choose by `circuit.policy`: `anchor` (the same
+    locations every month), `tour` (the next locations in turn, seeing each once in about
+    locations / visits months) or `mixed` (home every month, touring with the other visits).
+    Claims: C13.
+    """
+
+    name = "circuit"
+    description = "many open events at different locations; anchor at one or tour them all"
+    claims = ("C13", "C5")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.circuit_cfg = cfg = model.params.circuit
+        n = model.n_members
+        self.home = model.rng.permutation(n) % cfg.locations
+        self.policy = np.full(n, "anchor", dtype="<U6")
+        self.policy[model.focal] = cfg.policy
+
+    def is_event_week(self, week: int) -> bool:
+        return self.cfg.count == 0 or self.held < self.cfg.count  # some location every week
+
+    def plan(self, month: int) -> np.ndarray:
+        """Locations each member plans to visit in `month` (members x visits_per_month)."""
+        cfg = self.circuit_cfg
+        visit = np.arange(cfg.visits_per_month)
+        home = self.home[:, None]
+        anchor = home + visit
+        tour = home + month * cfg.visits_per_month + visit
+        others = max(cfg.locations - 1, 1)
+        mixed = np.where(
+            visit == 0, home, home + 1 + (month * (cfg.visits_per_month - 1) + visit - 1) % others
+        )
+        plans = {"anchor": anchor, "tour": tour, "mixed": mixed}
+        out = np.empty((home.size, visit.size), dtype=np.int64)
+        for policy, locations in plans.items():
+            rows = self.policy == policy
+            out[rows] = locations[rows]
+        return out % cfg.locations
+
+    def meet(self, model, week: int) -> None:
+        interval = self.cfg.interval_weeks
+        plan = self.plan(week // interval)
+        open_now = plan % interval == week % interval  # location l holds its event in week l
+        goes = open_now.any(axis=1) & (model.rng.random(model.n_members) < self.cfg.attendance)
+        present = np.flatnonzero(goes)
+        where = plan[present, np.argmax(open_now[present], axis=1)]  # one event a week at most
+        rounds = self.cfg.conversations // 2
+        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, where))
+
+    def follow_ups_due(self, week: int) -> bool:
+        interval = self.cfg.interval_weeks
+        return interval >= 2 and week % interval == interval // 2 and week >= interval
+
+    def hold(self, model, week: int) -> None:
+        if self.is_event_week(week):
+            self.held += 1
+            self.meet(model, week)
+            self.last_event_week = week
+        if self.follow_ups_due(week):  # events happen every week somewhere
+            model.follow_up(since_week=week - self.cfg.interval_weeks)
+
+
+class Dinner(Format):
+    """A club dinner: members seated at tables for one long conversation with their table.
+
+    Seating by `dinner.seating` (sim/seating.py). The rotation program's repeated table pairs
+    this season are kept against the lower bound (C14).
+    """
+
+    name = "dinner"
+    description = "a club dinner at tables; seats rotated, chosen freely or fixed"
+    claims = ("C14",)
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.dinner_cfg = cfg = model.params.dinner
+        self.seating = SEATING[cfg.seating](model.n_members, cfg.table_size, model.rng)
+        self.log = SeasonLog(model.n_members)
+
+    def meet(self, model, week: int) -> None:
+        cfg = self.dinner_cfg
+        if (self.held - 1) % cfg.season_dinners == 0:
+            self.log.reset()  # a new season: the rotation program starts over
+        present = self.attendees(model)
+        tables = self.seating.seat(model.rng, present, cfg.table_size, self.log, model.familiarity)
+        self.log.add_tables(tables)
+        self.repeat_pairs = self.log.repeats
+        self.repeat_bound = repeat_lower_bound(model.n_members, self.log.rounds_sizes)
+        if not tables:
+            return
+        seat = np.concatenate(tables)
+        table = np.repeat(np.arange(len(tables)), [t.size for t in tables])
+        model.talk(*pairs_within(seat, table), depth=cfg.depth)
+
+
+class Circle(Format):
+    """Small closed circles: the same few people every time, deep conversations (C15)."""
+
+    name = "circle"
+    description = "small closed circles of the same few people, meeting for deep conversations"
+    claims = ("C15",)
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.circle_cfg = model.params.circle
+        self.circle_of = balanced_groups(model.rng, model.n_members, self.circle_cfg.size)
+
+    def meet(self, model, week: int) -> None:
+        present = self.attendees(model)
+        a, b = pairs_within(present, self.circle_of[present])
+        model.talk(a, b, depth=self.circle_cfg.depth)
+
+
+class CircleChannel(Circle):
+    """Closed circles alongside the scene's main format, on their own schedule (C15, C16)."""
+
+    name = "circle_channel"
+
+    def is_event_week(self, week: int) -> bool:
+        cfg = self.circle_cfg
+        return week >= cfg.offset_weeks and (week - cfg.offset_weeks) % cfg.interval_weeks == 0
+
+    def follow_ups_due(self, week: int) -> bool:
+        return False  # follow-ups belong to the main format
+
+
+class Online:
+    """Posts (newsletter, blog, social media): a light touch to everyone who knows the poster.
+
+    Every `online.interval_weeks` each poster reaches a share `online.reach` of the members who
+    have met them: their memory of the poster is refreshed a little (slower fading), with little
+    or no trust (C16).
+    """
+
+    name = "online"
+    description = "regular posts that keep a member in mind of everyone they have met"
+    claims = ("C16", "C5")
+
+    def __init__(self, model):
+        self.cfg = cfg = model.params.online
+        who = {
+            "relationship": model.seeks_known,
+            "focal": model.focal,
+            "all": np.ones(model.n_members, dtype=bool),
+        }
+        self.posts = who[cfg.posters]
+
+    def hold(self, model, week: int) -> None:
+        if week == 0 or week % self.cfg.interval_weeks:
+            return
+        store = model.store
+        readers = self.posts[store.targets()] & (store.meetings > 0)
+        readers &= model.rng.random(len(store)) < self.cfg.reach
+        model.touch(np.flatnonzero(readers), self.cfg.gain, self.cfg.trust_gain)
+
+
+FORMATS: dict[str, type[Format]] = {
+    cls.name: cls for cls in (Mixer, Chapter, Circuit, Dinner, Circle)
+}
+
+
+def channels_for(model) -> list:
+    """The channels running alongside the main format, per the configuration (C16)."""
+    out: list = []
+    if model.params.circle.join:
+        out.append(CircleChannel(model))
+    if model.params.online.enabled:
+        out.append(Online(model))
+    return out
