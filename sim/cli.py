@@ -86,9 +86,26 @@ def _print_summary(result) -> None:
             _fmt(r["avoided_by"], 0),
         )
     console.print(table)
+    scene = Table(
+        title="All members: mean ± 95 % CI half-width across replications",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for col in ("variant", "units per member", "referrals given per member-year"):
+        scene.add_column(col, justify="left" if col == "variant" else "right", no_wrap=True)
+    for r in result.scene_summary.to_dicts():
+        scene.add_row(
+            r["variant"],
+            *(
+                f"{_fmt(r[m])} ± {_fmt((r[m + '_ci_high'] - r[m + '_ci_low']) / 2)}"
+                for m in ("units_per_member", "referrals_per_member_year")
+            ),
+        )
+    console.print(scene)
     if result.checks:
         checks = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
-        for col in ("variant", "metric", "expected", "base", "variant value", "held"):
+        checks.caption = "clear: the 95 % CI of the paired difference excludes zero"
+        for col in ("variant", "metric", "expected", "base", "value", "held", "clear"):
             checks.add_column(col)
         for c in result.checks:
             checks.add_row(
@@ -98,8 +115,66 @@ def _print_summary(result) -> None:
                 _fmt(c["base"], 2),
                 _fmt(c["value"], 2),
                 {True: "yes", False: "NO", None: "n/a"}[c["held"]],
+                {True: "yes", False: "no", None: "n/a"}[c["clear"]],
             )
         console.print(checks)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")],
+    param: Annotated[
+        list[str], typer.Option(help="a parameter and its values: key=v1,v2,... (repeatable)")
+    ],
+    replications: Annotated[int | None, typer.Option(min=1, help="replications per point")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="master seed")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="change the base first: key=value")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="worker processes")] = None,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
+    from sim.runner import SWEEP_METRICS, run_sweep
+
+    try:
+        scn = load_scenario(scenario, parse_set_options(set_ or []))
+        grid = {
+            key: list(parse_set_options([f"v=[{values}]"], f"--param {key}")["v"])
+            for key, _, values in (p.partition("=") for p in param)
+        }
+        for key, values in grid.items():
+            if not key or not values:
+                raise ConfigError(
+                    f"--param '{key}': give key=v1,v2,... (e.g. events.attendance=0.4,0.8)"
+                )
+        out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet)
+    except ConfigError as err:
+        _fail(str(err))
+    view = Table(
+        title=f"{scn.name}: base, one parameter at a time (mean ± 95 % CI half-width)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    labels = {
+        "relationship_units": "builder",
+        "direct_units": "direct",
+        "units_per_member": "units/member",
+        "referrals_per_member_year": "refs/member-yr",
+    }
+    for col in ("parameter", "value", *(labels[m] for m in SWEEP_METRICS)):
+        view.add_column(
+            col, justify="left" if col in ("parameter", "value") else "right", no_wrap=True
+        )
+    for (key, value), group in table.group_by("parameter", "value", maintain_order=True):
+        cells = {
+            r["metric"]: f"{_fmt(r['mean'])} ± {_fmt((r['ci_high'] - r['ci_low']) / 2)}"
+            for r in group.to_dicts()
+        }
+        view.add_row(key, value, *(cells[m] for m in SWEEP_METRICS))
+    console.print(view)
+    console.print(f"results: {out_dir / 'sweep.parquet'}")
 
 
 @app.command("list")

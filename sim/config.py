@@ -309,6 +309,7 @@ METRICS = (
     "direct_units",
     "ratio",
     "indirect_share",
+    "direct_avoided_by",
     "units_per_member",
     "referrals_per_member_year",
 )

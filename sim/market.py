@@ -241,7 +241,7 @@ class Market:
         referrer = np.full(n, -1, dtype=np.int64)
         decided = np.zeros(n, dtype=bool)
         convert = rng.random(n) < self.cfg.referral_convert
-        good = np.ones(n, dtype=bool)  # whether a sale turns out well, given its seller (C6)
+        luck = rng.random(n)  # a sale turns out well when luck < the seller's competence (C6)
 
         repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
         seller[repeat], channel[repeat] = self.last_seller[flat[repeat]], REPEAT
@@ -281,7 +281,7 @@ class Market:
                 sector=sector[need],
                 degree=hop_degree,
                 converted=win,
-                good=win & good[need],
+                good=win & (luck[need] < self.competence[provider]),
             )
             received = store.find(provider, ref_m)  # the provider now owes the referrer (C9)
             np.add.at(store.received, received[received >= 0], 1)
@@ -289,7 +289,7 @@ class Market:
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
 
         sold = seller >= 0
-        good[sold] = rng.random(int(sold.sum())) < self.competence[seller[sold]]
+        good = sold & (luck < self.competence[np.maximum(seller, 0)])
         feedback = self._outcome_evidence(store, person, seller, referrer, channel, good)
         if sold.any():
             self._sell(

@@ -61,6 +61,9 @@ def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFram
             "sector": refs["sector"].astype(np.int32),
             "degree": refs["degree"].astype(np.int8),
             "converted": refs["converted"].astype(bool),
+            "outcome": pl.Series(
+                np.where(refs["converted"], np.where(refs["good"], "good", "bad"), "none")
+            ).cast(pl.Utf8),
         }
     )
     agents_df = _agents(model, sales, refs)
@@ -287,11 +290,43 @@ def summarise(agents: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def variant_metrics(summary: pl.DataFrame) -> dict[str, dict[str, float]]:
+def scene_summary(agents: pl.DataFrame, scene: pl.DataFrame) -> pl.DataFrame:
+    """Per variant, over all members: units per member and referrals given per member per year,
+    mean and 95 % CI across replications (C12: the club's value is the referrals it passes)."""
+    weeks = scene.group_by("variant", "replication").agg(pl.len().alias("weeks"))
+    per_rep = (
+        agents.group_by("variant", "replication")
+        .agg(
+            pl.col("units").mean().alias("units_per_member"),
+            (pl.col("referrals_given").sum() / pl.len()).alias("referrals_per_member"),
+        )
+        .join(weeks, on=["variant", "replication"])
+        .with_columns(
+            (pl.col("referrals_per_member") / (pl.col("weeks") / 52)).alias(
+                "referrals_per_member_year"
+            )
+        )
+    )
+    rows = []
+    for (variant,), group in per_rep.group_by("variant", maintain_order=True):
+        row: dict[str, Any] = {"variant": variant, "replications": group.height}
+        for metric in ("units_per_member", "referrals_per_member_year"):
+            mean, low, high = mean_ci(group[metric].to_numpy())
+            row |= {metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high}
+        rows.append(row)
+    order = {v: i for i, v in enumerate(agents["variant"].unique(maintain_order=True))}
+    return pl.DataFrame(rows).sort(pl.col("variant").replace_strict(order, return_dtype=pl.Int64))
+
+
+def variant_metrics(
+    summary: pl.DataFrame, scene: pl.DataFrame | None = None
+) -> dict[str, dict[str, float]]:
     """Per variant the metrics that scenario files state expectations about (config.METRICS)."""
     out: dict[str, dict[str, float]] = {}
+    scene_rows = {r["variant"]: r for r in scene.to_dicts()} if scene is not None else {}
     for variant in summary["variant"].unique(maintain_order=True):
         rows = {r["strategy"]: r for r in summary.filter(pl.col("variant") == variant).to_dicts()}
+        whole = scene_rows.get(variant, {})
         rel = rows.get("relationship", {}).get("units_mean", math.nan)
         direct = rows.get("direct", {}).get("units_mean", math.nan)
         indirect = 1.0 - rows.get("relationship", {}).get("share_degree1", math.nan)
@@ -302,12 +337,75 @@ def variant_metrics(summary: pl.DataFrame) -> dict[str, dict[str, float]]:
             "ratio": (rel + 1.0) / (direct + 1.0),
             "raw_ratio": rel / direct if direct else math.inf if rel > 0 else math.nan,
             "indirect_share": indirect,
+            "direct_avoided_by": rows.get("direct", {}).get("avoided_by", math.nan),
+            "units_per_member": whole.get("units_per_member", math.nan),
+            "referrals_per_member_year": whole.get("referrals_per_member_year", math.nan),
         }
     return out
 
 
-def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
-    """Compare each variant's metrics with the base against the direction the scenario expects."""
+def replication_metrics(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per variant and replication, one column per metric of config.METRICS.
+
+    Replication i shares its seed across variants (common random numbers), so differences
+    between variants can be taken replication by replication (paired).
+    """
+    focal = focal_per_replication(tables["agents"])
+
+    def of(strategy: str, column: str, name: str) -> pl.DataFrame:
+        return focal.filter(strategy=strategy).select(
+            "variant", "replication", pl.col(column).cast(pl.Float64).alias(name)
+        )
+
+    keys = tables["agents"].select("variant", "replication").unique(maintain_order=True)
+    indirect = focal.filter(strategy="relationship").select(
+        "variant",
+        "replication",
+        ((pl.col("d2") + pl.col("d3")) / (pl.col("d1") + pl.col("d2") + pl.col("d3")))
+        .cast(pl.Float64)
+        .alias("indirect_share"),
+    )
+    weeks = tables["scene"].group_by("variant", "replication").agg(pl.len().alias("weeks"))
+    scene = (
+        tables["agents"]
+        .group_by("variant", "replication")
+        .agg(
+            pl.col("units").mean().alias("units_per_member"),
+            (pl.col("referrals_given").sum() / pl.len()).alias("referrals_per_member"),
+        )
+        .join(weeks, on=["variant", "replication"])
+        .select(
+            "variant",
+            "replication",
+            "units_per_member",
+            (pl.col("referrals_per_member") / (pl.col("weeks") / 52)).alias(
+                "referrals_per_member_year"
+            ),
+        )
+    )
+    wide = keys
+    for part in (
+        of("relationship", "units", "relationship_units"),
+        of("direct", "units", "direct_units"),
+        of("direct", "avoided_by", "direct_avoided_by"),
+        indirect,
+        scene,
+    ):
+        wide = wide.join(part, on=["variant", "replication"], how="left")
+    return wide.with_columns(
+        ((pl.col("relationship_units") + 1) / (pl.col("direct_units") + 1)).alias("ratio")
+    )
+
+
+def check_expectations(
+    scenario, metrics: dict[str, dict[str, float]], per_replication: pl.DataFrame | None = None
+) -> list[dict[str, Any]]:
+    """Compare each variant's metrics with the base against the direction the scenario expects.
+
+    `held` compares the means; with `per_replication` (see replication_metrics) each check also
+    gets the 95 % CI of the paired difference variant - base and `clear`: whether that CI lies
+    wholly on the side of the expected direction's sign (for `same`: within 10 % of the base).
+    """
     base = metrics.get("base", {})
     checks = []
     for variant, info in scenario.variant_info.items():
@@ -322,6 +420,13 @@ def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[d
                 held = got > ref
             else:
                 held = math.isclose(got, ref, rel_tol=0.1)
+            low, high = _paired_difference(per_replication, variant, metric)
+            if math.isnan(low):
+                clear = None
+            elif direction == "same":
+                clear = abs(low) <= 0.1 * abs(ref) and abs(high) <= 0.1 * abs(ref)
+            else:
+                clear = low > 0 or high < 0  # the difference has a definite sign
             checks.append(
                 {
                     "variant": variant,
@@ -330,6 +435,28 @@ def check_expectations(scenario, metrics: dict[str, dict[str, float]]) -> list[d
                     "base": ref,
                     "value": got,
                     "held": held if held is None else bool(held),
+                    "difference_ci_low": low,
+                    "difference_ci_high": high,
+                    "clear": clear if clear is None else bool(clear),
                 }
             )
     return checks
+
+
+def _paired_difference(per_replication, variant: str, metric: str) -> tuple[float, float]:
+    if per_replication is None or metric not in per_replication.columns:
+        return math.nan, math.nan
+    pairs = (
+        per_replication.filter(variant=variant)
+        .select("replication", pl.col(metric).alias("v"))
+        .join(
+            per_replication.filter(variant="base").select("replication", pl.col(metric).alias("b")),
+            on="replication",
+        )
+        .drop_nulls()
+        .filter(pl.col("v").is_finite() & pl.col("b").is_finite())
+    )
+    if pairs.height == 0:
+        return math.nan, math.nan
+    _, low, high = mean_ci((pairs["v"] - pairs["b"]).to_numpy())
+    return low, high

@@ -23,7 +23,7 @@ import polars as pl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim import results
-from sim.config import ConfigError, Params, Scenario
+from sim.config import ConfigError, Params, Scenario, apply_overrides
 from sim.model import NetworkingModel
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
@@ -142,6 +142,7 @@ class RunResult:
     out_dir: Path
     tables: dict[str, pl.DataFrame]
     summary: pl.DataFrame
+    scene_summary: pl.DataFrame
     checks: list[dict]
     wall_seconds: float
 
@@ -169,8 +170,9 @@ def run_scenario(
     wall = time.perf_counter() - start
     results.write_tables(out_dir, tables)
     summary = results.summarise(tables["agents"])
-    metrics = results.variant_metrics(summary)
-    checks = results.check_expectations(scenario, metrics)
+    scene_summary = results.scene_summary(tables["agents"], tables["scene"])
+    metrics = results.variant_metrics(summary, scene_summary)
+    checks = results.check_expectations(scenario, metrics, results.replication_metrics(tables))
     seeds = replication_seeds(seed, replications)
     results.write_json(
         out_dir / "manifest.json",
@@ -204,4 +206,73 @@ def run_scenario(
             "tables": {name: df.height for name, df in tables.items()},
         },
     )
-    return RunResult(out_dir, tables, summary, checks, wall)
+    return RunResult(out_dir, tables, summary, scene_summary, checks, wall)
+
+
+SWEEP_METRICS = (
+    "relationship_units",
+    "direct_units",
+    "units_per_member",
+    "referrals_per_member_year",
+)
+
+
+def run_sweep(
+    scenario: Scenario,
+    grid: dict[str, list],
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    out_dir: Path | None = None,
+    show_progress: bool = True,
+) -> tuple[Path, pl.DataFrame]:
+    """One-at-a-time sensitivity sweep of the scenario's base: each key over its values, the
+    others at the base. Same replication seeds at every point (common random numbers).
+
+    Returns the output folder and a tidy table (parameter, value, metric, mean, ci_low,
+    ci_high), also written to `sweep.parquet` there.
+    """
+    replications = replications or scenario.params.run.replications
+    seed = scenario.params.run.seed if seed is None else seed
+    seeds = replication_seeds(seed, replications)
+    points = []
+    for key, values in grid.items():
+        for value in values:
+            params = apply_overrides(scenario.params, {key: value}, f"--param {key}")
+            points.append((key, value, params))
+    out_dir = prepare_out_dir(out_dir, f"{scenario.name}-sweep")
+    tasks = [
+        Task(f"{key}={value}", i, params.model_dump_json(), seeds[i])
+        for key, value, params in points
+        for i in range(replications)
+    ]
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    tables = combine(run_tasks(tasks, workers, show_progress))
+    per_rep = results.focal_per_replication(tables["agents"])
+    scene = {
+        r["variant"]: r for r in results.scene_summary(tables["agents"], tables["scene"]).to_dicts()
+    }
+    rows = []
+    for key, value, _ in points:
+        label = f"{key}={value}"
+        for metric in SWEEP_METRICS:
+            strategy = {"relationship_units": "relationship", "direct_units": "direct"}.get(metric)
+            if strategy:
+                units = per_rep.filter(variant=label, strategy=strategy)["units"].to_numpy()
+                mean, low, high = results.mean_ci(units)
+            else:
+                row = scene[label]
+                mean, low, high = row[metric], row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+            rows.append(
+                {
+                    "parameter": key,
+                    "value": str(value),
+                    "metric": metric,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+    sweep = pl.DataFrame(rows)
+    results.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
+    return out_dir, sweep
