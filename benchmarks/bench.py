@@ -1,4 +1,4 @@
-"""`make bench`: conversations per second and peak memory, laptop scene and a 10,000-member scene.
+"""`make bench`: conversations per second and peak memory: laptop, 10,000 members, formats.
 
 Each case runs in a fresh process so its peak resident memory is its own. Not a test: figures
 depend on the machine; record them in notes, never assert on them.
@@ -14,18 +14,23 @@ import sys
 import time
 
 CASES = {
-    "laptop (200 members, 5 years)": {},
-    "synthetic (10,000 members, 5 years)": {"scene.members": 10_000},
+    "laptop (200 members, 5 years)": ("laptop", {}),
+    "synthetic (10,000 members, 5 years)": ("laptop", {"scene.members": 10_000}),
+    "chapters (10,000 members in chapters of 30, weekly, 5 years)": (
+        "bni",
+        {"scene.members": 10_000, "scene.sectors": 300},
+    ),
+    "circuit (700 members, 35 locations, 5 years)": ("open_coffee", {}),
 }
 
 
-def one(overrides: dict) -> dict:
+def one(scenario: str, overrides: dict) -> dict:
     import numpy as np
 
     from sim.config import load_scenario
     from sim.model import NetworkingModel
 
-    params = load_scenario("laptop", overrides).params
+    params = load_scenario(scenario, overrides).params
     start = time.perf_counter()
     model = NetworkingModel(params, rng=np.random.SeedSequence(1))
     built = time.perf_counter()
@@ -51,11 +56,11 @@ def main() -> None:
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(one(json.loads(args.case))))
+        print(json.dumps(one(*json.loads(args.case))))
         return
-    for name, overrides in CASES.items():
+    for name, case in CASES.items():
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench", "--case", json.dumps(overrides)],
+            [sys.executable, "-m", "benchmarks.bench", "--case", json.dumps(case)],
             capture_output=True,
             text=True,
             check=True,

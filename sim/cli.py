@@ -19,6 +19,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
 
 
+# Options shared by `run` and `sweep`.
+ScenarioArg = Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")]
+SeedOpt = Annotated[int | None, typer.Option(min=0, help="master seed")]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="change a parameter of the base: key=value")
+]
+OutOpt = Annotated[Path | None, typer.Option(help="output folder")]
+WorkersOpt = Annotated[int | None, typer.Option(min=1, help="worker processes")]
+QuietOpt = Annotated[bool, typer.Option(help="no progress bar")]
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
@@ -32,19 +43,26 @@ def _fmt(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}"
 
 
+def _fmt_ci(mean: float, low: float, high: float) -> str:
+    """`mean ± half-width`, or just the mean when the interval is undefined, or `-`."""
+    if mean is None or math.isnan(mean):
+        return "-"
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return _fmt(mean)
+    return f"{_fmt(mean)} ± {_fmt((high - low) / 2)}"
+
+
 @app.command()
 def run(
-    scenario: Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")],
+    scenario: ScenarioArg,
     replications: Annotated[
         int | None, typer.Option(min=1, help="replications per variant")
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="master seed")] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="override a parameter: key=value")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="output folder")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="worker processes")] = None,
-    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables and a manifest."""
     from sim.runner import run_scenario
@@ -76,11 +94,10 @@ def _print_summary(result) -> None:
         table.add_column(col, justify="right" if right else "left", no_wrap=True)
     for r in result.summary.to_dicts():
         shares = "/".join(_fmt(100 * r[f"share_degree{d}"], 0) for d in (1, 2, 3))
-        half = (r["units_ci_high"] - r["units_ci_low"]) / 2
         table.add_row(
             r["variant"],
             r["strategy"],
-            f"{_fmt(r['units_mean'])} ± {_fmt(half)}",
+            _fmt_ci(r["units_mean"], r["units_ci_low"], r["units_ci_high"]),
             shares,
             f"{_fmt(r['referrals_given'], 0)}/{_fmt(r['referrals_received'], 0)}",
             _fmt(r["avoided_by"], 0),
@@ -97,7 +114,7 @@ def _print_summary(result) -> None:
         scene.add_row(
             r["variant"],
             *(
-                f"{_fmt(r[m])} ± {_fmt((r[m + '_ci_high'] - r[m + '_ci_low']) / 2)}"
+                _fmt_ci(r[m], r[f"{m}_ci_low"], r[f"{m}_ci_high"])
                 for m in ("units_per_member", "referrals_per_member_year")
             ),
         )
@@ -122,18 +139,16 @@ def _print_summary(result) -> None:
 
 @app.command()
 def sweep(
-    scenario: Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")],
+    scenario: ScenarioArg,
     param: Annotated[
         list[str], typer.Option(help="a parameter and its values: key=v1,v2,... (repeatable)")
     ],
     replications: Annotated[int | None, typer.Option(min=1, help="replications per point")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="master seed")] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="change the base first: key=value")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="output folder")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="worker processes")] = None,
-    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
     from sim.runner import SWEEP_METRICS, run_sweep
@@ -153,7 +168,7 @@ def sweep(
     except ConfigError as err:
         _fail(str(err))
     view = Table(
-        title=f"{scn.name}: base, one parameter at a time (mean ± 95 % CI half-width)",
+        title=f"{scn.name}: the base, one parameter at a time\n(mean ± 95 % CI half-width)",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
@@ -163,16 +178,14 @@ def sweep(
         "units_per_member": "units/member",
         "referrals_per_member_year": "refs/member-yr",
     }
-    for col in ("parameter", "value", *(labels[m] for m in SWEEP_METRICS)):
-        view.add_column(
-            col, justify="left" if col in ("parameter", "value") else "right", no_wrap=True
-        )
+    view.add_column("parameter = value", no_wrap=True)
+    for metric in SWEEP_METRICS:
+        view.add_column(labels[metric], justify="right", no_wrap=True)
     for (key, value), group in table.group_by("parameter", "value", maintain_order=True):
         cells = {
-            r["metric"]: f"{_fmt(r['mean'])} ± {_fmt((r['ci_high'] - r['ci_low']) / 2)}"
-            for r in group.to_dicts()
+            r["metric"]: _fmt_ci(r["mean"], r["ci_low"], r["ci_high"]) for r in group.to_dicts()
         }
-        view.add_row(key, value, *(cells[m] for m in SWEEP_METRICS))
+        view.add_row(f"{key.split('.')[-1]} = {value}", *(cells[m] for m in SWEEP_METRICS))
     console.print(view)
     console.print(f"results: {out_dir / 'sweep.parquet'}")
 

@@ -125,3 +125,44 @@ def test_a_scene_without_focal_sellers_runs_and_reports_undefined_checks(tmp_pat
     assert code == 0, err
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["expectations"] and all(c["held"] is None for c in manifest["expectations"])
+
+
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [
+        ("events.attendance", "give key=v1,v2"),
+        ("events.attendence=0.4,0.8", "unknown key 'events.attendence'"),
+        ("events.attendance=0.4,7", "events.attendance"),
+        ("events.format=mixer,party", "events.format"),
+    ],
+)
+def test_bad_sweep_parameters_give_one_line_errors(tmp_path, param, expected):
+    code, err, _ = run_cli("sweep", "laptop", "--param", param, "--out", str(tmp_path))
+    assert code == 2 and expected in err, err
+    assert "\n" not in err and "Traceback" not in err
+
+
+def test_a_sweep_writes_a_tidy_table_with_one_row_per_point_and_metric(tmp_path):
+    import polars as pl
+
+    code, err, out = run_cli(
+        "sweep",
+        "laptop",
+        "--param",
+        "events.attendance=0.4,0.8",
+        "--replications",
+        "2",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+        "--set",
+        "run.weeks=30",
+        "--set",
+        "scene.members=40",
+    )
+    assert code == 0, err
+    table = pl.read_parquet(tmp_path / "sweep.parquet")
+    assert table.height == 2 * 4 and set(table["value"]) == {"0.4", "0.8"}
+    assert "attendance = 0.4" in out and "attendance = 0.8" in out
