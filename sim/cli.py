@@ -175,10 +175,10 @@ def sweep(
     labels = {
         "relationship_units": "builder",
         "direct_units": "direct",
-        "units_per_member": "units/member",
-        "referrals_per_member_year": "refs/member-yr",
+        "units_per_member": "units/mbr",
+        "referrals_per_member_year": "refs/mbr-yr",
     }
-    view.add_column("parameter = value", no_wrap=True)
+    view.add_column("parameter = value", overflow="fold")
     for metric in SWEEP_METRICS:
         view.add_column(labels[metric], justify="right", no_wrap=True)
     for (key, value), group in table.group_by("parameter", "value", maintain_order=True):

@@ -44,18 +44,23 @@ class Format:
         return not limit_reached and week % self.cfg.interval_weeks == 0
 
     def hold(self, model, week: int) -> None:
-        """This week's event, or else the one-to-ones halfway between two events (C5, C10)."""
+        """This week's event, and the one-to-ones between events when due (C5, C10)."""
         if self.is_event_week(week):
             self.held += 1
             self.meet(model, week)
             self.last_event_week = week
-        elif self.follow_ups_due(week):
-            model.follow_up(since_week=self.last_event_week)
+        if self.follow_ups_due(week):
+            model.follow_up(since_week=self.follow_up_since(week))
 
     def follow_ups_due(self, week: int) -> bool:
+        """Halfway between two events (never in an event week)."""
         if self.last_event_week is None or self.cfg.interval_weeks < 2:
             return False
         return week - self.last_event_week == self.cfg.interval_weeks // 2
+
+    def follow_up_since(self, week: int) -> int:
+        """Direct sellers call the people they first met since this week (the last event)."""
+        return self.last_event_week
 
     def attendees(self, model) -> np.ndarray:
         """Members present at an event, each with probability `events.attendance`."""
@@ -138,7 +143,8 @@ class Circuit(Format):
         self.policy[model.focal] = cfg.policy
 
     def is_event_week(self, week: int) -> bool:
-        return self.cfg.count == 0 or self.held < self.cfg.count  # some location every week
+        """Some location holds its event every week; `events.count` limits the weeks."""
+        return self.cfg.count == 0 or self.held < self.cfg.count
 
     def plan(self, month: int) -> np.ndarray:
         """Locations each member plans to visit in `month` (members x visits_per_month)."""
@@ -169,16 +175,12 @@ class Circuit(Format):
         model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, where))
 
     def follow_ups_due(self, week: int) -> bool:
+        """Monthly (events happen somewhere every week), from the second month on."""
         interval = self.cfg.interval_weeks
         return interval >= 2 and week % interval == interval // 2 and week >= interval
 
-    def hold(self, model, week: int) -> None:
-        if self.is_event_week(week):
-            self.held += 1
-            self.meet(model, week)
-            self.last_event_week = week
-        if self.follow_ups_due(week):  # events happen every week somewhere
-            model.follow_up(since_week=week - self.cfg.interval_weeks)
+    def follow_up_since(self, week: int) -> int:
+        return week - self.cfg.interval_weeks  # people first met during the past month
 
 
 class Dinner(Format):
