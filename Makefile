@@ -17,7 +17,11 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit 0; }; \
 	done)
 
-.PHONY: run test lint bench clean venv
+# Debian's chromium renders the report in the browser test and exports PNG figures; it is
+# installed with apt-get when missing (no browser download).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench clean venv figures chromium
 
 venv: $(STAMP)
 
@@ -33,8 +37,18 @@ $(STAMP): $(TOOLS)/bin/uv uv.lock pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/python -m sim run $(SCENARIO) $(ARGS)
 
-test: $(STAMP)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium (apt-get) for the browser test and PNG export"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	} || { echo "error: could not install chromium; install Debian's 'chromium' package" >&2; exit 2; }
+
+test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 $(ARGS)
+
+figures: $(STAMP) chromium
+	@test -n "$(RUN)" || { echo "usage: make figures RUN=results/<scenario>/<stamp>" >&2; exit 2; }
+	BROWSER_PATH=$$(command -v chromium) $(VENV)/bin/python -m sim figures $(RUN) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks

@@ -1,4 +1,7 @@
-"""Command line: `python -m sim run|list|validate`. Bad input: one line on stderr, exit status 2."""
+"""Command line: `python -m sim run|sweep|report|figures|list|validate`.
+
+Bad input: one line on stderr, exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from sim.config import ConfigError, available_scenarios, load_scenario, parse_set_options
+from sim.config import (
+    LANGUAGES,
+    ConfigError,
+    available_scenarios,
+    load_scenario,
+    parse_set_options,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
@@ -79,6 +88,54 @@ def run(
         _fail(str(err))
     _print_summary(result)
     console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)")
+    _write_report(result.out_dir, None)
+
+
+def _write_report(out_dir: Path, lang: str | None) -> None:
+    from sim.report import build_report
+
+    path = build_report(out_dir, lang)
+    console.print(f"report: {path}  ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(help="language of the report: en or nl (default: the scenario's, else en)"),
+]
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a folder written by `run`")],
+    lang: LangOpt = None,
+) -> None:
+    """(Re)build report.html in a run folder from its saved results alone."""
+    from sim.report_data import RunFolderError
+
+    if lang is not None and lang not in LANGUAGES:
+        _fail(f"--lang '{lang}': allowed: {', '.join(LANGUAGES)}")
+    try:
+        _write_report(run_dir, lang)
+    except RunFolderError as err:
+        _fail(str(err))
+
+
+@app.command()
+def figures(
+    run_dir: Annotated[Path, typer.Argument(help="a folder written by `run`")],
+    lang: LangOpt = None,
+) -> None:
+    """Export the report's charts as PNG files (for handouts) into RUN_DIR/figures/."""
+    from sim.figures import export_figures
+    from sim.report_data import RunFolderError
+
+    if lang is not None and lang not in LANGUAGES:
+        _fail(f"--lang '{lang}': allowed: {', '.join(LANGUAGES)}")
+    try:
+        for path in export_figures(run_dir, lang):
+            console.print(f"figure: {path}")
+    except RunFolderError as err:
+        _fail(str(err))
 
 
 def _print_summary(result) -> None:

@@ -271,6 +271,9 @@ class RunConfig(_Section):
     weeks: int = Field(260, ge=1, le=5200, description="time steps (weeks)")
     replications: int = Field(20, ge=1, le=100_000)
     seed: int = Field(20261122, ge=0)
+    network_every_weeks: int = Field(
+        26, ge=1, le=5200, description="weeks between snapshots of the network (report slider)"
+    )
 
 
 class Params(_Section):
@@ -321,16 +324,21 @@ class Variant(_Section):
     expect: dict[Literal[METRICS], Direction] = Field(default_factory=dict)  # type: ignore[valid-type]
 
 
+LANGUAGES = ("en", "nl")
+
+
 class ScenarioHead(_Section):
     name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     description: str = Field(min_length=1)
     claims: list[str] = Field(default_factory=list)
+    language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
 
 
 class Scenario(_Section):
     name: str
     description: str
     claims: list[str] = Field(default_factory=list)
+    language: str = "en"
     variants: dict[str, Params]
     variant_info: dict[str, Variant]
     path: str
@@ -459,7 +467,8 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         key = "scenario." + ".".join(str(p) for p in first["loc"])
         raise ConfigError(
             f"{path}: key '{key}' is invalid ({first['msg']}); allowed: name (letters, digits, "
-            f"_ and -), description (a one-line string), claims (a list of claim IDs)"
+            f"_ and -), description (a one-line string), claims (a list of claim IDs), "
+            f"language (en or nl: the report's default)"
         ) from None
     params_doc = doc.get("params", {})
     for section, table in params_doc.items():
@@ -491,6 +500,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         name=head.name or path.stem,
         description=head.description,
         claims=head.claims,
+        language=head.language,
         variants=variants,
         variant_info=info,
         path=str(path),

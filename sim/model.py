@@ -30,8 +30,10 @@ def focal_units(model: NetworkingModel, strategy: str) -> int:
 class NetworkingModel(mesa.Model):
     """A local networking scene, the people around it, and a market for what members sell."""
 
-    def __init__(self, params: Params | None = None, rng=None):
+    def __init__(self, params: Params | None = None, rng=None, record_network: bool = False):
         super().__init__(rng=rng)
+        self.record_network = record_network  # snapshots for the report's network view
+        self.network_snapshots: list[dict[str, np.ndarray]] = []
         self.params = params = params or Params()
         scene = params.scene
         self.week = 0
@@ -125,7 +127,28 @@ class NetworkingModel(mesa.Model):
             channel.hold(self, self.week)
         self.answer_needs()
         self.datacollector.collect(self)
+        if self.record_network and self._snapshot_due():
+            self.network_snapshots.append(self.network_snapshot())
         self.week += 1
+
+    def _snapshot_due(self) -> bool:
+        every, last = self.params.run.network_every_weeks, self.params.run.weeks - 1
+        return self.week % every == every - 1 or self.week == last
+
+    def network_snapshot(self) -> dict[str, np.ndarray]:
+        """The directed pairs that matter for referrals now: trusted (would refer) or avoided."""
+        store = self.store
+        slots = np.arange(len(store))
+        trust = store.trust(slots)
+        cfg = store.trust_cfg
+        keep = (trust >= cfg.refer_level) | (trust < cfg.avoid_level)
+        return {
+            "step": np.full(int(keep.sum()), self.week),
+            "src": store.sources()[keep],
+            "dst": store.targets()[keep],
+            "memory": store.memory_at(slots[keep], self.week),
+            "trust": trust[keep],
+        }
 
     # --- contacts: called by the event formats and channels (sim/formats.py) -------------------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:

@@ -20,7 +20,7 @@ from scipy import stats
 from sim.market import CHANNELS
 from sim.strategies import STRATEGY_NAMES
 
-TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs")
+TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
 
 
 def _strategy_names(codes: np.ndarray) -> pl.Series:
@@ -72,6 +72,7 @@ def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFram
     scene_df = scene_df.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int32).alias("step"))
     scene_df = scene_df.select(["step", *[c for c in scene_df.columns if c != "step"]])
     pairs_df = _pairs(model)
+    network_df = _network(model)
     out = {
         "sales": sales_df,
         "referrals": refs_df,
@@ -79,6 +80,7 @@ def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFram
         "steps": steps_df,
         "scene": scene_df,
         "pairs": pairs_df,
+        "network": network_df,
     }
     return {
         name: df.select(
@@ -181,6 +183,21 @@ def _pairs(model) -> pl.DataFrame:
         "trust_mean": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def _network(model) -> pl.DataFrame:
+    """Snapshots of trusted and avoided member pairs (first replication only; else empty)."""
+    schema = {
+        "step": pl.Int32,
+        "src": pl.Int32,
+        "dst": pl.Int32,
+        "memory": pl.Float64,
+        "trust": pl.Float64,
+    }
+    if not model.network_snapshots:
+        return pl.DataFrame(schema=schema)
+    columns = {k: np.concatenate([s[k] for s in model.network_snapshots]) for k in schema}
+    return pl.DataFrame(columns).cast(schema)
 
 
 # --- writing ----------------------------------------------------------------------------------

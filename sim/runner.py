@@ -40,7 +40,8 @@ class Task:
 def run_replication(task: Task) -> dict[str, pl.DataFrame]:
     """One model run: the unit of work sent to a worker process."""
     params = Params.model_validate_json(task.params_json)
-    model = NetworkingModel(params, rng=task.seed).run()
+    # The network over time is kept for the first replication only (the report's slider).
+    model = NetworkingModel(params, rng=task.seed, record_network=task.replication == 0).run()
     return results.model_tables(model, task.replication, task.variant)
 
 
@@ -180,6 +181,7 @@ def run_scenario(
             "scenario": scenario.name,
             "description": scenario.description,
             "claims": scenario.claims,
+            "language": scenario.language,
             "scenario_file": scenario.path,
             "scenario_sha256": scenario.sha256,
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,0 +1,248 @@
+"""Report text in English and Dutch, and numbers formatted for the language.
+
+Trainers use the report in front of Dutch and English audiences; every caption says in plain
+words what a chart shows. Claim IDs (C1-C17) are the same in both languages.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = ("en", "nl")
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Networking simulation report",
+        "scenario": "Scenario",
+        "claims_addressed": "Claims addressed",
+        "headline": "Units sold over five years",
+        "headline_caption": (
+            "Cumulative units sold per focal seller, week by week: the line is the mean over "
+            "{reps} simulated histories, the band its 95 % confidence interval. The direct "
+            "seller pitches to everyone; the relationship builder meets people again, listens "
+            "and keeps contacts warm. The marks at the end show the claim (C1): about 1 unit "
+            "against about 50 in five years. Other variants can be switched on in the legend."
+        ),
+        "crossover": (
+            "Crossover week (base): the builder's cumulative sales first exceed the direct "
+            "seller's in week {week} (95 % CI {low}-{high}; {crossed} of {reps} histories)."
+        ),
+        "crossover_none": "In the base the builder never overtakes the direct seller.",
+        "crossover_label": "crossover",
+        "crossover_na": "This scenario has no pair of focal sellers to compare.",
+        "week": "week",
+        "units_per_seller": "units per focal seller",
+        "claim_mark": "claim C1: {n}",
+        "sources": "Where the sales come from",
+        "sources_caption": (
+            "Units per focal seller in five years (base) by how far the buyer is from the "
+            "seller: degree 1 = someone the seller talked with, 2 = one person in between, 3 = "
+            "two in between; coloured by how the sale came about. Indirect share (degrees 2 "
+            "and 3) of the builder's units: {share} (claim C2: more than 90 %)."
+        ),
+        "degree": "degree",
+        "units": "units",
+        "memory_trust": "How memory and trust grow",
+        "memory_trust_caption": (
+            "Mean memory and trust between two members right after their n-th conversation "
+            "(base; bands: 95 % CI). A member remembers your name and what you do from the "
+            "dashed level on (reached at conversation {name_n}; claim C3: 5-6); they would "
+            "refer you from the dotted level on (conversation {trust_n}; claim C4: later "
+            "than the name)."
+        ),
+        "conversation_number": "conversation number",
+        "memory": "memory",
+        "trust": "trust",
+        "name_level": "remembers your name",
+        "refer_level": "would refer you",
+        "network": "The network over time",
+        "network_caption": (
+            "Members (dots) and who would refer whom (grey lines, darker = more trust) in one "
+            "simulated history of the base; large dots are the focal sellers; light red lines: "
+            "someone who now avoids a pushy focal seller (claim C10). Move the slider to see the "
+            "network at other weeks."
+        ),
+        "strategy_direct": "direct seller",
+        "strategy_relationship": "relationship builder",
+        "trusted": "would refer",
+        "avoids": "avoids",
+        "variants": "Variants side by side",
+        "variants_caption": (
+            "Each variant changes one thing against the base. Mean ± 95 % CI half-width over "
+            "the histories. 'Expected' is the direction the scenario file states (from the "
+            "essays); ✓ means it happened, ✗ that it did not; 'clear' means the 95 % CI of "
+            "the difference with the base excludes zero."
+        ),
+        "variant": "variant",
+        "builder_units": "builder: units",
+        "direct_units": "direct seller: units",
+        "units_per_member": "units per member",
+        "referrals_per_member_year": "referrals per member per year",
+        "expected": "expected",
+        "happened": "happened",
+        "clear": "clear",
+        "lower": "lower",
+        "higher": "higher",
+        "same": "same",
+        "yes": "yes",
+        "no": "no",
+        "claims": "Claims",
+        "claims_caption": (
+            "For each claim this scenario addresses: what was measured, and whether it held."
+        ),
+        "claim": "claim",
+        "measured": "measured",
+        "held": "held",
+        "not_measured": "not measured by a variant of this scenario",
+        "about": "About this run",
+        "description": "Description",
+        "seed": "Master seed",
+        "replications": "Replications per variant",
+        "wall": "Run time",
+        "created": "Created",
+        "versions": "Versions",
+        "parameters": "Resolved parameters (base)",
+        "file_size": "This file: {size}",
+        "seconds": "s",
+        "channel_pitch": "pitch",
+        "channel_referral": "referral",
+        "channel_recall": "recall (remembered)",
+        "channel_repeat": "repeat purchase",
+        "metric_relationship_units": "builder's units",
+        "metric_direct_units": "direct seller's units",
+        "metric_ratio": "ratio builder / direct",
+        "metric_indirect_share": "indirect share",
+        "metric_direct_avoided_by": "members avoiding the direct seller",
+        "metric_units_per_member": "units per member",
+        "metric_referrals_per_member_year": "referrals per member per year",
+    },
+    "nl": {
+        "title": "Rapport van de netwerksimulatie",
+        "scenario": "Scenario",
+        "claims_addressed": "Behandelde stellingen",
+        "headline": "Verkochte stuks over vijf jaar",
+        "headline_caption": (
+            "Cumulatief verkochte stuks per gevolgde verkoper, week na week: de lijn is het "
+            "gemiddelde over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheids"
+            "interval. De directe verkoper pitcht bij iedereen; de relatiebouwer ziet mensen "
+            "opnieuw, luistert en houdt contacten warm. De markeringen aan het eind tonen de "
+            "stelling (C1): ongeveer 1 stuk tegenover ongeveer 50 in vijf jaar. Andere "
+            "varianten zet u aan in de legende."
+        ),
+        "crossover": (
+            "Kantelweek (basis): de cumulatieve verkoop van de relatiebouwer haalt die van de "
+            "directe verkoper in in week {week} (95 %-BI {low}-{high}; in {crossed} van de "
+            "{reps} verlopen)."
+        ),
+        "crossover_none": "In de basis haalt de relatiebouwer de directe verkoper nooit in.",
+        "crossover_label": "kantelpunt",
+        "crossover_na": "Dit scenario heeft geen paar gevolgde verkopers om te vergelijken.",
+        "week": "week",
+        "units_per_seller": "stuks per gevolgde verkoper",
+        "claim_mark": "stelling C1: {n}",
+        "sources": "Waar de verkoop vandaan komt",
+        "sources_caption": (
+            "Stuks per gevolgde verkoper in vijf jaar (basis), naar de afstand tussen koper en "
+            "verkoper: graad 1 = iemand met wie de verkoper sprak, 2 = één persoon ertussen, "
+            "3 = twee personen ertussen; de kleur zegt hoe de verkoop tot stand kwam. Indirect "
+            "aandeel (graad 2 en 3) van de relatiebouwer: {share} (stelling C2: meer dan 90 %)."
+        ),
+        "degree": "graad",
+        "units": "stuks",
+        "memory_trust": "Hoe herinnering en vertrouwen groeien",
+        "memory_trust_caption": (
+            "Gemiddelde herinnering en vertrouwen tussen twee leden vlak na hun n-de gesprek "
+            "(basis; banden: 95 %-BI). Vanaf het gestreepte niveau kent iemand uw naam en wat "
+            "u doet (bereikt bij gesprek {name_n}; stelling C3: 5 à 6); vanaf het gestippelde "
+            "niveau zou die u doorverwijzen (gesprek {trust_n}; stelling C4: later dan de naam)."
+        ),
+        "conversation_number": "gesprek nummer",
+        "memory": "herinnering",
+        "trust": "vertrouwen",
+        "name_level": "kent uw naam",
+        "refer_level": "zou u doorverwijzen",
+        "network": "Het netwerk door de tijd",
+        "network_caption": (
+            "Leden (stippen) en wie wie zou doorverwijzen (grijze lijnen, donkerder = meer "
+            "vertrouwen) in één gesimuleerd verloop van de basis; grote stippen zijn de gevolgde "
+            "verkopers; lichtrode lijnen: iemand die een opdringerige gevolgde verkoper nu "
+            "ontloopt (stelling C10). Verschuif de schuifregelaar om het netwerk in andere "
+            "weken te zien."
+        ),
+        "strategy_direct": "directe verkoper",
+        "strategy_relationship": "relatiebouwer",
+        "trusted": "zou doorverwijzen",
+        "avoids": "ontloopt",
+        "variants": "Varianten naast elkaar",
+        "variants_caption": (
+            "Elke variant verandert één ding ten opzichte van de basis. Gemiddelde ± halve "
+            "breedte van het 95 %-BI over de verlopen. 'Verwacht' is de richting die het "
+            "scenariobestand noemt (uit de essays); ✓ betekent dat het zo uitkwam, ✗ dat niet; "
+            "'duidelijk' betekent dat het 95 %-BI van het verschil met de basis nul uitsluit."
+        ),
+        "variant": "variant",
+        "builder_units": "relatiebouwer: stuks",
+        "direct_units": "directe verkoper: stuks",
+        "units_per_member": "stuks per lid",
+        "referrals_per_member_year": "doorverwijzingen per lid per jaar",
+        "expected": "verwacht",
+        "happened": "uitgekomen",
+        "clear": "duidelijk",
+        "lower": "lager",
+        "higher": "hoger",
+        "same": "gelijk",
+        "yes": "ja",
+        "no": "nee",
+        "claims": "Stellingen",
+        "claims_caption": (
+            "Voor elke stelling die dit scenario behandelt: wat er gemeten is, en of de "
+            "stelling opging."
+        ),
+        "claim": "stelling",
+        "measured": "gemeten",
+        "held": "gaat op",
+        "not_measured": "niet gemeten door een variant van dit scenario",
+        "about": "Over deze simulatie",
+        "description": "Beschrijving",
+        "seed": "Hoofdzaad (seed)",
+        "replications": "Herhalingen per variant",
+        "wall": "Rekentijd",
+        "created": "Gemaakt",
+        "versions": "Versies",
+        "parameters": "Gebruikte parameters (basis)",
+        "file_size": "Dit bestand: {size}",
+        "seconds": "s",
+        "channel_pitch": "pitch",
+        "channel_referral": "doorverwijzing",
+        "channel_recall": "herinnerd",
+        "channel_repeat": "herhaalaankoop",
+        "metric_relationship_units": "stuks relatiebouwer",
+        "metric_direct_units": "stuks directe verkoper",
+        "metric_ratio": "verhouding relatiebouwer / direct",
+        "metric_indirect_share": "indirect aandeel",
+        "metric_direct_avoided_by": "leden die de directe verkoper ontlopen",
+        "metric_units_per_member": "stuks per lid",
+        "metric_referrals_per_member_year": "doorverwijzingen per lid per jaar",
+    },
+}
+
+
+def number(x: float | None, lang: str, digits: int = 1) -> str:
+    """A number for the language: 1,234.5 in English, 1.234,5 in Dutch; '-' when undefined."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "∞"
+    text = f"{x:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent(x: float | None, lang: str) -> str:
+    return "-" if x is None or math.isnan(x) else f"{number(100 * x, lang, 0)} %"
+
+
+def separators(lang: str) -> str:
+    """Plotly's `layout.separators`: decimal mark, then thousands mark."""
+    return ",." if lang == "nl" else ".,"

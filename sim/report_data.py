@@ -1,0 +1,183 @@
+"""The numbers behind the report, from saved results only (never the live model).
+
+Every figure aggregates in two stages: first per replication (a replication is one possible
+history), then across replications: mean and t-based 95 % confidence interval. Claims: C1
+(cumulative units, crossover week), C2 (degrees and channels), C3-C4 (memory and trust by
+conversation number), C10 (avoidance in the network).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from sim.results import TABLES
+
+
+@dataclass
+class Run:
+    """A finished run as saved on disk: its manifest and tables."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+    tables: dict[str, pl.DataFrame]
+
+    @property
+    def variants(self) -> list[str]:
+        return list(self.manifest["variants"])
+
+    def params(self, variant: str = "base") -> dict[str, Any]:
+        return self.manifest["variants"][variant]["params"]
+
+
+class RunFolderError(Exception):
+    """The folder is not a finished run (one line, for the command line)."""
+
+
+def load_run(out_dir: Path) -> Run:
+    out_dir = Path(out_dir)
+    manifest_path = out_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise RunFolderError(f"{out_dir}: no manifest.json here; give a folder written by `run`")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    tables = {}
+    for name in TABLES:
+        path = out_dir / f"{name}.parquet"
+        if not path.is_file():
+            raise RunFolderError(f"{out_dir}: {name}.parquet is missing; rerun the scenario")
+        tables[name] = pl.read_parquet(path)
+    return Run(out_dir, manifest, tables)
+
+
+# --- two-stage aggregation ------------------------------------------------------------------
+def across_replications(per_rep: pl.DataFrame, by: list[str], value: str) -> pl.DataFrame:
+    """Mean and 95 % t-interval of `value` across replications, per group `by`.
+
+    `per_rep` has one row per replication and group. With one replication, or no spread, the
+    interval has zero width (as `sim.results.mean_ci`).
+    """
+    agg = per_rep.group_by(by, maintain_order=True).agg(
+        pl.col(value).mean().alias("mean"),
+        pl.col(value).std().fill_null(0.0).alias("sd"),
+        pl.len().alias("n"),
+    )
+    n = agg["n"].to_numpy()
+    t = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
+    half = t * agg["sd"].to_numpy() / np.sqrt(n)
+    return agg.with_columns(
+        (pl.col("mean") - pl.Series(half)).alias("ci_low"),
+        (pl.col("mean") + pl.Series(half)).alias("ci_high"),
+    ).drop("sd")
+
+
+def cumulative_units(run: Run) -> pl.DataFrame:
+    """Cumulative units per focal seller by week, per variant and strategy, with CI bands (C1)."""
+    steps = run.tables["steps"].filter(pl.col("sellers") > 0)
+    return across_replications(
+        steps.select("variant", "strategy", "step", "replication", "units_cum_per_seller"),
+        ["variant", "strategy", "step"],
+        "units_cum_per_seller",
+    ).sort("variant", "strategy", "step")
+
+
+def crossover_weeks(steps: pl.DataFrame) -> pl.DataFrame:
+    """Per variant and replication: the first week the builder's cumulative units per seller
+    exceed the direct seller's (null if that never happens)."""
+    wide = (
+        steps.filter(pl.col("sellers") > 0)
+        .pivot(
+            on="strategy",
+            index=["variant", "replication", "step"],
+            values="units_cum_per_seller",
+        )
+        .sort("variant", "replication", "step")
+    )
+    if not {"direct", "relationship"} <= set(wide.columns):
+        return pl.DataFrame(
+            schema={"variant": pl.Utf8, "replication": pl.Int32, "crossover_week": pl.Int32}
+        )
+    ahead = wide.with_columns((pl.col("relationship") > pl.col("direct")).alias("ahead"))
+    first = (
+        ahead.group_by("variant", "replication", maintain_order=True)
+        .agg(pl.col("step").filter(pl.col("ahead")).min().alias("crossover_week"))
+        .with_columns(pl.col("crossover_week").cast(pl.Int32))
+    )
+    return first
+
+
+def crossover_summary(steps: pl.DataFrame) -> pl.DataFrame:
+    """Per variant: mean crossover week with CI over the replications that cross, and how many."""
+    weeks = crossover_weeks(steps)
+    crossed = weeks.drop_nulls("crossover_week").with_columns(pl.col("crossover_week") * 1.0)
+    summary = across_replications(crossed, ["variant"], "crossover_week")
+    counts = weeks.group_by("variant", maintain_order=True).agg(
+        pl.len().alias("replications"),
+        pl.col("crossover_week").is_not_null().sum().alias("crossed"),
+    )
+    return counts.join(summary, on="variant", how="left").drop("n")
+
+
+def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
+    """Units per focal seller by strategy, degree (1-3) and channel, with CIs (C2)."""
+    agents = run.tables["agents"].filter(pl.col("variant") == variant, pl.col("focal"))
+    sellers = agents.group_by("strategy").agg(pl.len().alias("sellers"))
+    reps = agents.select("replication").unique()
+    grid = (
+        reps.join(sellers.select("strategy"), how="cross")
+        .join(pl.DataFrame({"degree": [1, 2, 3]}, schema={"degree": pl.Int8}), how="cross")
+        .join(pl.DataFrame({"channel": ["pitch", "referral", "recall", "repeat"]}), how="cross")
+    )
+    sold = (
+        run.tables["sales"]
+        .filter(pl.col("variant") == variant, pl.col("seller_focal"))
+        .group_by("replication", pl.col("seller_strategy").alias("strategy"), "degree", "channel")
+        .agg(pl.col("units").sum())
+    )
+    per_rep = (
+        grid.join(sold, on=["replication", "strategy", "degree", "channel"], how="left")
+        .fill_null(0)
+        .join(sellers, on="strategy")
+        .with_columns((pl.col("units") / pl.col("sellers")).alias("units_per_seller"))
+    )
+    return across_replications(per_rep, ["strategy", "degree", "channel"], "units_per_seller").sort(
+        "strategy", "degree", "channel"
+    )
+
+
+def pair_curves(run: Run, variant: str = "base", max_meetings: int = 40) -> pl.DataFrame:
+    """Mean memory and trust right after a pair's n-th conversation, with CIs (C3, C4)."""
+    pairs = run.tables["pairs"].filter(
+        pl.col("variant") == variant, pl.col("meetings") <= max_meetings
+    )
+    per_rep = pairs.group_by("replication", "meetings").agg(
+        (
+            (pl.col("memory_mean") * pl.col("conversations")).sum() / pl.col("conversations").sum()
+        ).alias("memory"),
+        (
+            (pl.col("trust_mean") * pl.col("conversations")).sum() / pl.col("conversations").sum()
+        ).alias("trust"),
+    )
+    memory = across_replications(per_rep, ["meetings"], "memory").rename(
+        {"mean": "memory", "ci_low": "memory_low", "ci_high": "memory_high"}
+    )
+    trust = across_replications(per_rep, ["meetings"], "trust").rename(
+        {"mean": "trust", "ci_low": "trust_low", "ci_high": "trust_high"}
+    )
+    return memory.join(trust.drop("n"), on="meetings").sort("meetings")
+
+
+def first_meeting_reaching(curve: pl.DataFrame, column: str, level: float) -> int | None:
+    """The first conversation number at which the mean reaches `level` (None if never)."""
+    hit = curve.filter(pl.col(column) >= level)
+    return int(hit["meetings"].min()) if hit.height else None
+
+
+def network_snapshots(run: Run, variant: str = "base") -> pl.DataFrame:
+    """Trusted and avoided pairs at the snapshot weeks of the first replication (C10)."""
+    return run.tables["network"].filter(pl.col("variant") == variant).sort("step", "src", "dst")

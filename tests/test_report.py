@@ -1,0 +1,208 @@
+"""The report: CI and crossover on hand-made tables, escaping, and the page in a real browser.
+
+The browser test opens report.html from disk in headless Chromium (Playwright driving Debian's
+`chromium`, which `make test` installs where missing), waits for every figure to render, fails
+on any console or page error, moves the network slider, and checks both languages.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+
+from sim.config import load_scenario
+from sim.report import build_report
+from sim.report_data import across_replications, crossover_summary, crossover_weeks
+from sim.runner import run_scenario
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = "<script>alert('x')</script>"
+
+
+# --- the numbers ------------------------------------------------------------------------------
+def test_confidence_interval_is_the_t_interval_across_replications():
+    per_rep = pl.DataFrame({"group": ["a", "a", "a", "b"], "value": [1.0, 2.0, 3.0, 5.0]})
+    out = {r["group"]: r for r in across_replications(per_rep, ["group"], "value").to_dicts()}
+    half = stats.t.ppf(0.975, 2) * 1.0 / math.sqrt(3)  # sd of 1, 2, 3 is 1
+    assert out["a"]["mean"] == pytest.approx(2.0)
+    assert out["a"]["ci_low"] == pytest.approx(2.0 - half)
+    assert out["a"]["ci_high"] == pytest.approx(2.0 + half)
+    assert out["b"]["ci_low"] == out["b"]["ci_high"] == 5.0  # one replication: no width
+
+
+def steps_table(rows):
+    """Hand-made steps: (variant, replication, strategy, step, units_cum_per_seller)."""
+    return pl.DataFrame(
+        rows,
+        schema=["variant", "replication", "strategy", "step", "units_cum_per_seller"],
+        orient="row",
+    ).with_columns(pl.lit(1).alias("sellers"))
+
+
+def test_crossover_is_the_first_week_the_builder_is_strictly_ahead():
+    direct = [0, 1, 1, 1, 1]
+    builder = [0, 0, 1, 2, 3]  # equal in week 2, ahead from week 3
+    never = [0, 0, 0, 0, 0]
+    rows = [("base", 0, "direct", w, v) for w, v in enumerate(direct)]
+    rows += [("base", 0, "relationship", w, v) for w, v in enumerate(builder)]
+    rows += [("base", 1, "direct", w, v) for w, v in enumerate(direct)]
+    rows += [("base", 1, "relationship", w, v) for w, v in enumerate(never)]
+    weeks = crossover_weeks(steps_table(rows)).sort("replication")
+    assert weeks["crossover_week"].to_list() == [3, None]
+    summary = crossover_summary(steps_table(rows)).to_dicts()[0]
+    assert summary["crossed"] == 1 and summary["replications"] == 2
+    assert summary["mean"] == summary["ci_low"] == summary["ci_high"] == 3
+
+
+def test_crossover_with_spread_has_a_t_interval():
+    rows = []
+    for rep, cross in enumerate([2, 4, 6]):
+        rows += [("base", rep, "direct", w, 1) for w in range(8)]
+        rows += [("base", rep, "relationship", w, 2 if w >= cross else 0) for w in range(8)]
+    summary = crossover_summary(steps_table(rows)).to_dicts()[0]
+    half = stats.t.ppf(0.975, 2) * 2 / math.sqrt(3)
+    assert summary["mean"] == pytest.approx(4)
+    assert summary["ci_high"] - summary["ci_low"] == pytest.approx(2 * half)
+
+
+# --- a small run ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """A short laptop-like run whose scenario text and a variant name are hostile HTML."""
+    folder = tmp_path_factory.mktemp("scenario")
+    path = folder / "hostile.toml"
+    path.write_text(
+        f"""
+[scenario]
+name = "hostile"
+description = "{HOSTILE} & friends"
+claims = ["C1", "C2", "C3", "C4", "C5", "C10"]
+
+[params.scene]
+members = 60
+outer_per_member = 10
+
+[params.run]
+weeks = 104
+network_every_weeks = 13
+
+[variants."<img src=x onerror=alert(1)>"]
+description = "events happen once {HOSTILE} (C5)"
+set = {{ "events.count" = 1 }}
+expect = {{ relationship_units = "lower" }}
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path_factory.mktemp("run")
+    scenario = load_scenario(str(path))
+    run_scenario(scenario, replications=3, workers=2, out_dir=out, show_progress=False)
+    return out
+
+
+def test_user_strings_are_escaped(small_run):
+    text = build_report(small_run, "en").read_text(encoding="utf-8")
+    assert HOSTILE not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):
+    text = build_report(small_run, "en").read_text(encoding="utf-8")
+    head, body = text.split("</head>", 1)
+    assert head.count("<script") == 1 and "plotly.js v" in head  # the library, once, inline
+    assert "plotly.js v" not in body and "<script src" not in body
+    assert 'src="http' not in body and 'href="http' not in body  # nothing fetched from the web
+    assert body.count('class="plotly-graph-div"') == 4
+
+
+def test_numbers_follow_the_language(small_run):
+    english = build_report(small_run, "en").read_text(encoding="utf-8")
+    dutch = build_report(small_run, "nl").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in dutch and "Verkochte stuks over vijf jaar" in dutch
+    assert '"separators":",."' in dutch and '"separators":".,"' in english
+    seed = load_scenario("laptop").params.run.seed
+    assert f"{seed:,}".replace(",", ".") not in dutch  # seeds are identifiers, not numbers
+
+
+def test_report_command_rejects_a_folder_that_is_not_a_run(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "manifest.json" in result.stderr
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--lang", "fr"])
+    assert result.exit_code == 2 and "allowed: en, nl" in result.stderr
+
+
+# --- in a real browser --------------------------------------------------------------------------
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (make test installs it)")
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(small_run, lang):
+    from playwright.sync_api import sync_playwright
+
+    path = build_report(small_run, lang)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.resolve().as_uri())
+            page.wait_for_function(
+                "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
+                " return d.length === 4 && d.every(g => g.querySelector('.main-svg')"
+                " && g._fullLayout); }",
+                timeout=30_000,
+            )
+            assert page.locator("html").get_attribute("lang") == lang
+            heading = {"en": "Units sold over five years", "nl": "Verkochte stuks over vijf jaar"}
+            assert page.locator("#headline h2").inner_text() == heading[lang]
+
+            # Move the slider by clicking the far end of its rail, as a user would.
+            rail = page.locator("#fig-network .slider-rail-touch-rect").first
+            rail.scroll_into_view_if_needed()
+            box = rail.bounding_box()
+            before = page.evaluate("document.getElementById('fig-network')._fullLayout")
+            assert before["sliders"][0]["active"] == 0
+            edges_before = page.evaluate(
+                "document.getElementById('fig-network').data.map(t => t.x.length)"
+            )
+            page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+            page.wait_for_function(
+                "document.getElementById('fig-network')._fullLayout.sliders[0].active > 0"
+            )
+            page.wait_for_timeout(300)
+            edges_after = page.evaluate(
+                "document.getElementById('fig-network').data.map(t => t.x.length)"
+            )
+            assert edges_after != edges_before  # the network of a later week is drawn
+        finally:
+            browser.close()
+    assert errors == []
+
+
+def test_cumulative_band_contains_its_mean(small_run):
+    from sim.report_data import cumulative_units, load_run
+
+    bands = cumulative_units(load_run(small_run))
+    assert bands.height > 0
+    assert (bands["ci_low"] <= bands["mean"] + 1e-12).all()
+    assert (bands["mean"] <= bands["ci_high"] + 1e-12).all()
+    assert np.all(np.diff(bands.filter(variant="base", strategy="relationship")["mean"]) >= 0)
