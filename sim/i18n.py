@@ -20,8 +20,11 @@ TEXT: dict[str, dict[str, str]] = {
             "Cumulative units sold per focal seller, week by week: the line is the mean over "
             "{reps} simulated histories, the band its 95 % confidence interval. The direct "
             "seller pitches to everyone; the relationship builder meets people again, listens "
-            "and keeps contacts warm. The marks at the end show the claim (C1): about 1 unit "
-            "against about 50 in five years. Other variants can be switched on in the legend."
+            "and keeps contacts warm. Other variants can be switched on in the legend."
+        ),
+        "headline_c1": (
+            "The stars at the end mark the claim (C1): about 1 unit against about 50 in five "
+            "years."
         ),
         "crossover": (
             "Crossover week (base): the builder's cumulative sales first exceed the direct "
@@ -125,9 +128,12 @@ TEXT: dict[str, dict[str, str]] = {
             "Cumulatief verkochte stuks per gevolgde verkoper, week na week: de lijn is het "
             "gemiddelde over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheids"
             "interval. De directe verkoper pitcht bij iedereen; de relatiebouwer ziet mensen "
-            "opnieuw, luistert en houdt contacten warm. De markeringen aan het eind tonen de "
-            "stelling (C1): ongeveer 1 stuk tegenover ongeveer 50 in vijf jaar. Andere "
-            "varianten zet u aan in de legende."
+            "opnieuw, luistert en houdt contacten warm. Andere varianten zet u aan in de "
+            "legende."
+        ),
+        "headline_c1": (
+            "De sterren aan het eind tonen de stelling (C1): ongeveer 1 stuk tegenover "
+            "ongeveer 50 in vijf jaar."
         ),
         "crossover": (
             "Kantelweek (basis): de cumulatieve verkoop van de relatiebouwer haalt die van de "

@@ -103,7 +103,8 @@ class Report:
                     )
                 )
         last = int(bands["step"].max()) if bands.height else 0
-        for strategy, units in C1_CLAIM.items():
+        marked = "C1" in self.run.manifest.get("claims", [])
+        for strategy, units in C1_CLAIM.items() if marked else ():
             fig.add_trace(
                 go.Scatter(
                     x=[last],
@@ -140,7 +141,10 @@ class Report:
         fig.update_layout(
             xaxis_title=t["week"], yaxis_title=t["units_per_seller"], legend={"orientation": "h"}
         )
-        return fig, t["headline_caption"].format(reps=self.reps) + " " + note
+        caption = t["headline_caption"].format(reps=self.reps)
+        if marked:
+            caption += " " + t["headline_c1"]
+        return fig, caption + " " + note
 
     def sources(self) -> str:
         made = self.sources_figure()

@@ -102,7 +102,9 @@ def crossover_weeks(steps: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(
             schema={"variant": pl.Utf8, "replication": pl.Int32, "crossover_week": pl.Int32}
         )
-    ahead = wide.with_columns((pl.col("relationship") > pl.col("direct")).alias("ahead"))
+    # Only variants with focal sellers of both strategies can cross over.
+    both = wide.drop_nulls(["direct", "relationship"])
+    ahead = both.with_columns((pl.col("relationship") > pl.col("direct")).alias("ahead"))
     first = (
         ahead.group_by("variant", "replication", maintain_order=True)
         .agg(pl.col("step").filter(pl.col("ahead")).min().alias("crossover_week"))

@@ -69,6 +69,14 @@ def test_crossover_is_the_first_week_the_builder_is_strictly_ahead():
     assert summary["mean"] == summary["ci_low"] == summary["ci_high"] == 3
 
 
+def test_no_crossover_where_a_variant_lacks_one_of_the_strategies():
+    rows = [("base", 0, "relationship", w, w) for w in range(4)]
+    rows += [("other", 0, "direct", w, 0) for w in range(4)]
+    rows += [("other", 0, "relationship", w, w) for w in range(4)]
+    weeks = crossover_weeks(steps_table(rows))
+    assert weeks["variant"].to_list() == ["other"] and weeks["crossover_week"].to_list() == [1]
+
+
 def test_crossover_with_spread_has_a_t_interval():
     rows = []
     for rep, cross in enumerate([2, 4, 6]):
@@ -151,10 +159,11 @@ def test_report_command_rejects_a_folder_that_is_not_a_run(tmp_path):
 
 
 # --- in a real browser --------------------------------------------------------------------------
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (make test installs it)")
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(small_run, lang):
     from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
 
     path = build_report(small_run, lang)
     errors: list[str] = []
