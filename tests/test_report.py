@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HOSTILE = "<script>alert('x')</script>"
+HOSTILE_NAME = "<script>alert(1)"  # a file name cannot hold "/"
 
 
 # --- the numbers ------------------------------------------------------------------------------
@@ -93,11 +94,10 @@ def test_crossover_with_spread_has_a_t_interval():
 def small_run(tmp_path_factory):
     """A short laptop-like run whose scenario text and a variant name are hostile HTML."""
     folder = tmp_path_factory.mktemp("scenario")
-    path = folder / "hostile.toml"
+    path = folder / f"{HOSTILE_NAME}.toml"  # no `name` key: the scenario is named after the file
     path.write_text(
         f"""
 [scenario]
-name = "hostile"
 description = "{HOSTILE} & friends"
 claims = ["C1", "C2", "C3", "C4", "C5", "C10"]
 
@@ -127,6 +127,7 @@ def test_user_strings_are_escaped(small_run):
     assert HOSTILE not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert HOSTILE_NAME not in text and "&lt;script&gt;alert(1)</title>" in text
 
 
 def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):
