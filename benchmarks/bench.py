@@ -18,7 +18,7 @@ CASES = {
     "synthetic (10,000 members, 5 years)": ("laptop", {"scene.members": 10_000}),
     "chapters (10,000 members in chapters of 30, weekly, 5 years)": (
         "bni",
-        {"scene.members": 10_000, "scene.sectors": 300},
+        {"scene.members": 10_000, "scene.sectors": 30},
     ),
     "circuit (700 members, 35 locations, 5 years)": ("open_coffee", {}),
 }

@@ -102,18 +102,20 @@ LangOpt = Annotated[
     str | None,
     typer.Option(help="language of the report: en or nl (default: the scenario's, else en)"),
 ]
+RunDirArg = Annotated[Path, typer.Argument(help="a folder written by `run`")]
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in LANGUAGES:
+        _fail(f"--lang '{lang}': allowed: {', '.join(LANGUAGES)}")
 
 
 @app.command()
-def report(
-    run_dir: Annotated[Path, typer.Argument(help="a folder written by `run`")],
-    lang: LangOpt = None,
-) -> None:
+def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """(Re)build report.html in a run folder from its saved results alone."""
     from sim.report_data import RunFolderError
 
-    if lang is not None and lang not in LANGUAGES:
-        _fail(f"--lang '{lang}': allowed: {', '.join(LANGUAGES)}")
+    _check_lang(lang)
     try:
         _write_report(run_dir, lang)
     except RunFolderError as err:
@@ -121,16 +123,12 @@ def report(
 
 
 @app.command()
-def figures(
-    run_dir: Annotated[Path, typer.Argument(help="a folder written by `run`")],
-    lang: LangOpt = None,
-) -> None:
+def figures(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """Export the report's charts as PNG files (for handouts) into RUN_DIR/figures/."""
     from sim.figures import export_figures
     from sim.report_data import RunFolderError
 
-    if lang is not None and lang not in LANGUAGES:
-        _fail(f"--lang '{lang}': allowed: {', '.join(LANGUAGES)}")
+    _check_lang(lang)
     try:
         for path in export_figures(run_dir, lang):
             console.print(f"figure: {path}")

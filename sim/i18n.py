@@ -23,8 +23,7 @@ TEXT: dict[str, dict[str, str]] = {
             "and keeps contacts warm. Other variants can be switched on in the legend."
         ),
         "headline_c1": (
-            "The stars at the end mark the claim (C1): about 1 unit against about 50 in five "
-            "years."
+            "The stars at the end mark the claim (C1): about 1 unit against about 50 in five years."
         ),
         "crossover": (
             "Crossover week (base): the builder's cumulative sales first exceed the direct "

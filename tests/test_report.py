@@ -216,3 +216,14 @@ def test_cumulative_band_contains_its_mean(small_run):
     assert (bands["ci_low"] <= bands["mean"] + 1e-12).all()
     assert (bands["mean"] <= bands["ci_high"] + 1e-12).all()
     assert np.all(np.diff(bands.filter(variant="base", strategy="relationship")["mean"]) >= 0)
+
+
+def test_figures_are_exported_as_png_with_debian_chromium(small_run):
+    """`make figures`: kaleido renders the headline charts in Debian's chromium (no download)."""
+    from sim.figures import export_figures
+
+    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
+    paths = export_figures(small_run, "nl")
+    assert [p.name for p in paths] == ["headline.png", "sources.png", "memory_trust.png"]
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
