@@ -48,7 +48,7 @@ class Report:
         return fig.update_layout(
             separators=separators(self.lang),
             template="plotly_white",
-            margin={"l": 60, "r": 20, "t": 30, "b": 50},
+            margin={"l": 60, "r": 20, "t": 30, "b": 60},
             font={"size": 15},
         )
 
@@ -77,7 +77,7 @@ class Report:
                     continue
                 label = f"{self.strategy_label(strategy)} · {variant}"
                 visible = True if variant == "base" else "legendonly"
-                week = b["step"].to_list()
+                week = [step + 1 for step in b["step"].to_list()]  # weeks 1..N on screen
                 fig.add_trace(
                     go.Scatter(
                         x=week + week[::-1],
@@ -102,7 +102,7 @@ class Report:
                         visible=visible,
                     )
                 )
-        last = int(bands["step"].max()) if bands.height else 0
+        last = int(bands["step"].max()) + 1 if bands.height else 0
         marked = "C1" in self.run.manifest.get("claims", [])
         for strategy, units in C1_CLAIM.items() if marked else ():
             fig.add_trace(
@@ -121,6 +121,8 @@ class Report:
         note = t["crossover_na"]
         if crossover.height:
             row = crossover.to_dicts()[0]
+            for key in ("mean", "ci_low", "ci_high"):  # step 0 is week 1 on screen
+                row[key] = None if row[key] is None else row[key] + 1
             if row["crossed"]:
                 note = t["crossover"].format(
                     week=self.num(row["mean"], 0),
@@ -139,7 +141,10 @@ class Report:
             else:
                 note = t["crossover_none"]
         fig.update_layout(
-            xaxis_title=t["week"], yaxis_title=t["units_per_seller"], legend={"orientation": "h"}
+            xaxis_title=t["week"],
+            yaxis_title=t["units_per_seller"],
+            legend={"orientation": "h", "y": -0.22},
+            height=560,
         )
         caption = t["headline_caption"].format(reps=self.reps)
         if marked:
