@@ -73,7 +73,7 @@ def run(
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Run a scenario's variants and replications; write Parquet tables and a manifest."""
+    """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
     from sim.runner import run_scenario
 
     try:
