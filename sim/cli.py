@@ -210,15 +210,19 @@ def sweep(
 
     try:
         scn = load_scenario(scenario, parse_set_options(set_ or []))
-        grid = {
-            key: list(parse_set_options([f"v=[{values}]"], f"--param {key}")["v"])
-            for key, _, values in (p.partition("=") for p in param)
-        }
-        for key, values in grid.items():
+        grid: dict[str, list] = {}
+        for item in param:
+            key, _, values = item.partition("=")
             if not key or not values:
                 raise ConfigError(
-                    f"--param '{key}': give key=v1,v2,... (e.g. events.attendance=0.4,0.8)"
+                    f"--param '{item}': give key=v1,v2,... (e.g. events.attendance=0.4,0.8)"
                 )
+            if key in grid:
+                raise ConfigError(f"--param '{key}' is given twice; list all its values once")
+            # each value is read as TOML (0.4, 2, true), else taken as text (tour)
+            grid[key] = [
+                parse_set_options([f"{key}={v}"], f"--param {key}")[key] for v in values.split(",")
+            ]
         out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet)
     except ConfigError as err:
         _fail(str(err))
@@ -240,7 +244,7 @@ def sweep(
         cells = {
             r["metric"]: _fmt_ci(r["mean"], r["ci_low"], r["ci_high"]) for r in group.to_dicts()
         }
-        view.add_row(f"{key.split('.')[-1]} = {value}", *(cells[m] for m in SWEEP_METRICS))
+        view.add_row(f"{key} = {value}", *(cells[m] for m in SWEEP_METRICS))
     console.print(view)
     console.print(f"results: {out_dir / 'sweep.parquet'}")
 

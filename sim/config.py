@@ -111,7 +111,7 @@ class ChapterConfig(_Section):
         0.05, ge=0, le=1, description="memory gain from hearing a member's short presentation"
     )
     conversations: int = Field(
-        2, ge=0, le=20, description="longer conversations per attendee per meeting"
+        2, ge=0, le=20, description="rounds of open networking per meeting (~2 talks each)"
     )
     one_to_ones: int = Field(
         1, ge=0, le=10, description="one-to-one meetings a member initiates per meeting"

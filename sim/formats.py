@@ -123,7 +123,8 @@ class Chapter(Format):
 class Circuit(Format):
     """An open event circuit: many locations, each with a monthly event and its own regulars.
 
-    Every member plans `circuit.visits_per_month` events a month. Regulars anchor at a home
+    Every member plans `circuit.visits_per_month` events a month and attends each with
+    `events.attendance` (two in one week if the plan says so). Regulars anchor at a home
     location and its neighbours; focal sellers choose by `circuit.policy`: `anchor` (the same
     locations every month), `tour` (the next locations in turn, seeing each once in about
     locations / visits months) or `mixed` (home every month, touring with the other visits).
@@ -165,14 +166,17 @@ class Circuit(Format):
         return out % cfg.locations
 
     def meet(self, model, week: int) -> None:
+        """Each location holding its event this week: the members who planned it and come."""
         interval = self.cfg.interval_weeks
         plan = self.plan(week // interval)
-        open_now = plan % interval == week % interval  # location l holds its event in week l
-        goes = open_now.any(axis=1) & (model.rng.random(model.n_members) < self.cfg.attendance)
-        present = np.flatnonzero(goes)
-        where = plan[present, np.argmax(open_now[present], axis=1)]  # one event a week at most
+        goes = plan % interval == week % interval  # location l holds its event in week l
+        goes &= model.rng.random(plan.shape) < self.cfg.attendance
+        member, visit = np.nonzero(goes)
+        location = plan[member, visit]
         rounds = self.cfg.conversations // 2
-        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, where))
+        for here in np.unique(location):  # a member may attend two events in one week
+            present = np.unique(member[location == here])
+            model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week))
 
     def follow_ups_due(self, week: int) -> bool:
         """Monthly (events happen somewhere every week), from the second month on."""

@@ -15,7 +15,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Networking simulation report",
         "scenario": "Scenario",
         "claims_addressed": "Claims addressed",
-        "headline": "Units sold over five years",
+        "headline": "Units sold over {years} years",
         "headline_caption": (
             "Cumulative units sold per focal seller, week by week: the line is the mean over "
             "{reps} simulated histories, the band its 95 % confidence interval. The direct "
@@ -37,7 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
         "claim_mark": "claim C1: {n}",
         "sources": "Where the sales come from",
         "sources_caption": (
-            "Units per focal seller in five years (base) by how far the buyer is from the "
+            "Units per focal seller in {years} years (base) by how far the buyer is from the "
             "seller: degree 1 = someone the seller talked with, 2 = one person in between, 3 = "
             "two in between; coloured by how the sale came about. Indirect share (degrees 2 "
             "and 3) of the builder's units: {share} (claim C2: more than 90 %)."
@@ -122,7 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Rapport van de netwerksimulatie",
         "scenario": "Scenario",
         "claims_addressed": "Behandelde stellingen",
-        "headline": "Verkochte stuks over vijf jaar",
+        "headline": "Verkochte stuks over {years} jaar",
         "headline_caption": (
             "Cumulatief verkochte stuks per gevolgde verkoper, week na week: de lijn is het "
             "gemiddelde over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheids"
@@ -147,7 +147,7 @@ TEXT: dict[str, dict[str, str]] = {
         "claim_mark": "stelling C1: {n}",
         "sources": "Waar de verkoop vandaan komt",
         "sources_caption": (
-            "Stuks per gevolgde verkoper in vijf jaar (basis), naar de afstand tussen koper en "
+            "Stuks per gevolgde verkoper in {years} jaar (basis), naar de afstand tussen koper en "
             "verkoper: graad 1 = iemand met wie de verkoper sprak, 2 = één persoon ertussen, "
             "3 = twee personen ertussen; de kleur zegt hoe de verkoop tot stand kwam. Indirect "
             "aandeel (graad 2 en 3) van de relatiebouwer: {share} (stelling C2: meer dan 90 %)."

@@ -49,7 +49,10 @@ class Referrers:
         met = slots >= 0
         meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
         received = np.where(met, store.received[np.where(met, slots, 0)], 0)
-        business = 1.0 - self.conversation.small_talk
+        # Share of counted conversations that were about business: when small talk does not
+        # count, those conversations were never recorded, so every counted one was business.
+        talk = self.conversation
+        business = 1.0 - talk.small_talk if talk.small_talk_counts else 1.0
         caught = self.listening[referrer] * business
         understood = 1.0 - (1.0 - caught) ** meetings
         owes = np.minimum(received, 1)

@@ -37,6 +37,8 @@ class Report:
         self.lang = lang
         self.t = TEXT[lang]
         self.reps = run.manifest["replications"]
+        self.weeks = run.params()["run"]["weeks"]
+        self.years = number(self.weeks / 52, lang, 0 if self.weeks % 52 == 0 else 1)
 
     def num(self, x, digits: int = 1) -> str:
         return number(x, self.lang, digits)
@@ -63,7 +65,8 @@ class Report:
     # --- sections --------------------------------------------------------------------------
     def headline(self) -> str:
         fig, caption = self.headline_figure()
-        return section("headline", self.t["headline"], self.figure_html(fig, "headline"), caption)
+        title = self.t["headline"].format(years=self.years)
+        return section("headline", title, self.figure_html(fig, "headline"), caption)
 
     def headline_figure(self) -> tuple[go.Figure, str]:
         """Cumulative units per focal seller with CI bands, C1's marks and the crossover (C1)."""
@@ -103,7 +106,8 @@ class Report:
                     )
                 )
         last = int(bands["step"].max()) + 1 if bands.height else 0
-        marked = "C1" in self.run.manifest.get("claims", [])
+        # C1's numbers are for five years: mark them only on a five-year run that addresses C1.
+        marked = "C1" in self.run.manifest.get("claims", []) and self.weeks == 260
         for strategy, units in C1_CLAIM.items() if marked else ():
             fig.add_trace(
                 go.Scatter(
@@ -192,7 +196,7 @@ class Report:
         builder = table.filter(strategy="relationship")
         total = builder["mean"].sum()
         share = builder.filter(pl.col("degree") > 1)["mean"].sum() / total if total else math.nan
-        return fig, t["sources_caption"].format(share=percent(share, self.lang))
+        return fig, t["sources_caption"].format(share=percent(share, self.lang), years=self.years)
 
     def memory_trust(self) -> str:
         fig, caption = self.memory_trust_figure()
@@ -346,6 +350,11 @@ class Report:
         )
 
 
+def defined(x) -> bool:
+    """A number that was measured (the manifest stores undefined metrics as null or NaN)."""
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
 # --- claims: what each measures --------------------------------------------------------------
 def claim_measurement(claim: str, report: Report) -> list[str]:
     """[what was measured, held mark] for one claim, from the base and the variant checks."""
@@ -353,16 +362,14 @@ def claim_measurement(claim: str, report: Report) -> list[str]:
     metrics = run.manifest.get("metrics", {}).get("base", {})
     params = run.params()
     mark = {True: "✓", False: "✗", None: "–"}
-    if claim == "C1" and not math.isnan(metrics.get("relationship_units") or math.nan):
-        rel, direct = metrics["relationship_units"], metrics.get("direct_units")
-        if direct is not None and not math.isnan(direct):
+    if claim == "C1":
+        rel, direct = metrics.get("relationship_units"), metrics.get("direct_units")
+        if defined(rel) and defined(direct):
             held = rel >= 10 * max(direct, 1e-9)
             text = f"{report.num(rel)} vs {report.num(direct)} (≥ 10x)"
             return [text, mark[held]]
-    if claim == "C2" and metrics.get("indirect_share") is not None:
-        share = metrics["indirect_share"]
-        if not math.isnan(share):
-            return [f"{percent(share, report.lang)} (> 90 %)", mark[share > 0.9]]
+    if claim == "C2" and defined(share := metrics.get("indirect_share")):
+        return [f"{percent(share, report.lang)} (> 90 %)", mark[share > 0.9]]
     if claim in ("C3", "C4"):
         curve = data.pair_curves(run)
         name_n = data.first_meeting_reaching(curve, "memory", params["memory"]["name_level"])
@@ -372,16 +379,11 @@ def claim_measurement(claim: str, report: Report) -> list[str]:
             return [f"{t['name_level']}: {name_n or '-'} (5-6)", mark[held]]
         held = None if name_n is None or trust_n is None else trust_n > name_n
         return [f"{t['refer_level']}: {trust_n or '-'} > {name_n or '-'}", mark[held]]
-    if claim == "C10" and metrics.get("direct_avoided_by") is not None:
-        avoided = metrics["direct_avoided_by"]
-        if not math.isnan(avoided):
-            members = params["scene"]["members"]
-            return [
-                f"{t['avoids']}: {report.num(avoided, 0)} / {members}",
-                mark[avoided > members / 4],
-            ]
-    if claim == "C12" and metrics.get("referrals_per_member_year") is not None:
-        refs = metrics["referrals_per_member_year"]
+    if claim == "C10" and defined(avoided := metrics.get("direct_avoided_by")):
+        members = params["scene"]["members"]
+        text = f"{t['avoids']}: {report.num(avoided, 0)} / {members}"
+        return [text, mark[avoided > members / 4]]
+    if claim == "C12" and defined(refs := metrics.get("referrals_per_member_year")):
         return [f"{report.num(refs)} (BNI ~42, ×½-×2)", mark[21 <= refs <= 84]]
     # Otherwise: the expectations of the variants whose description cites the claim.
     cites = re.compile(rf"\b{re.escape(claim)}\b")
@@ -525,7 +527,7 @@ def render(run: data.Run, lang: str) -> str:
         report.about(),
     ]
     anchors = [
-        (a, t[a])
+        (a, t[a].format(years=report.years))
         for a in ("headline", "sources", "memory_trust", "network", "variants", "claims", "about")
     ]
     nav = " ".join(f'<a href="#{a}">{esc(label)}</a>' for a, label in anchors)

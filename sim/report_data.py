@@ -128,10 +128,9 @@ def crossover_summary(steps: pl.DataFrame) -> pl.DataFrame:
 def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
     """Units per focal seller by strategy, degree (1-3) and channel, with CIs (C2)."""
     agents = run.tables["agents"].filter(pl.col("variant") == variant, pl.col("focal"))
-    sellers = agents.group_by("strategy").agg(pl.len().alias("sellers"))
-    reps = agents.select("replication").unique()
+    sellers = agents.group_by("replication", "strategy").agg(pl.len().alias("sellers"))
     grid = (
-        reps.join(sellers.select("strategy"), how="cross")
+        sellers.select("replication", "strategy")
         .join(pl.DataFrame({"degree": [1, 2, 3]}, schema={"degree": pl.Int8}), how="cross")
         .join(pl.DataFrame({"channel": ["pitch", "referral", "recall", "repeat"]}), how="cross")
     )
@@ -144,7 +143,7 @@ def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
     per_rep = (
         grid.join(sold, on=["replication", "strategy", "degree", "channel"], how="left")
         .fill_null(0)
-        .join(sellers, on="strategy")
+        .join(sellers, on=["replication", "strategy"])
         .with_columns((pl.col("units") / pl.col("sellers")).alias("units_per_seller"))
     )
     return across_replications(per_rep, ["strategy", "degree", "channel"], "units_per_seller").sort(

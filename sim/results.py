@@ -419,9 +419,12 @@ def check_expectations(
 ) -> list[dict[str, Any]]:
     """Compare each variant's metrics with the base against the direction the scenario expects.
 
-    `held` compares the means; with `per_replication` (see replication_metrics) each check also
-    gets the 95 % CI of the paired difference variant - base and `clear`: whether that CI lies
-    wholly on the side of the expected direction's sign (for `same`: within 10 % of the base).
+    `held` compares the means (for `ratio`: the ratio of the mean units). With `per_replication`
+    (see replication_metrics) each check also gets the 95 % CI of the paired difference
+    variant - base and `clear`: whether that CI excludes zero, i.e. the difference has a
+    definite sign, whichever it is (for `same`: whether it lies within 10 % of the base); null
+    with fewer than two replications. So held with clear is a clear effect as expected, not
+    held with clear a clear effect the other way, and not clear is noise-level.
     """
     base = metrics.get("base", {})
     checks = []
@@ -473,7 +476,7 @@ def _paired_difference(per_replication, variant: str, metric: str) -> tuple[floa
         .drop_nulls()
         .filter(pl.col("v").is_finite() & pl.col("b").is_finite())
     )
-    if pairs.height == 0:
-        return math.nan, math.nan
+    if pairs.height < 2:
+        return math.nan, math.nan  # no interval from a single replication
     _, low, high = mean_ci((pairs["v"] - pairs["b"]).to_numpy())
     return low, high

@@ -275,6 +275,6 @@ def run_sweep(
                     "ci_high": high,
                 }
             )
-    sweep = pl.DataFrame(rows)
+    sweep = pl.DataFrame(rows).fill_nan(None)  # undefined (e.g. no focal seller): null
     results.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
     return out_dir, sweep

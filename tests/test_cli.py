@@ -166,3 +166,35 @@ def test_a_sweep_writes_a_tidy_table_with_one_row_per_point_and_metric(tmp_path)
     table = pl.read_parquet(tmp_path / "sweep.parquet")
     assert table.height == 2 * 4 and set(table["value"]) == {"0.4", "0.8"}
     assert "attendance = 0.4" in out and "attendance = 0.8" in out
+
+
+def test_a_sweep_key_given_twice_is_an_error(tmp_path):
+    code, err, _ = run_cli(
+        "sweep", "laptop", "--param", "events.attendance=0.4", "--param", "events.attendance=0.8"
+    )
+    assert code == 2 and "given twice" in err
+
+
+def test_a_sweep_over_text_values(tmp_path):
+    """Text values (a format, a policy) are swept like numbers: key=mixer,circle."""
+    import polars as pl
+
+    code, err, _ = run_cli(
+        "sweep",
+        "laptop",
+        "--param",
+        "events.format=mixer,circle",
+        "--replications",
+        "2",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+        "--set",
+        "run.weeks=20",
+        "--set",
+        "scene.members=40",
+    )
+    assert code == 0, err
+    assert set(pl.read_parquet(tmp_path / "sweep.parquet")["value"]) == {"mixer", "circle"}

@@ -142,7 +142,7 @@ def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):
 def test_numbers_follow_the_language(small_run):
     english = build_report(small_run, "en").read_text(encoding="utf-8")
     dutch = build_report(small_run, "nl").read_text(encoding="utf-8")
-    assert '<html lang="nl">' in dutch and "Verkochte stuks over vijf jaar" in dutch
+    assert '<html lang="nl">' in dutch and "Verkochte stuks over 2 jaar" in dutch
     assert '"separators":",."' in dutch and '"separators":".,"' in english
     seed = load_scenario("laptop").params.run.seed
     assert f"{seed:,}".replace(",", ".") not in dutch  # seeds are identifiers, not numbers
@@ -182,7 +182,7 @@ def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(smal
                 timeout=30_000,
             )
             assert page.locator("html").get_attribute("lang") == lang
-            heading = {"en": "Units sold over five years", "nl": "Verkochte stuks over vijf jaar"}
+            heading = {"en": "Units sold over 2 years", "nl": "Verkochte stuks over 2 jaar"}
             assert page.locator("#headline h2").inner_text() == heading[lang]
 
             # Move the slider by clicking the far end of its rail, as a user would.
@@ -227,3 +227,15 @@ def test_figures_are_exported_as_png_with_debian_chromium(small_run):
     assert [p.name for p in paths] == ["headline.png", "sources.png", "memory_trust.png"]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+
+
+def test_sources_add_up_to_the_units_per_focal_seller(small_run):
+    """The sources chart splits each focal seller's units; its parts sum to their mean."""
+    from sim.report_data import load_run, sales_sources
+
+    run = load_run(small_run)
+    parts = sales_sources(run).group_by("strategy").agg(pl.col("mean").sum())
+    agents = run.tables["agents"].filter(variant="base", focal=True)
+    for strategy, total in zip(parts["strategy"], parts["mean"], strict=True):
+        expected = agents.filter(strategy=strategy)["units"].mean()
+        assert total == pytest.approx(expected), strategy

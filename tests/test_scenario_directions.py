@@ -113,3 +113,16 @@ def test_members_learn_to_refer_competent_providers(scenario_runs):
     )
     share = dict(zip(by_year["year"], by_year["good_share"], strict=True))
     assert share[4] > share[1] + 0.02, share
+
+
+def test_clear_is_undefined_with_a_single_replication():
+    """A paired CI needs two replications; with one, 'clear' is null, not a confident yes."""
+    scenario = load_scenario("salesman")
+    per_rep = pl.DataFrame(
+        {"variant": ["base", "taker"], "replication": [0, 0], "relationship_units": [50.0, 40.0]}
+    )
+    metrics = {"base": {"relationship_units": 50.0}, "taker": {"relationship_units": 40.0}}
+    check = next(
+        c for c in check_expectations(scenario, metrics, per_rep) if c["variant"] == "taker"
+    )
+    assert check["held"] is True and check["clear"] is None
