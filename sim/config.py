@@ -296,6 +296,16 @@ class Params(_Section):
     run: RunConfig = RunConfig()
 
     @model_validator(mode="after")
+    def _visits_fit_in_the_month(self) -> Params:
+        visits, weeks = self.circuit.visits_per_month, self.events.interval_weeks
+        if self.events.format == "circuit" and visits > weeks:
+            raise ValueError(
+                f"circuit.visits_per_month ({visits}) must be at most events.interval_weeks "
+                f"({weeks}): a member goes to one event a week"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _focal_sellers_fit_in_the_scene(self) -> Params:
         focal = self.scene.focal_direct + self.scene.focal_relationship
         if focal > self.scene.members:

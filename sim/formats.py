@@ -123,8 +123,8 @@ class Chapter(Format):
 class Circuit(Format):
     """An open event circuit: many locations, each with a monthly event and its own regulars.
 
-    Every member plans `circuit.visits_per_month` events a month and attends each with
-    `events.attendance` (two in one week if the plan says so). Regulars anchor at a home
+    Every member plans `circuit.visits_per_month` events a month, in different weeks, and
+    attends each with `events.attendance`. Regulars anchor at a home
     location and its neighbours; focal sellers choose by `circuit.policy`: `anchor` (the same
     locations every month), `tour` (the next locations in turn, seeing each once in about
     locations / visits months) or `mixed` (home every month, touring with the other visits).
@@ -148,35 +148,51 @@ class Circuit(Format):
         return self.cfg.count == 0 or self.held < self.cfg.count
 
     def plan(self, month: int) -> np.ndarray:
-        """Locations each member plans to visit in `month` (members x visits_per_month)."""
-        cfg = self.circuit_cfg
+        """Locations each member plans to visit in `month` (members x visits_per_month).
+
+        Location l meets in week l mod `interval_weeks` of the month. Plans walk through the
+        locations week by week (position p: week p mod weeks, then the next location meeting
+        that week), so a month's visits fall in different weeks: `anchor` visits the positions
+        from home on, every month the same; `tour` moves on by `visits_per_month` positions a
+        month and so meets every location in turn; `mixed` goes home and tours with the other
+        visits through the weeks other than home's.
+        """
+        cfg, weeks = self.circuit_cfg, self.cfg.interval_weeks
         visit = np.arange(cfg.visits_per_month)
         home = self.home[:, None]
-        anchor = home + visit
-        tour = home + month * cfg.visits_per_month + visit
-        others = max(cfg.locations - 1, 1)
-        mixed = np.where(
-            visit == 0, home, home + 1 + (month * (cfg.visits_per_month - 1) + visit - 1) % others
-        )
+        anchor = self._location(home + visit)
+        tour = self._location(home + month * cfg.visits_per_month + visit)
+        # mixed: visit j >= 1 goes in a week other than home's, rotating over the other weeks,
+        # and to the next location meeting in that week each time.
+        step = month * (cfg.visits_per_month - 1) + visit - 1  # the n-th touring visit
+        other_weeks = max(weeks - 1, 1)
+        week = (home + 1 + step % other_weeks) % weeks
+        row = step // other_weeks + home // weeks  # how often that week was toured before
+        mixed = np.where(visit == 0, home, self._location(week + weeks * row))
         plans = {"anchor": anchor, "tour": tour, "mixed": mixed}
         out = np.empty((home.size, visit.size), dtype=np.int64)
         for policy, locations in plans.items():
             rows = self.policy == policy
             out[rows] = locations[rows]
-        return out % cfg.locations
+        return out
+
+    def _location(self, position: np.ndarray) -> np.ndarray:
+        """The location at a position of the week-by-week walk (see plan)."""
+        weeks, locations = self.cfg.interval_weeks, self.circuit_cfg.locations
+        week = position % weeks
+        per_week = np.maximum(-(-(locations - week) // weeks), 1)  # locations meeting that week
+        return (week + weeks * ((position // weeks) % per_week)) % locations
 
     def meet(self, model, week: int) -> None:
-        """Each location holding its event this week: the members who planned it and come."""
+        """Each member at the location of their plan that meets this week, if they come."""
         interval = self.cfg.interval_weeks
         plan = self.plan(week // interval)
-        goes = plan % interval == week % interval  # location l holds its event in week l
-        goes &= model.rng.random(plan.shape) < self.cfg.attendance
-        member, visit = np.nonzero(goes)
-        location = plan[member, visit]
+        open_now = plan % interval == week % interval  # location l holds its event in week l
+        goes = open_now.any(axis=1) & (model.rng.random(model.n_members) < self.cfg.attendance)
+        present = np.flatnonzero(goes)
+        where = plan[present, np.argmax(open_now[present], axis=1)]  # one event a week
         rounds = self.cfg.conversations // 2
-        for here in np.unique(location):  # a member may attend two events in one week
-            present = np.unique(member[location == here])
-            model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week))
+        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, where))
 
     def follow_ups_due(self, week: int) -> bool:
         """Monthly (events happen somewhere every week), from the second month on."""

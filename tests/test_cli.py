@@ -47,6 +47,11 @@ GOOD_HEAD = '[scenario]\ndescription = "x"\n'
         (GOOD_HEAD + "[params.scene]\nmembers = 5\n", "must be at least focal_direct"),
         (GOOD_HEAD + '[variants.base]\ndescription = "x"\n', "reserved"),
         (GOOD_HEAD + "[variants]\nv = 3\n", "variants.v"),
+        (
+            GOOD_HEAD
+            + '[params.events]\nformat = "circuit"\n[params.circuit]\nvisits_per_month = 5\n',
+            "one event a week",
+        ),
     ],
 )
 def test_bad_scenario_files_give_one_line_errors(tmp_path, body, expected):
