@@ -237,14 +237,18 @@ def sweep(
         "units_per_member": "units/mbr",
         "referrals_per_member_year": "refs/mbr-yr",
     }
-    view.add_column("parameter = value", overflow="fold")
+    view.add_column("parameter / value", overflow="fold")
     for metric in SWEEP_METRICS:
         view.add_column(labels[metric], justify="right", no_wrap=True)
+    shown = None
     for (key, value), group in table.group_by("parameter", "value", maintain_order=True):
+        if key != shown:  # the key on a row of its own, its values below it
+            view.add_row(f"[bold]{key}[/bold]", *([""] * len(SWEEP_METRICS)))
+            shown = key
         cells = {
             r["metric"]: _fmt_ci(r["mean"], r["ci_low"], r["ci_high"]) for r in group.to_dicts()
         }
-        view.add_row(f"{key} = {value}", *(cells[m] for m in SWEEP_METRICS))
+        view.add_row(f"  = {value}", *(cells[m] for m in SWEEP_METRICS))
     console.print(view)
     console.print(f"results: {out_dir / 'sweep.parquet'}")
 

@@ -170,7 +170,7 @@ def test_a_sweep_writes_a_tidy_table_with_one_row_per_point_and_metric(tmp_path)
     assert code == 0, err
     table = pl.read_parquet(tmp_path / "sweep.parquet")
     assert table.height == 2 * 4 and set(table["value"]) == {"0.4", "0.8"}
-    assert "attendance = 0.4" in out and "attendance = 0.8" in out
+    assert "events.attendance" in out and "= 0.4" in out and "= 0.8" in out
 
 
 def test_a_sweep_key_given_twice_is_an_error(tmp_path):
