@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+from functools import cached_property
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -39,6 +40,14 @@ class Report:
         self.reps = run.manifest["replications"]
         self.weeks = run.params()["run"]["weeks"]
         self.years = number(self.weeks / 52, lang, 0 if self.weeks % 52 == 0 else 1)
+
+    @cached_property
+    def curve(self) -> pl.DataFrame:
+        """Memory and trust by conversation number (base), shared by a chart and two claims."""
+        return data.pair_curves(self.run)
+
+    def conversations_to(self, column: str, level: float) -> int | None:
+        return data.first_meeting_reaching(self.curve, column, level)
 
     def num(self, x, digits: int = 1) -> str:
         return number(x, self.lang, digits)
@@ -82,17 +91,8 @@ class Report:
                 visible = True if variant == "base" else "legendonly"
                 week = [step + 1 for step in b["step"].to_list()]  # weeks 1..N on screen
                 fig.add_trace(
-                    go.Scatter(
-                        x=week + week[::-1],
-                        y=b["ci_high"].to_list() + b["ci_low"].to_list()[::-1],
-                        fill="toself",
-                        fillcolor=COLOURS[strategy],
-                        opacity=0.2,
-                        line={"width": 0},
-                        hoverinfo="skip",
-                        showlegend=False,
-                        legendgroup=label,
-                        visible=visible,
+                    band(week, b["ci_low"], b["ci_high"], COLOURS[strategy]).update(
+                        legendgroup=label, visible=visible
                     )
                 )
                 fig.add_trace(
@@ -206,25 +206,14 @@ class Report:
     def memory_trust_figure(self) -> tuple[go.Figure, str]:
         """Mean memory and trust after a pair's n-th conversation, with the two levels (C3, C4)."""
         t = self.t
-        curve = data.pair_curves(self.run)
+        curve = self.curve
         params = self.run.params()
         name_level = params["memory"]["name_level"]
         refer_level = params["trust"]["refer_level"]
         fig = go.Figure()
         for column, colour in (("memory", "#7570b3"), ("trust", "#1b9e77")):
             x = curve["meetings"].to_list()
-            fig.add_trace(
-                go.Scatter(
-                    x=x + x[::-1],
-                    y=curve[f"{column}_high"].to_list() + curve[f"{column}_low"].to_list()[::-1],
-                    fill="toself",
-                    fillcolor=colour,
-                    opacity=0.2,
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
-            )
+            fig.add_trace(band(x, curve[f"{column}_low"], curve[f"{column}_high"], colour))
             fig.add_trace(
                 go.Scatter(x=x, y=curve[column].to_list(), name=t[column], line={"color": colour})
             )
@@ -235,8 +224,8 @@ class Report:
         fig.update_layout(
             xaxis_title=t["conversation_number"], yaxis={"range": [0, 1]}, legend={"x": 0.8}
         )
-        name_n = data.first_meeting_reaching(curve, "memory", name_level)
-        trust_n = data.first_meeting_reaching(curve, "trust", refer_level)
+        name_n = self.conversations_to("memory", name_level)
+        trust_n = self.conversations_to("trust", refer_level)
         caption = t["memory_trust_caption"].format(
             name_n=name_n if name_n is not None else "-",
             trust_n=trust_n if trust_n is not None else "-",
@@ -371,9 +360,8 @@ def claim_measurement(claim: str, report: Report) -> list[str]:
     if claim == "C2" and defined(share := metrics.get("indirect_share")):
         return [f"{percent(share, report.lang)} (> 90 %)", mark[share > 0.9]]
     if claim in ("C3", "C4"):
-        curve = data.pair_curves(run)
-        name_n = data.first_meeting_reaching(curve, "memory", params["memory"]["name_level"])
-        trust_n = data.first_meeting_reaching(curve, "trust", params["trust"]["refer_level"])
+        name_n = report.conversations_to("memory", params["memory"]["name_level"])
+        trust_n = report.conversations_to("trust", params["trust"]["refer_level"])
         if claim == "C3":
             held = None if name_n is None else name_n >= 5
             return [f"{t['name_level']}: {name_n or '-'} (5-6)", mark[held]]
@@ -482,6 +470,20 @@ def network_traces(nodes, snap, pos, refer: float, report) -> list[go.Scatter]:
             )
         )
     return traces
+
+
+def band(x: list, low, high, colour: str) -> go.Scatter:
+    """A shaded 95 % CI band between `low` and `high` over `x` (no legend entry, no hover)."""
+    return go.Scatter(
+        x=list(x) + list(x)[::-1],
+        y=list(high) + list(low)[::-1],
+        fill="toself",
+        fillcolor=colour,
+        opacity=0.2,
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 # --- page ------------------------------------------------------------------------------------

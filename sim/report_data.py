@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
-from scipy import stats
 
-from sim.results import TABLES
+from sim.results import TABLES, across_replications
 
 
 @dataclass
@@ -55,27 +53,7 @@ def load_run(out_dir: Path) -> Run:
     return Run(out_dir, manifest, tables)
 
 
-# --- two-stage aggregation ------------------------------------------------------------------
-def across_replications(per_rep: pl.DataFrame, by: list[str], value: str) -> pl.DataFrame:
-    """Mean and 95 % t-interval of `value` across replications, per group `by`.
-
-    `per_rep` has one row per replication and group. With one replication, or no spread, the
-    interval has zero width (as `sim.results.mean_ci`).
-    """
-    agg = per_rep.group_by(by, maintain_order=True).agg(
-        pl.col(value).mean().alias("mean"),
-        pl.col(value).std().fill_null(0.0).alias("sd"),
-        pl.len().alias("n"),
-    )
-    n = agg["n"].to_numpy()
-    t = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
-    half = t * agg["sd"].to_numpy() / np.sqrt(n)
-    return agg.with_columns(
-        (pl.col("mean") - pl.Series(half)).alias("ci_low"),
-        (pl.col("mean") + pl.Series(half)).alias("ci_high"),
-    ).drop("sd")
-
-
+# --- two-stage aggregation (per replication, then across_replications) -----------------------
 def cumulative_units(run: Run) -> pl.DataFrame:
     """Cumulative units per focal seller by week, per variant and strategy, with CI bands (C1)."""
     steps = run.tables["steps"].filter(pl.col("sellers") > 0)

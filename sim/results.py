@@ -307,32 +307,64 @@ def summarise(agents: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def scene_summary(agents: pl.DataFrame, scene: pl.DataFrame) -> pl.DataFrame:
-    """Per variant, over all members: units per member and referrals given per member per year,
-    mean and 95 % CI across replications (C12: the club's value is the referrals it passes)."""
+def across_replications(per_rep: pl.DataFrame, by: list[str], value: str) -> pl.DataFrame:
+    """Mean and 95 % t-interval of `value` across replications, per group `by` (vectorised).
+
+    `per_rep` has one row per replication and group. With one replication, or no spread, the
+    interval has zero width (as mean_ci).
+    """
+    agg = per_rep.group_by(by, maintain_order=True).agg(
+        pl.col(value).mean().alias("mean"),
+        pl.col(value).std().fill_null(0.0).alias("sd"),
+        pl.len().alias("n"),
+    )
+    n = agg["n"].to_numpy()
+    t = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
+    half = pl.Series(t * agg["sd"].to_numpy() / np.sqrt(n))
+    return agg.with_columns(
+        (pl.col("mean") - half).alias("ci_low"), (pl.col("mean") + half).alias("ci_high")
+    ).drop("sd")
+
+
+SCENE_METRICS = ("units_per_member", "referrals_per_member_year")
+
+
+def scene_per_replication(agents: pl.DataFrame, scene: pl.DataFrame) -> pl.DataFrame:
+    """Per variant and replication, over all members: units per member and referrals given per
+    member per year (C12: the club's value is the referrals it passes)."""
     weeks = scene.group_by("variant", "replication").agg(pl.len().alias("weeks"))
-    per_rep = (
+    return (
         agents.group_by("variant", "replication")
         .agg(
             pl.col("units").mean().alias("units_per_member"),
             (pl.col("referrals_given").sum() / pl.len()).alias("referrals_per_member"),
         )
         .join(weeks, on=["variant", "replication"])
-        .with_columns(
+        .select(
+            "variant",
+            "replication",
+            "units_per_member",
             (pl.col("referrals_per_member") / (pl.col("weeks") / 52)).alias(
                 "referrals_per_member_year"
-            )
+            ),
         )
     )
-    rows = []
-    for (variant,), group in per_rep.group_by("variant", maintain_order=True):
-        row: dict[str, Any] = {"variant": variant, "replications": group.height}
-        for metric in ("units_per_member", "referrals_per_member_year"):
-            mean, low, high = mean_ci(group[metric].to_numpy())
-            row |= {metric: mean, f"{metric}_ci_low": low, f"{metric}_ci_high": high}
-        rows.append(row)
+
+
+def scene_summary(agents: pl.DataFrame, scene: pl.DataFrame) -> pl.DataFrame:
+    """Per variant: the scene metrics' mean and 95 % CI across replications."""
+    per_rep = scene_per_replication(agents, scene)
+    out = per_rep.group_by("variant", maintain_order=True).agg(pl.len().alias("replications"))
+    for metric in SCENE_METRICS:
+        band = across_replications(per_rep, ["variant"], metric).select(
+            "variant",
+            pl.col("mean").alias(metric),
+            pl.col("ci_low").alias(f"{metric}_ci_low"),
+            pl.col("ci_high").alias(f"{metric}_ci_high"),
+        )
+        out = out.join(band, on="variant", maintain_order="left")
     order = {v: i for i, v in enumerate(agents["variant"].unique(maintain_order=True))}
-    return pl.DataFrame(rows).sort(pl.col("variant").replace_strict(order, return_dtype=pl.Int64))
+    return out.sort(pl.col("variant").replace_strict(order, return_dtype=pl.Int64))
 
 
 def variant_metrics(
@@ -382,24 +414,7 @@ def replication_metrics(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .cast(pl.Float64)
         .alias("indirect_share"),
     )
-    weeks = tables["scene"].group_by("variant", "replication").agg(pl.len().alias("weeks"))
-    scene = (
-        tables["agents"]
-        .group_by("variant", "replication")
-        .agg(
-            pl.col("units").mean().alias("units_per_member"),
-            (pl.col("referrals_given").sum() / pl.len()).alias("referrals_per_member"),
-        )
-        .join(weeks, on=["variant", "replication"])
-        .select(
-            "variant",
-            "replication",
-            "units_per_member",
-            (pl.col("referrals_per_member") / (pl.col("weeks") / 52)).alias(
-                "referrals_per_member_year"
-            ),
-        )
-    )
+    scene = scene_per_replication(tables["agents"], tables["scene"])
     wide = keys
     for part in (
         of("relationship", "units", "relationship_units"),
