@@ -129,12 +129,21 @@ def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
     )
 
 
+MIN_CONVERSATIONS = 20  # a replication's mean at a conversation number needs this many
+
+
 def pair_curves(run: Run, variant: str = "base", max_meetings: int = 40) -> pl.DataFrame:
-    """Mean memory and trust right after a pair's n-th conversation, with CIs (C3, C4)."""
+    """Mean memory and trust right after a pair's n-th conversation, with CIs (C3, C4).
+
+    A conversation number is shown only where every replication has at least
+    MIN_CONVERSATIONS such conversations (a few long-lived pairs make a noisy tail).
+    """
     pairs = run.tables["pairs"].filter(
         pl.col("variant") == variant, pl.col("meetings") <= max_meetings
     )
+    replications = pairs["replication"].n_unique()
     per_rep = pairs.group_by("replication", "meetings").agg(
+        pl.col("conversations").sum().alias("count"),
         (
             (pl.col("memory_mean") * pl.col("conversations")).sum() / pl.col("conversations").sum()
         ).alias("memory"),
@@ -142,6 +151,13 @@ def pair_curves(run: Run, variant: str = "base", max_meetings: int = 40) -> pl.D
             (pl.col("trust_mean") * pl.col("conversations")).sum() / pl.col("conversations").sum()
         ).alias("trust"),
     )
+    enough = (
+        per_rep.filter(pl.col("count") >= MIN_CONVERSATIONS)
+        .group_by("meetings")
+        .len()
+        .filter(pl.col("len") == replications)["meetings"]
+    )
+    per_rep = per_rep.filter(pl.col("meetings").is_in(enough.to_list()))
     memory = across_replications(per_rep, ["meetings"], "memory").rename(
         {"mean": "memory", "ci_low": "memory_low", "ci_high": "memory_high"}
     )
