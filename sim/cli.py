@@ -74,7 +74,7 @@ def run(
     quiet: QuietOpt = False,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
-    from sim.runner import run_scenario
+    from sim.experiments.runner import run_scenario
 
     try:
         overrides = parse_set_options(set_ or [])
@@ -92,7 +92,7 @@ def run(
 
 
 def _write_report(out_dir: Path, lang: str | None) -> None:
-    from sim.report import build_report
+    from sim.report.page import build_report
 
     path = build_report(out_dir, lang)
     console.print(f"report: {path}  ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
@@ -113,7 +113,7 @@ def _check_lang(lang: str | None) -> None:
 @app.command()
 def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """(Re)build report.html in a run folder from its saved results alone."""
-    from sim.report_data import RunFolderError
+    from sim.report.data import RunFolderError
 
     _check_lang(lang)
     try:
@@ -125,8 +125,8 @@ def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
 @app.command()
 def figures(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """Export the report's charts as PNG files (for handouts) into RUN_DIR/figures/."""
-    from sim.figures import export_figures
-    from sim.report_data import RunFolderError
+    from sim.report.data import RunFolderError
+    from sim.report.figures import export_figures
 
     _check_lang(lang)
     try:
@@ -206,7 +206,7 @@ def sweep(
     quiet: QuietOpt = False,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
-    from sim.runner import SWEEP_METRICS, run_sweep
+    from sim.experiments.runner import SWEEP_METRICS, run_sweep
 
     try:
         scn = load_scenario(scenario, parse_set_options(set_ or []))

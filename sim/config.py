@@ -90,10 +90,10 @@ FORMATS = ("mixer", "chapter", "circuit", "dinner", "circle")
 
 
 class EventsConfig(_Section):
-    """The scene's event format, its rhythm and who attends (C5, C12-C15; sim/formats.py)."""
+    """The scene's event format, its rhythm and who attends (C5, C12-C15; sim/model/formats.py)."""
 
     format: Literal[FORMATS] = Field(  # type: ignore[valid-type]
-        "mixer", description="mixer | chapter | circuit | dinner | circle (see sim/formats.py)"
+        "mixer", description="mixer | chapter | circuit | dinner | circle (sim/model/formats.py)"
     )
     interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
     count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
@@ -133,7 +133,7 @@ class DinnerConfig(_Section):
 
     table_size: int = Field(8, ge=2, le=30, description="seats per table")
     seating: Literal["rotate", "free", "fixed"] = Field(
-        "rotate", description="rotate | free | fixed (see sim/seating.py)"
+        "rotate", description="rotate | free | fixed (see sim/model/seating.py)"
     )
     season_dinners: int = Field(
         10, ge=1, le=520, description="dinners per season (the rotation program's horizon)"
@@ -212,7 +212,7 @@ class ReputationConfig(_Section):
 
 
 class StrategiesConfig(_Section):
-    """Conversation behaviour of the two strategies (see sim/strategies.py)."""
+    """Conversation behaviour of the two strategies (see sim/model/strategies.py)."""
 
     relationship_known_share: float = Field(
         0.5, ge=0, le=1, description="share of a builder's conversations sought with known people"

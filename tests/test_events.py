@@ -3,9 +3,9 @@
 import numpy as np
 
 from sim.config import MemoryConfig, StrategiesConfig, TrustConfig
-from sim.events import follow_up_pairs, mingle
-from sim.memory import PairStore
-from sim.strategies import STRATEGIES, Direct, Relationship
+from sim.model.events import follow_up_pairs, mingle
+from sim.model.memory import PairStore
+from sim.model.strategies import STRATEGIES, Direct, Relationship
 
 
 def store_with(n, pairs, pitching=()):

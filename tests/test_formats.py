@@ -1,4 +1,4 @@
-"""Scripted tests of the event formats and channels (C6, C9, C12-C17; sim/formats.py).
+"""Scripted tests of the event formats and channels (C6, C9, C12-C17; sim/model/formats.py).
 
 Each test sets up one situation and checks one mechanism: who meets whom in a chapter, a circuit,
 at a dinner or in a circle, what online posts and small talk leave behind, and what a referral's
@@ -16,12 +16,12 @@ from sim.config import (
     ReputationConfig,
     TrustConfig,
 )
-from sim.formats import FORMATS, Chapter, Circle, CircleChannel, Circuit, Dinner, Online
-from sim.market import AskGraph, Market, Referrers
-from sim.memory import PairStore
 from sim.model import NetworkingModel
-from sim.population import Adjacency
-from sim.seating import repeat_lower_bound
+from sim.model.formats import FORMATS, Chapter, Circle, CircleChannel, Circuit, Dinner, Online
+from sim.model.market import AskGraph, Market, Referrers
+from sim.model.memory import PairStore
+from sim.model.population import Adjacency
+from sim.model.seating import repeat_lower_bound
 from tests.conftest import small_params
 
 
@@ -621,16 +621,16 @@ def test_the_format_classes_say_what_they_do():
 def test_every_planned_circuit_visit_happens_when_everyone_attends(monkeypatch):
     """C13: with attendance 1, each member goes to visits_per_month events a month, whichever
     policy; a visit that falls in the same week as another is not dropped."""
-    import sim.formats
+    import sim.model.formats
 
     attended = []
-    real_mingle = sim.formats.mingle
+    real_mingle = sim.model.formats.mingle
 
     def mingle(rng, present, *args, **kwargs):
         attended.append(present.copy())
         return real_mingle(rng, present, *args, **kwargs)
 
-    monkeypatch.setattr(sim.formats, "mingle", mingle)
+    monkeypatch.setattr(sim.model.formats, "mingle", mingle)
     for policy in ("anchor", "tour", "mixed"):
         attended.clear()
         model = make_model(

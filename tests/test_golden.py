@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sim.experiments.results import model_tables
 from sim.model import NetworkingModel
-from sim.results import model_tables
 from tests.conftest import small_params
 
 GOLDEN = Path(__file__).parent / "golden" / "small_run.json"

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.grouping import min_per_group, top_k_per_group
+from sim.model.grouping import min_per_group, top_k_per_group
 
 groups = st.lists(st.tuples(st.integers(0, 9), st.floats(0, 100)), min_size=0, max_size=60)
 

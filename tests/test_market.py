@@ -10,9 +10,9 @@ from sim.config import (
     ReputationConfig,
     TrustConfig,
 )
-from sim.market import CHANNELS, AskGraph, Market, Referrers
-from sim.memory import PairStore
-from sim.population import Adjacency
+from sim.model.market import CHANNELS, AskGraph, Market, Referrers
+from sim.model.memory import PairStore
+from sim.model.population import Adjacency
 
 CERTAIN = ReferralConfig(mention=1.0, recognise=1.0, forward=1.0)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.config import MemoryConfig, TrustConfig
-from sim.memory import PairStore
+from sim.model.memory import PairStore
 
 A, B = np.array([0]), np.array([1])
 LISTENS = np.array([0.9, 0.9])

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import MemoryConfig, TrustConfig
-from sim.memory import PairStore
 from sim.model import NetworkingModel
+from sim.model.memory import PairStore
 from tests.conftest import small_params
 
 conversation = st.tuples(
@@ -59,7 +59,7 @@ def test_every_need_is_answered_exactly_once(seed, convert, pitch_close):
 
 
 def tables_for(seed):
-    from sim.results import model_tables
+    from sim.experiments.results import model_tables
 
     model = NetworkingModel(small_params(), rng=np.random.SeedSequence(seed)).run()
     return model_tables(model, 0, "base")
@@ -74,7 +74,7 @@ def test_same_seed_gives_identical_tables():
 
 def test_results_do_not_depend_on_worker_count(tmp_path):
     from sim.config import load_scenario
-    from sim.runner import make_tasks, run_tasks
+    from sim.experiments.runner import make_tasks, run_tasks
 
     scenario = load_scenario("laptop", {"run.weeks": 40, "scene.members": 40})
     tasks = make_tasks(scenario, replications=3, seed=11)[:4]

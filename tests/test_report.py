@@ -16,9 +16,9 @@ import pytest
 from scipy import stats
 
 from sim.config import load_scenario
-from sim.report import build_report
-from sim.report_data import across_replications, crossover_summary, crossover_weeks
-from sim.runner import run_scenario
+from sim.experiments.runner import run_scenario
+from sim.report.data import across_replications, crossover_summary, crossover_weeks
+from sim.report.page import build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -209,7 +209,7 @@ def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(smal
 
 
 def test_cumulative_band_contains_its_mean(small_run):
-    from sim.report_data import cumulative_units, load_run
+    from sim.report.data import cumulative_units, load_run
 
     bands = cumulative_units(load_run(small_run))
     assert bands.height > 0
@@ -220,7 +220,7 @@ def test_cumulative_band_contains_its_mean(small_run):
 
 def test_figures_are_exported_as_png_with_debian_chromium(small_run):
     """`make figures`: kaleido renders the headline charts in Debian's chromium (no download)."""
-    from sim.figures import export_figures
+    from sim.report.figures import export_figures
 
     assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
     paths = export_figures(small_run, "nl")
@@ -231,7 +231,7 @@ def test_figures_are_exported_as_png_with_debian_chromium(small_run):
 
 def test_sources_add_up_to_the_units_per_focal_seller(small_run):
     """The sources chart splits each focal seller's units; its parts sum to their mean."""
-    from sim.report_data import load_run, sales_sources
+    from sim.report.data import load_run, sales_sources
 
     run = load_run(small_run)
     parts = sales_sources(run).group_by("strategy").agg(pl.col("mean").sum())

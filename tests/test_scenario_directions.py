@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from sim.config import available_scenarios, load_scenario
-from sim.results import check_expectations, replication_metrics, variant_metrics
-from sim.runner import run_scenario
+from sim.experiments.results import check_expectations, replication_metrics, variant_metrics
+from sim.experiments.runner import run_scenario
 
 REPLICATIONS = {"open_coffee": 3}  # 700 members: the slowest scenario
 DEFAULT_REPLICATIONS = 4

@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from sim.config import load_scenario
-from sim.results import TABLES, check_expectations, summarise, variant_metrics
-from sim.runner import run_scenario
+from sim.experiments.results import TABLES, check_expectations, summarise, variant_metrics
+from sim.experiments.runner import run_scenario
 
 
 @pytest.fixture(scope="module")

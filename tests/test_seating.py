@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.seating import (
+from sim.model.seating import (
     SEATING,
     Fixed,
     Free,

@@ -10,9 +10,9 @@ import os
 import shutil
 from pathlib import Path
 
-from sim import report_data as data
-from sim.report import Report
-from sim.results import write_atomic
+from sim.experiments.results import write_atomic
+from sim.report import data
+from sim.report.page import Report
 
 
 def export_figures(out_dir: Path, lang: str | None = None) -> list[Path]:

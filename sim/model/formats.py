@@ -14,9 +14,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.events import mingle
-from sim.grouping import pairs_within
-from sim.seating import SEATING, SeasonLog, repeat_lower_bound
+from sim.model.events import mingle
+from sim.model.grouping import pairs_within
+from sim.model.seating import SEATING, SeasonLog, repeat_lower_bound
 
 
 def balanced_groups(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
@@ -206,7 +206,7 @@ class Circuit(Format):
 class Dinner(Format):
     """A club dinner: members seated at tables for one long conversation with their table.
 
-    Seating by `dinner.seating` (sim/seating.py). The rotation program's repeated table pairs
+    Seating by `dinner.seating` (sim/model/seating.py). The rotation program's repeated table pairs
     this season are kept against the lower bound (C14).
     """
 

@@ -1,6 +1,6 @@
 """The interactive report: one self-contained, offline HTML file per run (C1-C4, C10, all claims).
 
-Built from the saved Parquet tables and manifest only (`sim.report_data`), never from the live
+Built from the saved Parquet tables and manifest only (`sim.report.data`), never from the live
 model. plotly.js is inlined once in the page head and every figure is embedded without it, so
 the file opens with no network. Every string from a scenario file is HTML-escaped.
 """
@@ -19,9 +19,9 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from sim import report_data as data
-from sim.i18n import TEXT, number, percent, separators
-from sim.results import scene_summary, summarise, write_atomic
+from sim.experiments.results import scene_summary, summarise, write_atomic
+from sim.report import data
+from sim.report.i18n import TEXT, number, percent, separators
 
 COLOURS = {"direct": "#d95f02", "relationship": "#1b9e77"}
 CHANNEL_COLOURS = {"pitch": "#d95f02", "referral": "#1b9e77", "recall": "#7570b3", "repeat": "#999"}

@@ -12,14 +12,14 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents import Member
 from sim.config import Params
-from sim.events import follow_up_pairs
-from sim.formats import FORMATS, channels_for
-from sim.market import AskGraph, Market, Referrers
-from sim.memory import PairStore
-from sim.population import build_social_graph
-from sim.strategies import STRATEGIES, Direct, Relationship
+from sim.model.agents import Member
+from sim.model.events import follow_up_pairs
+from sim.model.formats import FORMATS, channels_for
+from sim.model.market import AskGraph, Market, Referrers
+from sim.model.memory import PairStore
+from sim.model.population import build_social_graph
+from sim.model.strategies import STRATEGIES, Direct, Relationship
 
 
 def focal_units(model: NetworkingModel, strategy: str) -> int:
@@ -150,7 +150,7 @@ class NetworkingModel(mesa.Model):
             "trust": trust[keep],
         }
 
-    # --- contacts: called by the event formats and channels (sim/formats.py) -------------------
+    # --- contacts: called by the event formats and channels (sim/model/formats.py) ----------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:
         """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust.
 

@@ -17,8 +17,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from sim.market import CHANNELS
-from sim.strategies import STRATEGY_NAMES
+from sim.model.market import CHANNELS
+from sim.model.strategies import STRATEGY_NAMES
 
 TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mesa
 
-from sim.strategies import Strategy
+from sim.model.strategies import Strategy
 
 
 class Member(mesa.Agent):

@@ -22,11 +22,11 @@ import numpy as np
 import polars as pl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sim import results
 from sim.config import ConfigError, Params, Scenario, apply_overrides
+from sim.experiments import results
 from sim.model import NetworkingModel
 
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "results"
 
 
 @dataclass(frozen=True)

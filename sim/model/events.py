@@ -5,15 +5,15 @@ with the strategy's known share, someone they already know (chosen in proportion
 remember them, never someone they avoid); otherwise a new face. No conversation happens when
 either avoids the other (trust below the avoidance level, C10). Each pair talks at most
 once per event. Cost grows with attendees x rounds, not with members squared. When and where
-events happen is the event format's business (sim/formats.py).
+events happen is the event format's business (sim/model/formats.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.grouping import top_k_per_group, weighted_one_per_group
-from sim.memory import PairStore
+from sim.model.grouping import top_k_per_group, weighted_one_per_group
+from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from sim.results import TABLES, across_replications
+from sim.experiments.results import TABLES, across_replications
 
 
 @dataclass

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
-from sim.grouping import uniform_one_per_group
-from sim.memory import PairStore
-from sim.population import Adjacency
+from sim.model.grouping import uniform_one_per_group
+from sim.model.memory import PairStore
+from sim.model.population import Adjacency
 
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)

@@ -1,0 +1,1 @@
+"""Experiments: running scenarios and sweeps in worker processes, and their tidy results."""
