@@ -18,8 +18,10 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	done)
 
 # Debian's chromium renders the report in the browser test and exports PNG figures; it is
-# installed with apt-get when missing (no browser download).
+# installed with apt-get when missing (no browser download), waiting up to 10 minutes for another
+# apt-get to release the dpkg lock.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_WAIT := -o DPkg::Lock::Timeout=600
 
 .PHONY: run test lint bench clean venv figures chromium
 
@@ -40,11 +42,11 @@ run: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium (apt-get) for the browser test and PNG export"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	  $(SUDO) apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get $(APT_WAIT) install -y -qq chromium >/dev/null; \
 	} || { echo "error: could not install chromium; install Debian's 'chromium' package" >&2; exit 2; }
 
 test: $(STAMP) chromium
-	$(VENV)/bin/python -m pytest -n 2 $(ARGS)
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)
 
 figures: $(STAMP) chromium
 	@test -n "$(RUN)" || { echo "usage: make figures RUN=results/<scenario>/<stamp>" >&2; exit 2; }

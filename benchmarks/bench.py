@@ -1,7 +1,8 @@
-"""`make bench`: conversations per second and peak memory: laptop, 10,000 members, formats.
+"""`make bench`: conversations per second and peak memory (laptop, 10,000 members, formats), the
+seating program's time per round, and how fast the command line answers bad input.
 
-Each case runs in a fresh process so its peak resident memory is its own. Not a test: figures
-depend on the machine; record them in notes, never assert on them.
+Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
+figures depend on the machine; record them in notes, never assert on them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,33 @@ def one(scenario: str, overrides: dict) -> dict:
     }
 
 
+def seating_round_ms(rounds: int = 8) -> float:
+    """Median milliseconds to seat 40 people at tables of 8 with the rotation program (C14)."""
+    import numpy as np
+
+    from sim.model.seating import Rotate, SeasonLog
+
+    rng = np.random.default_rng(0)
+    policy, log = Rotate(40, 8, rng), SeasonLog(40)
+    spent = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        tables = policy.seat(rng, np.arange(40), 8, log, lambda a, b: np.zeros(len(a)))
+        spent.append(time.perf_counter() - start)
+        log.add_tables(tables)
+    return 1000 * float(np.median(spent))
+
+
+def command_seconds(*args: str, repeats: int = 3) -> float:
+    """Best wall time of `python -m sim ARGS` (a warm start: the best of a few)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -71,6 +99,9 @@ def main() -> None:
             f"({r['conversations_per_s']:,}/s), {r['needs']:,} needs, {r['pairs']:,} pairs, "
             f"{r['persons']:,} persons, peak {r['peak_rss_mib']} MiB"
         )
+    print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
+    print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")
+    print(f"command line: `sim --help` answers in {command_seconds('--help'):.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Command line: `python -m sim run|sweep|report|figures|list|validate`.
 
-Bad input: one line on stderr, exit status 2.
+Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
+modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
+files is shown as plain text (never terminal markup).
 """
 
 from __future__ import annotations
@@ -15,14 +17,10 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from sim.config import (
-    LANGUAGES,
-    ConfigError,
-    available_scenarios,
-    load_scenario,
-    parse_set_options,
-)
+from sim.errors import ConfigError
+from sim.report.i18n import LANGUAGES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
@@ -44,7 +42,20 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _fmt(x: float, digits: int = 1) -> str:
+def _load(scenario: str, set_: list[str] | None):
+    """The validated scenario with --set applied; exit 2 with one line on bad input."""
+    from sim.paths import resolve_scenario_path
+
+    try:
+        resolve_scenario_path(scenario)  # a wrong name is answered before the heavy imports
+        from sim.scenario import load_scenario, parse_set_options
+
+        return load_scenario(scenario, parse_set_options(set_ or []))
+    except ConfigError as err:
+        _fail(str(err))
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if math.isinf(x):
@@ -52,13 +63,14 @@ def _fmt(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}"
 
 
-def _fmt_ci(mean: float, low: float, high: float) -> str:
-    """`mean ± half-width`, or just the mean when the interval is undefined, or `-`."""
-    if mean is None or math.isnan(mean):
+def _fmt_ci(row: dict | None, digits: int = 1) -> str:
+    """`mean ± half-width` of a summary row, just the mean without an interval, or `-`."""
+    if not row or row.get("mean") is None:
         return "-"
+    low, high = row.get("ci_low"), row.get("ci_high")
     if low is None or high is None or math.isnan(low) or math.isnan(high):
-        return _fmt(mean)
-    return f"{_fmt(mean)} ± {_fmt((high - low) / 2)}"
+        return _fmt(row["mean"], digits)
+    return f"{_fmt(row['mean'], digits)} ± {_fmt((high - low) / 2, digits)}"
 
 
 @app.command()
@@ -74,20 +86,16 @@ def run(
     quiet: QuietOpt = False,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
+    scn = _load(scenario, set_)
     from sim.experiments.runner import run_scenario
 
-    try:
-        overrides = parse_set_options(set_ or [])
-        scn = load_scenario(scenario, overrides)
-    except ConfigError as err:
-        _fail(str(err))
-    console.print(f"[bold]{scn.name}[/bold]: {scn.description}")
+    console.print(Text.assemble((scn.name, "bold"), ": ", scn.description))
     try:
         result = run_scenario(scn, replications, seed, workers, out, show_progress=not quiet)
     except ConfigError as err:
         _fail(str(err))
-    _print_summary(result)
-    console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)")
+    _print_summary(scn, result)
+    console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)", markup=False)
     _write_report(result.out_dir, None)
 
 
@@ -95,7 +103,8 @@ def _write_report(out_dir: Path, lang: str | None) -> None:
     from sim.report.page import build_report
 
     path = build_report(out_dir, lang)
-    console.print(f"report: {path}  ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+    size = path.stat().st_size / 1e6
+    console.print(f"report: {path}  ({size:.1f} MB, opens offline)", markup=False)
 
 
 LangOpt = Annotated[
@@ -113,9 +122,9 @@ def _check_lang(lang: str | None) -> None:
 @app.command()
 def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """(Re)build report.html in a run folder from its saved results alone."""
+    _check_lang(lang)
     from sim.report.data import RunFolderError
 
-    _check_lang(lang)
     try:
         _write_report(run_dir, lang)
     except RunFolderError as err:
@@ -125,38 +134,50 @@ def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
 @app.command()
 def figures(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     """Export the report's charts as PNG files (for handouts) into RUN_DIR/figures/."""
+    _check_lang(lang)
     from sim.report.data import RunFolderError
     from sim.report.figures import export_figures
 
-    _check_lang(lang)
     try:
         for path in export_figures(run_dir, lang):
-            console.print(f"figure: {path}")
+            console.print(f"figure: {path}", markup=False)
     except RunFolderError as err:
         _fail(str(err))
 
 
-def _print_summary(result) -> None:
+def _print_summary(scenario, result) -> None:
+    """Per variant and focal group, then per variant over all members, then the checks."""
+    rows = {(r["variant"], r["metric"]): r for r in result.summary.to_dicts()}
     table = Table(
-        title="Units per focal seller: mean ± 95 % CI half-width across replications",
+        title="Focal groups: units per member, mean ± 95 % CI half-width across replications",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        caption="deg 1/2/3 %: share of units by degree; refs g/r: referrals given/received;"
-        " avoid: members who avoid the seller",
+        caption="deg 1/2/3 %: share of units by degree; refs g/r: referrals given/received per"
+        " member; avoid: members who avoid a member of the group",
     )
-    for col in ("variant", "strategy", "units", "deg 1/2/3 %", "refs g/r", "avoid"):
-        right = col not in ("variant", "strategy")
-        table.add_column(col, justify="right" if right else "left", no_wrap=True)
-    for r in result.summary.to_dicts():
-        shares = "/".join(_fmt(100 * r[f"share_degree{d}"], 0) for d in (1, 2, 3))
-        table.add_row(
-            r["variant"],
-            r["strategy"],
-            _fmt_ci(r["units_mean"], r["units_ci_low"], r["units_ci_high"]),
-            shares,
-            f"{_fmt(r['referrals_given'], 0)}/{_fmt(r['referrals_received'], 0)}",
-            _fmt(r["avoided_by"], 0),
-        )
+    for col in ("variant", "group", "units", "deg 1/2/3 %", "refs g/r", "avoid"):
+        right = col not in ("variant", "group")
+        table.add_column(col, justify="right" if right else "left", no_wrap=right)
+    for variant in scenario.variants:
+        for group in scenario.focal_groups:
+
+            def value(metric: str, v=variant, g=group) -> float | None:
+                return (rows.get((v, f"{metric}.{g}")) or {}).get("mean")
+
+            if value("units") is None:
+                continue
+            shares = "/".join(
+                _fmt(share * 100 if (share := value(f"share_degree{d}")) is not None else None, 0)
+                for d in (1, 2, 3)
+            )
+            table.add_row(
+                Text(variant),
+                Text(group),
+                _fmt_ci(rows.get((variant, f"units.{group}"))),
+                shares,
+                f"{_fmt(value('referrals_given'), 0)}/{_fmt(value('referrals_received'), 0)}",
+                _fmt(value("avoided_by"), 0),
+            )
     console.print(table)
     scene = Table(
         title="All members: mean ± 95 % CI half-width across replications",
@@ -164,32 +185,53 @@ def _print_summary(result) -> None:
         pad_edge=False,
     )
     for col in ("variant", "units per member", "referrals given per member-year"):
-        scene.add_column(col, justify="left" if col == "variant" else "right", no_wrap=True)
-    for r in result.scene_summary.to_dicts():
-        scene.add_row(
-            r["variant"],
-            *(
-                _fmt_ci(r[m], r[f"{m}_ci_low"], r[f"{m}_ci_high"])
-                for m in ("units_per_member", "referrals_per_member_year")
-            ),
-        )
+        scene.add_column(col, justify="left" if col == "variant" else "right")
+    for variant in scenario.variants:
+        cells = [
+            _fmt_ci(rows.get((variant, m)))
+            for m in ("units_per_member", "referrals_per_member_year")
+        ]
+        scene.add_row(Text(variant), *cells)
     console.print(scene)
     if result.checks:
-        checks = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
-        checks.caption = "clear: the 95 % CI of the paired difference excludes zero"
-        for col in ("variant", "metric", "expected", "base", "value", "held", "clear"):
-            checks.add_column(col)
-        for c in result.checks:
-            checks.add_row(
-                c["variant"],
-                c["metric"],
-                c["expected"],
-                _fmt(c["base"], 2),
-                _fmt(c["value"], 2),
-                {True: "yes", False: "NO", None: "n/a"}[c["held"]],
-                {True: "yes", False: "no", None: "n/a"}[c["clear"]],
+        _print_checks(result.checks)
+
+
+def _print_checks(checks: list[dict]) -> None:
+    table = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
+    table.caption = "clear: the 95 % CI of the paired difference excludes zero"
+    for col in ("variant", "metric", "expected", "base", "value", "held", "clear"):
+        table.add_column(col)
+    for c in checks:
+        table.add_row(
+            Text(c["variant"]),
+            Text(c["metric"]),
+            c["expected"],
+            _fmt(c["base"], 2),
+            _fmt(c["value"], 2),
+            {True: "yes", False: "NO", None: "n/a"}[c["held"]],
+            {True: "yes", False: "no", None: "n/a"}[c["clear"]],
+        )
+    console.print(table)
+
+
+def _sweep_grid(param: list[str]) -> dict[str, list]:
+    """`key=v1,v2,...` options to {key: [values]}; each value read as TOML, else as text."""
+    from sim.scenario import parse_set_options
+
+    grid: dict[str, list] = {}
+    for item in param:
+        key, _, values = item.partition("=")
+        if not key or not values:
+            raise ConfigError(
+                f"--param '{item}': give key=v1,v2,... (e.g. events.attendance=0.4,0.8)"
             )
-        console.print(checks)
+        if key in grid:
+            raise ConfigError(f"--param '{key}' is given twice; list all its values once")
+        grid[key] = [
+            parse_set_options([f"{key}={v}"], f"--param {key}")[key] for v in values.split(",")
+        ]
+    return grid
 
 
 @app.command()
@@ -206,56 +248,44 @@ def sweep(
     quiet: QuietOpt = False,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
-    from sim.experiments.runner import SWEEP_METRICS, run_sweep
-
+    scn = _load(scenario, set_)
     try:
-        scn = load_scenario(scenario, parse_set_options(set_ or []))
-        grid: dict[str, list] = {}
-        for item in param:
-            key, _, values = item.partition("=")
-            if not key or not values:
-                raise ConfigError(
-                    f"--param '{item}': give key=v1,v2,... (e.g. events.attendance=0.4,0.8)"
-                )
-            if key in grid:
-                raise ConfigError(f"--param '{key}' is given twice; list all its values once")
-            # each value is read as TOML (0.4, 2, true), else taken as text (tour)
-            grid[key] = [
-                parse_set_options([f"{key}={v}"], f"--param {key}")[key] for v in values.split(",")
-            ]
+        grid = _sweep_grid(param)
+        from sim.experiments.runner import run_sweep
+
         out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet)
     except ConfigError as err:
         _fail(str(err))
+    metrics = table["metric"].unique(maintain_order=True).drop_nulls().to_list()
     view = Table(
-        title=f"{scn.name}: the base, one parameter at a time\n(mean ± 95 % CI half-width)",
+        title=Text(f"{scn.name}: the base, one parameter at a time (mean ± 95 % CI half-width)"),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
+        caption="units.<group>: units per member of a focal group; refs: per member-year",
     )
-    labels = {
-        "relationship_units": "builder",
-        "direct_units": "direct",
-        "units_per_member": "units/mbr",
-        "referrals_per_member_year": "refs/mbr-yr",
-    }
     view.add_column("parameter / value", overflow="fold")
-    for metric in SWEEP_METRICS:
-        view.add_column(labels[metric], justify="right", no_wrap=True)
+    for metric in metrics:
+        label = metric.replace("units_per_member", "units/mbr").replace(
+            "referrals_per_member_year", "refs/mbr-yr"
+        )
+        view.add_column(Text(label), justify="right", overflow="fold")
     shown = None
     for (key, value), group in table.group_by("parameter", "value", maintain_order=True):
         if key != shown:  # the key on a row of its own, its values below it
-            view.add_row(f"[bold]{key}[/bold]", *([""] * len(SWEEP_METRICS)))
+            view.add_row(Text(key, style="bold"), *([""] * len(metrics)))
             shown = key
-        cells = {
-            r["metric"]: _fmt_ci(r["mean"], r["ci_low"], r["ci_high"]) for r in group.to_dicts()
-        }
-        view.add_row(f"  = {value}", *(cells[m] for m in SWEEP_METRICS))
+        cells = {r["metric"]: _fmt_ci(r) for r in group.to_dicts()}
+        view.add_row(Text(f"  = {value}"), *(cells.get(m, "-") for m in metrics))
     console.print(view)
-    console.print(f"results: {out_dir / 'sweep.parquet'}")
+    console.print(f"results: {out_dir / 'sweep.parquet'}", markup=False)
 
 
 @app.command("list")
 def list_scenarios() -> None:
     """List the scenarios in scenarios/ with a one-line description."""
+    from sim.paths import available_scenarios
+    from sim.scenario import load_scenario
+
     for name in available_scenarios():
         try:
             description = load_scenario(name).description
@@ -267,10 +297,7 @@ def list_scenarios() -> None:
 @app.command()
 def validate(path: Annotated[str, typer.Argument(help="scenario name or .toml file")]) -> None:
     """Check a scenario file without running it."""
-    try:
-        scn = load_scenario(path)
-    except ConfigError as err:
-        _fail(str(err))
+    scn = _load(path, None)
     typer.echo(f"{scn.path}: ok ({len(scn.variants)} variants: {', '.join(scn.variants)})")
 
 

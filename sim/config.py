@@ -1,25 +1,20 @@
 """Validated configuration: every model parameter, its unit, default and range, in one place.
 
-A scenario file (TOML) overrides these defaults and may define named variants that
-override the scenario's base. Sources for each default are given in docs/model.md.
-Bad input raises ConfigError, whose message is one line naming file, key and what is allowed.
+`Params` is the resolved configuration of one run. Scenario files (sim/scenario.py) override its
+defaults; sources for each default are in docs/model.md. The event formats and strategies are
+validated against their registries (sim/model/formats.py, sim/model/strategies.py), so adding
+one never touches this file.
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import tomllib
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-class ConfigError(Exception):
-    """A one-line, user-facing configuration error (exit status 2, no traceback)."""
+from sim.model.formats import FORMATS
+from sim.model.roster import Group, check_roster, resolve_traits, trait_error
+from sim.model.strategies import DEFAULT_ROSTER, STRATEGIES
 
 
 class _Section(BaseModel):
@@ -32,12 +27,9 @@ class SceneConfig(_Section):
 
     members: int = Field(200, ge=4, le=1_000_000, description="members of the scene")
     sectors: int = Field(25, ge=2, le=1000, description="sectors (what members sell); 0 is focal")
-    focal_direct: int = Field(3, ge=0, description="focal-sector sellers using `direct`")
-    focal_relationship: int = Field(
-        3, ge=0, description="focal-sector sellers using `relationship`"
-    )
-    relationship_share: float = Field(
-        0.8, ge=0, le=1, description="share of the other members using `relationship`"
+    groups: list[Group] = Field(
+        default_factory=lambda: [Group.model_validate(g) for g in DEFAULT_ROSTER],
+        description="the roster: groups of members with a strategy (sim/model/roster.py)",
     )
     outer_per_member: float = Field(
         20.0, ge=0, le=1000, description="people outside the scene per member"
@@ -86,21 +78,23 @@ class TrustConfig(_Section):
     avoid_level: float = Field(0.3, gt=0, lt=0.5, description="below this, steer clear at events")
 
 
-FORMATS = ("mixer", "chapter", "circuit", "dinner", "circle")
-
-
 class EventsConfig(_Section):
     """The scene's event format, its rhythm and who attends (C5, C12-C15; sim/model/formats.py)."""
 
-    format: Literal[FORMATS] = Field(  # type: ignore[valid-type]
-        "mixer", description="mixer | chapter | circuit | dinner | circle (sim/model/formats.py)"
-    )
+    format: str = Field("mixer", description="an event format of sim/model/formats.py")
     interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
     count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
     attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
     conversations: int = Field(
         12, ge=2, le=100, description="conversations per attendee (odd rounds down)"
     )
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in FORMATS:
+            raise ValueError(f"unknown format '{value}'; allowed: {', '.join(FORMATS)}")
+        return value
 
 
 class ChapterConfig(_Section):
@@ -158,12 +152,11 @@ class CircleConfig(_Section):
 
 
 class OnlineConfig(_Section):
-    """Online posts (C16): a periodic light touch to everyone who knows the poster."""
+    """Online posts (C16): a periodic light touch to everyone who knows the poster.
+
+    Who posts is a member trait (`posts`; by default everyone but direct sellers)."""
 
     enabled: bool = Field(False, description="members post a newsletter, blog or social posts")
-    posters: Literal["relationship", "focal", "all"] = Field(
-        "relationship", description="who posts: relationship members | focal sellers | all"
-    )
     interval_weeks: int = Field(2, ge=1, le=520, description="weeks between posts")
     reach: float = Field(0.3, ge=0, le=1, description="share of contacts who read a post")
     gain: float = Field(0.05, ge=0, le=1, description="memory gain from reading a post")
@@ -199,36 +192,6 @@ class ReputationConfig(_Section):
     bad_evidence: float = Field(
         2.0, ge=0, le=20, description="negative evidence from a referral that went badly"
     )
-
-    @model_validator(mode="after")
-    def _spread_fits_the_mean(self) -> ReputationConfig:
-        mean, sd = self.competence_mean, self.competence_sd
-        if sd > 0 and sd**2 >= mean * (1 - mean):
-            raise ValueError(
-                f"reputation.competence_sd ({sd}) must satisfy sd^2 < mean * (1 - mean) "
-                f"= {mean * (1 - mean):.4g}"
-            )
-        return self
-
-
-class StrategiesConfig(_Section):
-    """Conversation behaviour of the two strategies (see sim/model/strategies.py)."""
-
-    relationship_known_share: float = Field(
-        0.5, ge=0, le=1, description="share of a builder's conversations sought with known people"
-    )
-    relationship_listening: float = Field(0.9, ge=0, le=1, description="how well a builder listens")
-    direct_listening: float = Field(0.3, ge=0, le=1, description="how well a direct seller listens")
-    relationship_follow_ups: int = Field(
-        2, ge=0, le=100, description="one-to-ones with warm contacts between two events"
-    )
-    direct_follow_ups: int = Field(
-        2, ge=0, le=100, description="sales calls to fresh contacts between two events"
-    )
-    relationship_giving: float = Field(
-        0.0, ge=0, le=10, description="a giver looks for referrals: recognises (1 + giving)x (C9)"
-    )
-    direct_giving: float = Field(0.0, ge=0, le=10, description="giving of a direct seller (C9)")
 
 
 class MarketConfig(_Section):
@@ -290,7 +253,10 @@ class Params(_Section):
     online: OnlineConfig = OnlineConfig()
     conversation: ConversationConfig = ConversationConfig()
     reputation: ReputationConfig = ReputationConfig()
-    strategies: StrategiesConfig = StrategiesConfig()
+    strategies: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="trait overrides for everyone using a strategy: strategies.<name>.<trait>",
+    )
     market: MarketConfig = MarketConfig()
     referrals: ReferralConfig = ReferralConfig()
     run: RunConfig = RunConfig()
@@ -305,214 +271,34 @@ class Params(_Section):
             )
         return self
 
+    @field_validator("strategies")
+    @classmethod
+    def _known_strategies_and_traits(cls, value: dict[str, dict[str, Any]]):
+        for name, traits in value.items():
+            if name not in STRATEGIES:
+                raise ValueError(f"unknown strategy '{name}'; allowed: {', '.join(STRATEGIES)}")
+            if not isinstance(traits, dict):
+                raise ValueError(f"strategies.{name} must be a table of traits")
+            kind = STRATEGIES[name].Traits
+            try:
+                kind.model_validate(traits)
+            except ValidationError as err:
+                raise ValueError(f"strategies.{name}: {trait_error(err, kind)}") from None
+        return value
+
     @model_validator(mode="after")
-    def _focal_sellers_fit_in_the_scene(self) -> Params:
-        focal = self.scene.focal_direct + self.scene.focal_relationship
-        if focal > self.scene.members:
-            raise ValueError(
-                f"scene.members ({self.scene.members}) must be at least focal_direct + "
-                f"focal_relationship ({focal})"
-            )
+    def _roster_fills_the_scene(self) -> Params:
+        check_roster(self.scene.groups, self.scene.members, self.scene.sectors)
         return self
 
-
-Direction = Literal["lower", "higher", "same"]
-METRICS = (
-    "relationship_units",
-    "direct_units",
-    "ratio",
-    "indirect_share",
-    "direct_avoided_by",
-    "units_per_member",
-    "referrals_per_member_year",
-)
-
-
-class Variant(_Section):
-    description: str = ""
-    set: dict[str, Any] = Field(default_factory=dict)
-    expect: dict[Literal[METRICS], Direction] = Field(default_factory=dict)  # type: ignore[valid-type]
-
-
-LANGUAGES = ("en", "nl")
-
-
-class ScenarioHead(_Section):
-    name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    description: str = Field(min_length=1)
-    claims: list[str] = Field(default_factory=list)
-    language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
-
-
-class Scenario(_Section):
-    name: str
-    description: str
-    claims: list[str] = Field(default_factory=list)
-    language: str = "en"
-    variants: dict[str, Params]
-    variant_info: dict[str, Variant]
-    path: str
-    sha256: str
-
-    @property
-    def params(self) -> Params:
-        """The base variant's parameters: the scenario as written (plus any --set)."""
-        return self.variants["base"]
-
-
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, dotted + "."))
-        else:
-            flat[dotted] = value
-    return flat
-
-
-def _allowed_for(key: str) -> str:
-    """Describe what a dotted key accepts, from the pydantic field definition."""
-    section, _, name = key.partition(".")
-    sections = Params.model_fields
-    if section not in sections:
-        return "sections: " + ", ".join(sections)
-    fields = sections[section].annotation.model_fields  # type: ignore[union-attr]
-    if name not in fields:
-        return f"keys in [{section}]: " + ", ".join(fields)
-    info = fields[name]
-    bounds = [f"{m.__class__.__name__.lower()} {_bound(m)}" for m in info.metadata]
-    kind = getattr(info.annotation, "__name__", str(info.annotation))
-    text = kind + (" " + ", ".join(bounds) if bounds else "")
-    return f"{text} ({info.description})" if info.description else text
-
-
-def _bound(meta: Any) -> Any:
-    for attr in ("ge", "gt", "le", "lt"):
-        if hasattr(meta, attr):
-            return getattr(meta, attr)
-    return meta
-
-
-def apply_overrides(base: Params, overrides: dict[str, Any], source: str) -> Params:
-    """Return base with dotted-key overrides applied and validated; ConfigError on bad input."""
-    tree = base.model_dump()
-    for key, value in overrides.items():
-        section, _, name = key.partition(".")
-        if section in tree and not name:
-            raise ConfigError(
-                f"{source}: '{key}' is a section, not a value; allowed: {_allowed_for(key + '.?')}"
-            )
-        if section not in tree or not name or name not in tree[section]:
-            raise ConfigError(f"{source}: unknown key '{key}'; allowed: {_allowed_for(key)}")
-        tree[section][name] = value
-    try:
-        return Params.model_validate(tree)
-    except ValidationError as err:
-        first = err.errors()[0]
-        if not first["loc"]:  # a cross-field rule
-            raise ConfigError(f"{source}: {first['msg'].removeprefix('Value error, ')}") from None
-        key = ".".join(str(p) for p in first["loc"])
-        got = first.get("input")
-        raise ConfigError(
-            f"{source}: key '{key}' = {got!r} is invalid ({first['msg']}); "
-            f"allowed: {_allowed_for(key)}"
-        ) from None
-
-
-def parse_set_options(items: list[str], source: str = "--set") -> dict[str, Any]:
-    """Parse `key=value` strings, reading the value as TOML (so 3, 0.5, true, "x" work)."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"{source}: '{item}' is not key=value (e.g. market.pitch_close=0.01)")
-        try:
-            value = tomllib.loads(f"v = {raw.strip()}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw.strip()
-        out[key.strip()] = value
-    return out
-
-
-def available_scenarios() -> list[str]:
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
-
-
-def resolve_scenario_path(name_or_path: str) -> Path:
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise ConfigError(f"{name_or_path}: no such scenario file")
-        return path
-    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
-    if not candidate.is_file():
-        raise ConfigError(
-            f"unknown scenario '{name_or_path}'; available: {', '.join(available_scenarios())}"
-        )
-    return candidate
-
-
-def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read, validate and resolve a scenario file (and optional --set overrides) into Params."""
-    path = resolve_scenario_path(name_or_path)
-    raw_bytes = path.read_bytes()
-    try:
-        doc = tomllib.loads(raw_bytes.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: malformed TOML ({err})") from None
-    doc = copy.deepcopy(doc)
-    allowed_top = {"scenario", "params", "variants"}
-    for key, value in doc.items():
-        if key not in allowed_top:
-            raise ConfigError(
-                f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}"
-            )
-        if not isinstance(value, dict):
-            raise ConfigError(f"{path}: key '{key}' must be a table ([{key}])")
-    try:
-        head = ScenarioHead.model_validate(doc.get("scenario", {}))
-    except ValidationError as err:
-        first = err.errors()[0]
-        key = "scenario." + ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"{path}: key '{key}' is invalid ({first['msg']}); allowed: name (letters, digits, "
-            f"_ and -), description (a one-line string), claims (a list of claim IDs), "
-            f"language (en or nl: the report's default)"
-        ) from None
-    params_doc = doc.get("params", {})
-    for section, table in params_doc.items():
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"{path}: key 'params.{section}' must be a table; allowed: {_allowed_for(section)}"
-            )
-    base = apply_overrides(Params(), _flatten(params_doc), str(path))
-    if extra_overrides:  # --set changes the base; each variant's own settings still apply on top
-        base = apply_overrides(base, extra_overrides, "--set")
-    variants: dict[str, Params] = {"base": base}
-    info: dict[str, Variant] = {"base": Variant(description="the scenario as written")}
-    for vname, vdoc in doc.get("variants", {}).items():
-        if vname == "base":
-            raise ConfigError(f"{path}: key 'variants.base' is reserved for the scenario itself")
-        try:
-            variant = Variant.model_validate(vdoc)
-        except ValidationError as err:
-            first = err.errors()[0]
-            key = ".".join(["variants", vname, *(str(p) for p in first["loc"])])
-            raise ConfigError(
-                f"{path}: key '{key}' is invalid ({first['msg']}); allowed: description (string), "
-                f"set (table of dotted keys), expect (metric = lower|higher|same; metrics: "
-                f"{', '.join(METRICS)})"
-            ) from None
-        variants[vname] = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
-        info[vname] = variant
-    return Scenario(
-        name=head.name or path.stem,
-        description=head.description,
-        claims=head.claims,
-        language=head.language,
-        variants=variants,
-        variant_info=info,
-        path=str(path),
-        sha256=hashlib.sha256(raw_bytes).hexdigest(),
-    )
+    @model_validator(mode="after")
+    def _competence_spread_fits_every_group(self) -> Params:
+        sd = self.reputation.competence_sd
+        for group in self.scene.groups if sd > 0 else ():
+            mean = resolve_traits(group, self)["competence"]
+            if sd**2 >= mean * (1 - mean):
+                raise ValueError(
+                    f"reputation.competence_sd ({sd}) must satisfy sd^2 < mean * (1 - mean) = "
+                    f"{mean * (1 - mean):.4g} for group '{group.name}' (competence {mean})"
+                )
+        return self

@@ -1,6 +1,15 @@
-"""Shared fixtures: small parameter sets that run in well under a second."""
+"""Shared fixtures: small parameter sets that run in well under a second, and full scenario
+runs simulated once per test worker (session scope: a worker that moves between test modules
+keeps them; `make test` groups each scenario's tests on one worker with --dist loadgroup)."""
 
-from sim.config import Params, apply_overrides
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sim.config import Params
+from sim.scenario import Scenario, apply_overrides, load_scenario
 
 
 def small_params(**overrides) -> Params:
@@ -13,3 +22,46 @@ def small_params(**overrides) -> Params:
     }
     base.update(overrides)
     return apply_overrides(Params(), base, "test")
+
+
+@dataclass
+class Finished:
+    """A finished scenario run, kept light: its checks and metric summary; tables on disk."""
+
+    scenario: Scenario
+    checks: list[dict]
+    summary: pl.DataFrame
+    out_dir: Path
+
+    def table(self, name: str) -> pl.DataFrame:
+        return pl.read_parquet(self.out_dir / f"{name}.parquet")
+
+    def check(self, variant: str, metric: str) -> dict:
+        return next(c for c in self.checks if c["variant"] == variant and c["metric"] == metric)
+
+    def base(self) -> dict[str, dict]:
+        return {r["metric"]: r for r in self.summary.filter(variant="base").to_dicts()}
+
+
+@pytest.fixture(scope="session")
+def finished_runs(tmp_path_factory):
+    """finished_runs(name, replications, base_only=False): the scenario run once per worker."""
+    from sim.experiments.runner import run_scenario
+
+    cache: dict[tuple, Finished] = {}
+
+    def get(name: str, replications: int, base_only: bool = False) -> Finished:
+        key = (name, replications, base_only)
+        if key not in cache:
+            scenario = load_scenario(name)
+            if base_only:
+                scenario.variants = {"base": scenario.variants["base"]}
+                scenario.variant_info = {"base": scenario.variant_info["base"]}
+            out = tmp_path_factory.mktemp(name)
+            result = run_scenario(
+                scenario, replications=replications, workers=2, out_dir=out, show_progress=False
+            )
+            cache[key] = Finished(scenario, result.checks, result.summary, out)
+        return cache[key]
+
+    return get

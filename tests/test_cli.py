@@ -44,7 +44,10 @@ GOOD_HEAD = '[scenario]\ndescription = "x"\n'
         ('[scenario]\ndescription = "x"\nclaims = "C1"\n', "scenario.claims"),
         ('[scenario]\ndescription = "x"\nname = "../up"\n', "scenario.name"),
         (GOOD_HEAD + "[params.run]\nweeks = true\n", "key 'run.weeks'"),
-        (GOOD_HEAD + "[params.scene]\nmembers = 5\n", "must be at least focal_direct"),
+        (
+            GOOD_HEAD + "[params.scene]\nmembers = 5\n",
+            "counts add up to 6, more than scene.members (5)",
+        ),
         (GOOD_HEAD + '[variants.base]\ndescription = "x"\n', "reserved"),
         (GOOD_HEAD + "[variants]\nv = 3\n", "variants.v"),
         (
@@ -78,11 +81,26 @@ def test_set_with_a_value_out_of_range(tmp_path):
 
 
 def test_error_through_python_m_sim_has_no_traceback(tmp_path):
+    """The real entry point answers with one line; it validates before importing the model."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "run", "nope"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "sim", "run", "nope"], capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+def test_bad_input_is_answered_without_importing_the_simulation():
+    """`run` with a bad scenario never imports Mesa, SciPy or the runner (they take seconds)."""
+    code = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        "sys.argv = ['sim', 'run', 'nope']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('mesa', 'scipy', 'sim.experiments.runner') if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
 def test_list_and_validate_the_shipped_scenarios():
@@ -93,7 +111,7 @@ def test_list_and_validate_the_shipped_scenarios():
 
 
 def test_set_changes_the_base_but_not_a_variants_own_settings():
-    from sim.config import load_scenario
+    from sim.scenario import load_scenario
 
     scn = load_scenario("laptop", {"market.referral_convert": 0.3})
     assert scn.variants["base"].market.referral_convert == 0.3
@@ -107,29 +125,102 @@ def test_out_pointing_at_a_file_is_a_one_line_error(tmp_path):
     assert code == 2 and "--out" in err and a_file.read_text() == "keep me"
 
 
-def test_a_scene_without_focal_sellers_runs_and_reports_undefined_checks(tmp_path):
-    code, err, out = run_cli(
-        "run",
-        "laptop",
-        "--replications",
-        "1",
-        "--workers",
-        "1",
-        "--quiet",
-        "--out",
-        str(tmp_path),
-        "--set",
-        "scene.focal_direct=0",
-        "--set",
-        "scene.focal_relationship=0",
-        "--set",
-        "run.weeks=12",
-        "--set",
-        "scene.members=30",
+def test_a_scene_without_focal_groups_runs_and_checks_its_scene_metrics(tmp_path):
+    """A roster with no focal group: nothing to follow per group, the scene metrics still work."""
+    path = write(
+        tmp_path,
+        GOOD_HEAD
+        + "[params.scene]\nmembers = 30\n"
+        + '[[params.scene.groups]]\nname = "all"\nstrategy = "relationship"\nshare = 1.0\n'
+        + "[params.run]\nweeks = 12\n"
+        + '[variants.v]\nset = { "events.count" = 1 }\n'
+        + 'expect = { referrals_per_member_year = "lower" }\n',
+    )
+    out = tmp_path / "run"
+    code, err, _ = run_cli(
+        "run", path, "--replications", "1", "--workers", "1", "--quiet", "--out", str(out)
     )
     assert code == 0, err
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["expectations"] and all(c["held"] is None for c in manifest["expectations"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["focal_groups"] == [] and len(manifest["expectations"]) == 1
+
+
+def test_removing_the_contrast_groups_is_a_one_line_error(tmp_path):
+    code, err, _ = run_cli(
+        "run",
+        "laptop",
+        "--set",
+        'scene.groups=[{name="all", strategy="relationship", share=1.0}]',
+        "--out",
+        str(tmp_path / "run"),
+    )
+    assert code == 2 and "scenario.contrast" in err and "'builders' is not a focal group" in err
+    assert not (tmp_path / "run").exists()
+
+
+ROSTER = (
+    GOOD_HEAD
+    + "[params.scene]\nmembers = {members}\n"
+    + '[[params.scene.groups]]\nname = "closers"\nstrategy = "{strategy}"\ncount = {count}\n'
+    + "focal = true\n{trait}\n"
+    + '[[params.scene.groups]]\nname = "{second}"\nstrategy = "relationship"\nshare = 1.0\n'
+)
+
+
+def roster(members=20, strategy="direct", count=3, trait="", second="others"):
+    return ROSTER.format(
+        members=members, strategy=strategy, count=count, trait=trait, second=second
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (roster(strategy="salesman"), "group 'closers': unknown strategy 'salesman'; allowed: "),
+        (
+            roster(strategy="relationship", trait="pitch_close = 0.01"),
+            "group 'closers': 'pitch_close' is not a trait of this strategy",
+        ),
+        (roster(trait="listening = 1.5"), "group 'closers': trait 'listening' = 1.5"),
+        (roster(count=0), "group 'closers' key 'count' = 0 is invalid"),
+        (roster(count=-2), "group 'closers' key 'count' = -2 is invalid"),
+        (roster(count=20), "no members are left for the groups with a share"),
+        (roster(count=30), "counts add up to 30, more than scene.members (20)"),
+        (roster(second="closers"), "two groups are named 'closers'"),
+        (roster(trait="share = 0.5"), "group 'closers': give either count"),
+        (roster(trait='sector = "everywhere"'), "group 'closers' key 'sector'"),
+        (
+            roster().replace("share = 1.0", "share = 0.5"),
+            "the shares add up to 0.5; they must add to 1",
+        ),
+        (
+            GOOD_HEAD + "[params.strategies.relationship]\nlistenin = 0.3\n",
+            "strategies.relationship: 'listenin' is not a trait",
+        ),
+        (GOOD_HEAD + "[params.strategies.closer]\nlistening = 0.3\n", "strategies.closer"),
+        (
+            GOOD_HEAD + '[variants.v]\nset = { "scene.groups.closers.count" = 2 }\n',
+            "no group named 'closers'; groups: pitchers, builders, others, other_pitchers",
+        ),
+        (
+            GOOD_HEAD + '[variants.v]\nexpect = { "units.closers" = "lower" }\n',
+            "'closers' is not a focal group",
+        ),
+        (
+            GOOD_HEAD + '[variants.v]\nexpect = { "unit.builders" = "lower" }\n',
+            "unknown metric 'unit.builders'",
+        ),
+        (GOOD_HEAD + '[variants.v]\nexpect = { ratio = "lower" }\n', "needs [scenario] contrast"),
+    ],
+)
+def test_bad_rosters_give_one_line_errors_naming_file_group_and_key(tmp_path, body, expected):
+    path = write(tmp_path, body)
+    out = tmp_path / "run"
+    code, err, _ = run_cli("run", path, "--out", str(out))
+    assert code == 2, err
+    assert expected in err and path in err, err
+    assert "\n" not in err and "Traceback" not in err
+    assert not out.exists()  # nothing written
 
 
 @pytest.mark.parametrize(
@@ -169,7 +260,13 @@ def test_a_sweep_writes_a_tidy_table_with_one_row_per_point_and_metric(tmp_path)
     )
     assert code == 0, err
     table = pl.read_parquet(tmp_path / "sweep.parquet")
-    assert table.height == 2 * 4 and set(table["value"]) == {"0.4", "0.8"}
+    assert table.height == 2 * 4 and set(table["value"]) == {"0.4", "0.8"}  # 2 groups + 2
+    assert set(table["metric"]) == {
+        "units.pitchers",
+        "units.builders",
+        "units_per_member",
+        "referrals_per_member_year",
+    }
     assert "events.attendance" in out and "= 0.4" in out and "= 0.8" in out
 
 

@@ -1,21 +1,38 @@
-"""Scripted tests of mingling and follow-ups (C5, C10) and the strategies (C1)."""
+"""Scripted tests of mingling and follow-ups (C5, C10). The strategies: tests/test_strategies.py."""
 
 import numpy as np
 
-from sim.config import MemoryConfig, StrategiesConfig, TrustConfig
+from sim.config import MemoryConfig, TrustConfig
 from sim.model.events import follow_up_pairs, mingle
 from sim.model.memory import PairStore
-from sim.model.strategies import STRATEGIES, Direct, Relationship
+
+
+def converse(store, a, b, week, pitching=()):
+    """Conversations between the pairs (a[k], b[k]); members in `pitching` pitch the other."""
+    a, b = np.asarray(a), np.asarray(b)
+    pitches = np.zeros(store.n, dtype=bool)
+    pitches[list(pitching)] = True
+    store.converse(a, b, week, np.full(store.n, 0.9), pitches[a], pitches[b])
 
 
 def store_with(n, pairs, pitching=()):
     store = PairStore(n, MemoryConfig(), TrustConfig())
-    pitches = np.zeros(n, dtype=bool)
-    pitches[list(pitching)] = True
-    a = np.array([p[0] for p in pairs])
-    b = np.array([p[1] for p in pairs])
-    store.converse(a, b, 0, pitches, np.full(n, 0.9), np.ones(n, dtype=int))
+    converse(store, [p[0] for p in pairs], [p[1] for p in pairs], 0, pitching)
     return store
+
+
+def builders_and_callers(store, seeks_known, week, since_week):
+    """The follow-up rule of the two basic strategies, as a weight function of pair slots:
+    builders (seeks_known) weigh warm contacts by memory, callers weigh people met since then."""
+
+    def weight(slots):
+        src = store.keys[slots] // store.n
+        warm = store.trust(slots) >= store.trust_cfg.avoid_level
+        fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
+        memory = store.memory_at(slots, week) + 1e-9
+        return np.where(seeks_known[src], np.where(warm, memory, 0), np.where(fresh, 1.0, 0))
+
+    return weight
 
 
 def test_a_direct_seller_goes_from_new_face_to_new_face():
@@ -25,7 +42,7 @@ def test_a_direct_seller_goes_from_new_face_to_new_face():
     rng = np.random.default_rng(3)
     share = np.zeros(n)
     a, b = mingle(rng, np.arange(n), 6, share, store, 0)
-    store.converse(a, b, 0, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int))
+    converse(store, a, b, 0)
     a2, b2 = mingle(rng, np.arange(n), 6, share, store, 4)
     repeats = np.isin(a2 * n + b2, a * n + b).mean()
     assert repeats < 0.05
@@ -45,9 +62,7 @@ def test_an_avoider_declines_the_pitcher():
     """C10: member 1 was pitched twice by 0 and now refuses to talk to 0."""
     n = 2
     store = store_with(n, [(0, 1)], pitching=[0])
-    store.converse(
-        np.array([0]), np.array([1]), 4, np.array([True, False]), np.ones(2), np.ones(2, dtype=int)
-    )
+    converse(store, [0], [1], 4, pitching=[0])
     assert store.avoided(np.array([1]), np.array([0]))[0]
     a, _ = mingle(np.random.default_rng(0), np.arange(n), 10, np.zeros(n), store, 8)
     assert a.size == 0
@@ -56,27 +71,16 @@ def test_an_avoider_declines_the_pitcher():
 def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contacts():
     n = 10
     store = store_with(n, [(0, 1), (0, 2), (5, 6)])  # met at the event of week 0
-    store.converse(
-        np.array([0]), np.array([3]), -8, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int)
-    )  # 0 met 3 at an earlier event
+    converse(store, [0], [3], -8)  # 0 met 3 at an earlier event
     follow_ups = np.zeros(n, dtype=int)
     follow_ups[[0, 5]] = 1
     seeks_known = np.zeros(n, dtype=bool)
     seeks_known[0] = True
-    a, b = follow_up_pairs(np.random.default_rng(0), store, 2, 0, follow_ups, seeks_known)
+    weight = builders_and_callers(store, seeks_known, week=2, since_week=0)
+    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight)
     pairs = set(zip(a.tolist(), b.tolist(), strict=True))
     assert (5, 6) in pairs  # the direct seller calls the contact made at the last event
     assert len([p for p in pairs if 0 in p]) == 1  # the builder has one one-to-one
-
-
-def test_strategies_say_what_they_do():
-    cfg = StrategiesConfig()
-    direct, builder = Direct(cfg), Relationship(cfg)
-    assert direct.pitches() and not builder.pitches()
-    assert direct.known_share() == 0 < builder.known_share()
-    assert builder.listening() > direct.listening()
-    for cls in STRATEGIES.values():
-        assert cls.description and cls.claims and cls.classifier
 
 
 def test_acquaintances_fade_from_the_ask_graph_after_events_stop():
@@ -96,14 +100,11 @@ def test_acquaintances_fade_from_the_ask_graph_after_events_stop():
 def test_direct_sellers_call_only_people_first_met_at_the_last_event():
     n = 6
     store = store_with(n, [(0, 1)])  # met at week 0 ...
-    store.converse(
-        np.array([0, 0]), np.array([1, 2]), 4, np.zeros(n, bool), np.ones(n), np.ones(n, dtype=int)
-    )  # ... and again at week 4, where 0 also met 2
+    converse(store, [0, 0], [1, 2], 4)  # ... and again at week 4, where 0 also met 2
     follow_ups = np.zeros(n, dtype=int)
     follow_ups[0] = 5
-    a, b = follow_up_pairs(
-        np.random.default_rng(0), store, 6, 4, follow_ups, np.zeros(n, dtype=bool)
-    )
+    weight = builders_and_callers(store, np.zeros(n, dtype=bool), week=6, since_week=4)
+    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight)
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2)]
 
 

@@ -74,8 +74,8 @@ def all_pairs_within(groups):
 CHAPTER = {
     "scene.members": 24,
     "scene.sectors": 24,
-    "scene.focal_direct": 1,
-    "scene.focal_relationship": 1,
+    "scene.groups.pitchers.count": 1,
+    "scene.groups.builders.count": 1,
     "chapter.size": 12,
 }
 
@@ -282,15 +282,14 @@ def test_seating_repeats_and_their_bound_reach_the_data_collector_and_reset_each
     for _ in range(7):
         model.step()
         rounds.append(len(fmt.log.rounds_sizes))
-        pairs.append(fmt.repeat_pairs)
-        bounds.append(fmt.repeat_bound)
-        assert fmt.repeat_bound == repeat_lower_bound(12, fmt.log.rounds_sizes)
+        pairs.append(fmt.log.repeats)
+        bounds.append(repeat_lower_bound(12, fmt.log.rounds_sizes))
     assert rounds == [1, 2, 3, 1, 2, 3, 1]
     assert pairs == [0, 30, 60, 0, 30, 60, 0]
     assert bounds == [0, 0, 24, 0, 0, 24, 0]
-    frame = model.datacollector.get_model_vars_dataframe()
-    assert frame["seating_repeat_pairs"].tolist() == pairs
-    assert frame["seating_repeat_bound"].tolist() == bounds
+    frame = model.datacollector.model_vars
+    assert frame["seating_repeat_pairs"] == pairs
+    assert frame["seating_repeat_bound"] == bounds
 
 
 def test_fixed_tables_stay_the_same_and_rotation_repeats_far_less():
@@ -307,9 +306,9 @@ def test_fixed_tables_stay_the_same_and_rotation_repeats_far_less():
     rotate = make_model("dinner", **overrides, **{"dinner.seating": "rotate"})
     for _ in range(5):
         rotate.step()
-    assert fixed.format.repeat_pairs == 4 * 8 * 6  # four repeat dinners, 8 tables of 6 pairs
-    assert rotate.format.repeat_bound == 0
-    assert rotate.format.repeat_pairs < fixed.format.repeat_pairs / 4
+    assert fixed.format.log.repeats == 4 * 8 * 6  # four repeat dinners, 8 tables of 6 pairs
+    assert repeat_lower_bound(32, rotate.format.log.rounds_sizes) == 0
+    assert rotate.format.log.repeats < fixed.format.log.repeats / 4
 
 
 # --- Circle (C15) ----------------------------------------------------------------------------
@@ -349,11 +348,11 @@ def test_a_deep_conversation_builds_more_memory_and_trust_than_a_short_one():
     for depth in (1.0, 3.0):
         store = PairStore(2, MemoryConfig(), TrustConfig())
         a, b = np.array([0]), np.array([1])
-        no_pitch, listens, codes = np.zeros(2, bool), np.full(2, 0.9), np.ones(2, int)
-        store.converse(a, b, 0, no_pitch, listens, codes, depth)
+        no_pitch, listens = np.zeros(1, bool), np.full(2, 0.9)
+        store.converse(a, b, 0, listens, no_pitch, no_pitch, depth)
         assert store.positive[0] == 0.0
         assert store.memory[0] == pytest.approx(1 - 0.8**depth)
-        store.converse(a, b, 1, no_pitch, listens, codes, depth)
+        store.converse(a, b, 1, listens, no_pitch, no_pitch, depth)
         stores[depth] = store
     short, deep = stores[1.0], stores[3.0]
     slot = np.array([0])
@@ -392,17 +391,21 @@ def test_circles_alongside_the_main_format_keep_their_own_schedule_and_no_follow
 
 
 def online_model(**overrides):
-    """A model whose focal sellers (0-5) post every 2 weeks, read by everyone who met them."""
-    base = {"online.enabled": True, "online.posters": "focal", "online.reach": 1.0}
+    """A model whose focal sellers (0-5) post every 2 weeks, read by everyone who met them: the
+    `posts` trait is switched on for the pitchers (off by default) and off for the others."""
+    base = {
+        "online.enabled": True,
+        "online.reach": 1.0,
+        "scene.groups.pitchers.posts": True,
+        "scene.groups.others.posts": False,
+    }
     model = make_model("mixer", **{**base, **overrides})
     return model, next(c for c in model.channels if isinstance(c, Online))
 
 
 def converse(model, a, b, week):
-    n = model.n_members
-    model.store.converse(
-        np.array(a), np.array(b), week, np.zeros(n, bool), np.full(n, 0.9), np.ones(n, int)
-    )
+    no = np.zeros(len(a), dtype=bool)
+    model.store.converse(np.array(a), np.array(b), week, np.full(model.n_members, 0.9), no, no)
 
 
 def slot(model, src, dst):
@@ -504,12 +507,13 @@ def test_half_small_talk_leaves_about_half_the_conversations_remembered():
 
 def scripted_referral(competence, convert=1.0):
     """Outsider 3 asks member 1, who trusts and refers provider 0 (members 0, 1 have met)."""
+    talk = ConversationConfig(small_talk=0.0)
     traits = Referrers(
         np.ones(2),
         np.ones(2),
-        np.zeros(2),
-        ConversationConfig(small_talk=0.0),
-        ReputationConfig(competence_mean=competence, good_evidence=0.5, bad_evidence=2.0),
+        lambda referrer, owes: 1.0 + talk.reciprocity * owes,
+        talk,
+        ReputationConfig(good_evidence=0.5, bad_evidence=2.0),
     )
     market = Market(
         np.random.default_rng(0),
@@ -517,18 +521,19 @@ def scripted_referral(competence, convert=1.0):
         ReferralConfig(mention=1.0, recognise=1.0, forward=0.0),
         4,
         np.array([0, 1]),
-        n_sectors=2,
+        focal_product=np.array([True, False]),
         horizon_weeks=600,
         referrers=traits,
+        competence=np.full(2, competence),
+        pitch_close=np.full(2, np.nan),
     )
     market.schedule(np.arange(8), np.full(8, 10_000))  # nothing due ...
     market.schedule(np.array([3 * 2 + 0]), np.array([5]))  # ... but 3's sector-0 need, now
     ask = AskGraph(Adjacency.from_edges(np.array([3, 1]), np.array([1, 3]), 4), n_members=2)
     store = PairStore(2, MemoryConfig(), TrustConfig())
     for week in range(5):
-        store.converse(
-            np.array([0]), np.array([1]), week, np.zeros(2, bool), np.ones(2), np.ones(2, int)
-        )
+        no = np.zeros(1, dtype=bool)
+        store.converse(np.array([0]), np.array([1]), week, np.ones(2), no, no)
     before = {name: getattr(store, name).copy() for name in ("positive", "negative", "received")}
     best = np.array([[-1, -1], [0, -1]])  # member 1 has provider 0 in mind for sector 0
     market.answer_needs(np.random.default_rng(0), 5, best, ask, store)
@@ -637,8 +642,8 @@ def test_every_planned_circuit_visit_happens_when_everyone_attends(monkeypatch):
             "circuit",
             **{
                 "scene.members": 40,
-                "scene.focal_direct": 2,
-                "scene.focal_relationship": 2,
+                "scene.groups.pitchers.count": 2,
+                "scene.groups.builders.count": 2,
                 "circuit.locations": 7,
                 "circuit.visits_per_month": 3,
                 "circuit.policy": policy,

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sim.experiments.results import model_tables
+from sim.experiments.tables import model_tables
 from sim.model import NetworkingModel
 from tests.conftest import small_params
 

@@ -18,26 +18,36 @@ CERTAIN = ReferralConfig(mention=1.0, recognise=1.0, forward=1.0)
 
 
 def referrers(n=2, specificity=1.0, listening=1.0, giving=0.0, **conversation):
-    """Scripted member traits: by default everyone listens fully and asks specifically."""
+    """Scripted member traits: by default everyone listens fully and asks specifically; the
+    referral drive is the basic strategies' (giving, and reciprocity once owed; C9)."""
+    talk = ConversationConfig(small_talk=0.0, **conversation)
+
+    def drive(referrer, owes):
+        return (1.0 + giving) * (1.0 + talk.reciprocity * owes)
+
     return Referrers(
         np.full(n, specificity, dtype=float),
         np.full(n, listening, dtype=float),
-        np.full(n, giving, dtype=float),
-        ConversationConfig(small_talk=0.0, **conversation),
+        drive,
+        talk,
         ReputationConfig(competence_mean=1.0),
     )
 
 
 def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600, traits=None):
+    cfg = cfg or MarketConfig(extra_units_mean=0.0)
+    n = len(member_sector)
     market = Market(
         np.random.default_rng(0),
-        cfg or MarketConfig(extra_units_mean=0.0),
+        cfg,
         ref,
         n_persons,
         np.asarray(member_sector),
-        n_sectors=2,
+        focal_product=np.array([True, False]),
         horizon_weeks=horizon,
-        referrers=traits or referrers(len(member_sector)),
+        referrers=traits or referrers(n),
+        competence=np.ones(n),
+        pitch_close=np.full(n, cfg.pitch_close),
     )
     market.schedule(np.arange(n_persons * 2), np.full(n_persons * 2, 10_000))  # nothing due
     return market
@@ -91,9 +101,8 @@ def acquainted_store(meetings=5):
     """Members 0 and 1 have talked `meetings` times (so 1 knows 0's ask)."""
     store = PairStore(2, MemoryConfig(), TrustConfig())
     for week in range(meetings):
-        store.converse(
-            np.array([0]), np.array([1]), week, np.zeros(2, bool), np.ones(2), np.ones(2, int)
-        )
+        no = np.array([False])
+        store.converse(np.array([0]), np.array([1]), week, np.ones(2), no, no)
     return store
 
 

@@ -10,11 +10,11 @@ A, B = np.array([0]), np.array([1])
 LISTENS = np.array([0.9, 0.9])
 NO_PITCH = np.array([False, False])
 B_PITCHES = np.array([False, True])
-CODES = np.array([1, 1])
 
 
 def talk(store, week, pitches=NO_PITCH):
-    store.converse(A, B, week, pitches, LISTENS, CODES)
+    """A and B talk; `pitches[i]` says member i pitches the other."""
+    store.converse(A, B, week, LISTENS, pitches[A], pitches[B])
 
 
 def memory_of_a(store, week):
@@ -101,7 +101,8 @@ def test_pairs_are_stored_sparsely_in_sorted_order():
     store = PairStore(1000, MemoryConfig(), TrustConfig())
     a = np.array([999, 3, 500])
     b = np.array([0, 998, 2])
-    store.converse(a, b, 0, np.zeros(1000, bool), np.ones(1000), np.ones(1000, int))
+    no = np.zeros(3, dtype=bool)
+    store.converse(a, b, 0, np.ones(1000), no, no)
     assert len(store) == 6
     assert np.all(np.diff(store.keys) > 0)
     assert store.find(np.array([3, 7]), np.array([998, 8])).tolist()[1] == -1

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from sim.config import MemoryConfig, TrustConfig
 from sim.model import NetworkingModel
+from sim.model.formats import FORMATS
 from sim.model.memory import PairStore
 from tests.conftest import small_params
 
@@ -31,10 +32,9 @@ def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_g
         if a == b:
             continue
         week += gap
-        p = np.zeros(8, dtype=bool)
-        p[a] = pitches
+        no = np.array([False])
         store.converse(
-            np.array([a]), np.array([b]), week, p, np.full(8, listening), np.ones(8, dtype=int)
+            np.array([a]), np.array([b]), week, np.full(8, listening), np.array([pitches]), no
         )
         slots = np.arange(len(store))
         memory, trust = store.memory_at(slots, week + gap), store.trust(slots)
@@ -59,7 +59,7 @@ def test_every_need_is_answered_exactly_once(seed, convert, pitch_close):
 
 
 def tables_for(seed):
-    from sim.experiments.results import model_tables
+    from sim.experiments.tables import model_tables
 
     model = NetworkingModel(small_params(), rng=np.random.SeedSequence(seed)).run()
     return model_tables(model, 0, "base")
@@ -73,8 +73,8 @@ def test_same_seed_gives_identical_tables():
 
 
 def test_results_do_not_depend_on_worker_count(tmp_path):
-    from sim.config import load_scenario
     from sim.experiments.runner import make_tasks, run_tasks
+    from sim.scenario import load_scenario
 
     scenario = load_scenario("laptop", {"run.weeks": 40, "scene.members": 40})
     tasks = make_tasks(scenario, replications=3, seed=11)[:4]
@@ -84,3 +84,46 @@ def test_results_do_not_depend_on_worker_count(tmp_path):
         for name in one:
             assert one[name].equals(two[name]), name
     assert isinstance(serial[0]["sales"], pl.DataFrame)
+
+
+def repeat_within_lifetime(sales: pl.DataFrame) -> pl.DataFrame:
+    """Sales of a product to a buyer who had bought it less than its lifetime before."""
+    return (
+        sales.sort("buyer", "sector", "step")
+        .with_columns(
+            pl.col("step").shift(-1).over("buyer", "sector").alias("next_step"),
+        )
+        .filter(pl.col("next_step") < pl.col("step") + pl.col("lifetime"))
+    )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 520),
+    st.sampled_from(sorted(FORMATS)),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 2, 4]),
+)
+def test_nobody_buys_a_product_again_within_its_lifetime(lifetime, fmt, seed, interval):
+    """C11: whatever the lifetime (a week to ten years) and the format, a purchase by any
+    channel locks the buyer out for its lifetime; eager pitchers (half their pitches close) and
+    several conversations a week (chapters: talks and one-to-ones) never break it."""
+    params = small_params(
+        **{
+            "events.format": fmt,
+            "events.interval_weeks": interval,
+            "circuit.visits_per_month": 1,
+            "circuit.locations": 3,
+            "market.lifetime_weeks": lifetime,
+            "market.other_lifetime_weeks": lifetime,
+            "market.lifetime_spread_weeks": lifetime / 4,
+            "market.pitch_close": 0.5,
+            "run.weeks": 40,
+        }
+    )
+    from sim.experiments.tables import model_tables
+
+    model = NetworkingModel(params, rng=seed).run()
+    sales = model_tables(model, 0, "base")["sales"]
+    assert repeat_within_lifetime(sales).height == 0
+    assert (sales["lifetime"] >= 1).all()

@@ -15,10 +15,11 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from sim.config import load_scenario
+from sim.experiments.metrics import across_replications
 from sim.experiments.runner import run_scenario
-from sim.report.data import across_replications, crossover_summary, crossover_weeks
+from sim.report.data import crossover_summary, crossover_weeks
 from sim.report.page import build_report
+from sim.scenario import load_scenario
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -47,43 +48,46 @@ def test_confidence_interval_is_the_t_interval_across_replications():
 
 
 def steps_table(rows):
-    """Hand-made steps: (variant, replication, strategy, step, units_cum_per_seller)."""
+    """Hand-made steps: (variant, replication, group, step, units_cum_per_seller)."""
     return pl.DataFrame(
         rows,
-        schema=["variant", "replication", "strategy", "step", "units_cum_per_seller"],
+        schema=["variant", "replication", "group", "step", "units_cum_per_seller"],
         orient="row",
     ).with_columns(pl.lit(1).alias("sellers"))
+
+
+CONTRAST = ["builders", "pitchers"]
 
 
 def test_crossover_is_the_first_week_the_builder_is_strictly_ahead():
     direct = [0, 1, 1, 1, 1]
     builder = [0, 0, 1, 2, 3]  # equal in week 2, ahead from week 3
     never = [0, 0, 0, 0, 0]
-    rows = [("base", 0, "direct", w, v) for w, v in enumerate(direct)]
-    rows += [("base", 0, "relationship", w, v) for w, v in enumerate(builder)]
-    rows += [("base", 1, "direct", w, v) for w, v in enumerate(direct)]
-    rows += [("base", 1, "relationship", w, v) for w, v in enumerate(never)]
-    weeks = crossover_weeks(steps_table(rows)).sort("replication")
+    rows = [("base", 0, "pitchers", w, v) for w, v in enumerate(direct)]
+    rows += [("base", 0, "builders", w, v) for w, v in enumerate(builder)]
+    rows += [("base", 1, "pitchers", w, v) for w, v in enumerate(direct)]
+    rows += [("base", 1, "builders", w, v) for w, v in enumerate(never)]
+    weeks = crossover_weeks(steps_table(rows), CONTRAST).sort("replication")
     assert weeks["crossover_week"].to_list() == [3, None]
-    summary = crossover_summary(steps_table(rows)).to_dicts()[0]
+    summary = crossover_summary(steps_table(rows), CONTRAST).to_dicts()[0]
     assert summary["crossed"] == 1 and summary["replications"] == 2
     assert summary["mean"] == summary["ci_low"] == summary["ci_high"] == 3
 
 
 def test_no_crossover_where_a_variant_lacks_one_of_the_strategies():
-    rows = [("base", 0, "relationship", w, w) for w in range(4)]
-    rows += [("other", 0, "direct", w, 0) for w in range(4)]
-    rows += [("other", 0, "relationship", w, w) for w in range(4)]
-    weeks = crossover_weeks(steps_table(rows))
+    rows = [("base", 0, "builders", w, w) for w in range(4)]
+    rows += [("other", 0, "pitchers", w, 0) for w in range(4)]
+    rows += [("other", 0, "builders", w, w) for w in range(4)]
+    weeks = crossover_weeks(steps_table(rows), CONTRAST)
     assert weeks["variant"].to_list() == ["other"] and weeks["crossover_week"].to_list() == [1]
 
 
 def test_crossover_with_spread_has_a_t_interval():
     rows = []
     for rep, cross in enumerate([2, 4, 6]):
-        rows += [("base", rep, "direct", w, 1) for w in range(8)]
-        rows += [("base", rep, "relationship", w, 2 if w >= cross else 0) for w in range(8)]
-    summary = crossover_summary(steps_table(rows)).to_dicts()[0]
+        rows += [("base", rep, "pitchers", w, 1) for w in range(8)]
+        rows += [("base", rep, "builders", w, 2 if w >= cross else 0) for w in range(8)]
+    summary = crossover_summary(steps_table(rows), CONTRAST).to_dicts()[0]
     half = stats.t.ppf(0.975, 2) * 2 / math.sqrt(3)
     assert summary["mean"] == pytest.approx(4)
     assert summary["ci_high"] - summary["ci_low"] == pytest.approx(2 * half)
@@ -98,8 +102,9 @@ def small_run(tmp_path_factory):
     path.write_text(
         f"""
 [scenario]
-description = "{HOSTILE} & friends"
+description = "{HOSTILE} & friends FILE_SIZE"
 claims = ["C1", "C2", "C3", "C4", "C5", "C10"]
+contrast = ["builders", "pitchers"]
 
 [params.scene]
 members = 60
@@ -112,7 +117,7 @@ network_every_weeks = 13
 [variants."<img src=x onerror=alert(1)>"]
 description = "events happen once {HOSTILE} (C5)"
 set = {{ "events.count" = 1 }}
-expect = {{ relationship_units = "lower" }}
+expect = {{ "units.builders" = "lower" }}
 """,
         encoding="utf-8",
     )
@@ -127,6 +132,7 @@ def test_user_strings_are_escaped(small_run):
     assert HOSTILE not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "&amp; friends FILE_SIZE</p>" in text and "This file:" in text  # not a placeholder
     assert HOSTILE_NAME not in text and "&lt;script&gt;alert(1)</title>" in text
 
 
@@ -215,7 +221,7 @@ def test_cumulative_band_contains_its_mean(small_run):
     assert bands.height > 0
     assert (bands["ci_low"] <= bands["mean"] + 1e-12).all()
     assert (bands["mean"] <= bands["ci_high"] + 1e-12).all()
-    assert np.all(np.diff(bands.filter(variant="base", strategy="relationship")["mean"]) >= 0)
+    assert np.all(np.diff(bands.filter(variant="base", group="builders")["mean"]) >= 0)
 
 
 def test_figures_are_exported_as_png_with_debian_chromium(small_run):
@@ -234,8 +240,9 @@ def test_sources_add_up_to_the_units_per_focal_seller(small_run):
     from sim.report.data import load_run, sales_sources
 
     run = load_run(small_run)
-    parts = sales_sources(run).group_by("strategy").agg(pl.col("mean").sum())
+    parts = sales_sources(run).group_by("group").agg(pl.col("mean").sum())
     agents = run.tables["agents"].filter(variant="base", focal=True)
-    for strategy, total in zip(parts["strategy"], parts["mean"], strict=True):
-        expected = agents.filter(strategy=strategy)["units"].mean()
-        assert total == pytest.approx(expected), strategy
+    assert set(parts["group"]) == {"pitchers", "builders"}
+    for group, total in zip(parts["group"], parts["mean"], strict=True):
+        expected = agents.filter(group=group)["units"].mean()
+        assert total == pytest.approx(expected), group

@@ -1,7 +1,5 @@
 """Seating at club dinners (C14): table sizes, the season log, the repeat bound, policies."""
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -141,18 +139,6 @@ def test_rotate_season_of_40_at_tables_of_8_is_close_to_the_bound(seed):
     assert rotate.keys.size > chance.keys.size + 60  # more of the club gets to meet
     assert np.count_nonzero(rotate.values >= 3) < 0.6 * np.count_nonzero(chance.values >= 3)
     assert rotate.values.max() <= 5
-
-
-def test_rotate_round_of_40_is_fast():
-    rng = np.random.default_rng(0)
-    policy, log = Rotate(40, 8, rng), SeasonLog(40)
-    spent = []
-    for _ in range(8):
-        start = time.perf_counter()
-        tables = policy.seat(rng, np.arange(40), 8, log, strangers)
-        spent.append(time.perf_counter() - start)
-        log.add_tables(tables)
-    assert np.median(spent) < 0.05
 
 
 # --- Free and Fixed -----------------------------------------------------------------------

@@ -22,11 +22,13 @@ import numpy as np
 import polars as pl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sim.config import ConfigError, Params, Scenario, apply_overrides
-from sim.experiments import results
+from sim.config import Params
+from sim.experiments import metrics, tables
 from sim.model import NetworkingModel
-
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "results"
+from sim.model.roster import resolve_traits
+from sim.model.strategies import STRATEGIES
+from sim.paths import RESULTS_DIR
+from sim.scenario import ConfigError, Scenario, apply_overrides
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def run_replication(task: Task) -> dict[str, pl.DataFrame]:
     params = Params.model_validate_json(task.params_json)
     # The network over time is kept for the first replication only (the report's slider).
     model = NetworkingModel(params, rng=task.seed, record_network=task.replication == 0).run()
-    return results.model_tables(model, task.replication, task.variant)
+    return tables.model_tables(model, task.replication, task.variant)
 
 
 def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
@@ -87,7 +89,8 @@ def run_tasks(tasks: list[Task], workers: int, show_progress: bool = True):
 
 
 def combine(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
-    return {name: pl.concat([p[name] for p in parts]) for name in results.TABLES}
+    """One table per kind; a format's own columns (e.g. seating in `scene`) are null elsewhere."""
+    return {name: pl.concat([p[name] for p in parts], how="diagonal") for name in tables.TABLES}
 
 
 def default_out_dir(scenario_name: str) -> Path:
@@ -142,10 +145,33 @@ def _versions() -> dict[str, str]:
 class RunResult:
     out_dir: Path
     tables: dict[str, pl.DataFrame]
-    summary: pl.DataFrame
-    scene_summary: pl.DataFrame
+    per_replication: pl.DataFrame  # variant, replication, metric, value
+    summary: pl.DataFrame  # variant, metric, mean, n, ci_low, ci_high
     checks: list[dict]
     wall_seconds: float
+
+
+def measure(scenario: Scenario, agents: pl.DataFrame) -> pl.DataFrame:
+    """Every metric of every replication (sim/experiments/metrics.py)."""
+    weeks = {name: params.run.weeks for name, params in scenario.variants.items()}
+    return metrics.per_replication(agents, weeks, scenario.contrast)
+
+
+def roster(params: Params) -> list[dict]:
+    """The groups of a variant with their resolved traits (for the manifest and the report)."""
+    return [
+        {
+            "name": g.name,
+            "strategy": g.strategy,
+            "strategy_description": STRATEGIES[g.strategy].description,
+            "count": g.count,
+            "share": g.share,
+            "focal": g.focal,
+            "sector": g.where,
+            "traits": resolve_traits(g, params),
+        }
+        for g in params.scene.groups
+    ]
 
 
 def run_scenario(
@@ -167,21 +193,23 @@ def run_scenario(
     start = time.perf_counter()
     tasks = make_tasks(scenario, replications, seed)
     workers = min(workers or os.cpu_count() or 1, len(tasks))
-    tables = combine(run_tasks(tasks, workers, show_progress))
+    results = combine(run_tasks(tasks, workers, show_progress))
     wall = time.perf_counter() - start
-    results.write_tables(out_dir, tables)
-    summary = results.summarise(tables["agents"])
-    scene_summary = results.scene_summary(tables["agents"], tables["scene"])
-    metrics = results.variant_metrics(summary, scene_summary)
-    checks = results.check_expectations(scenario, metrics, results.replication_metrics(tables))
+    tables.write_tables(out_dir, results)
+    per_rep = measure(scenario, results["agents"])
+    summary = metrics.summarise(per_rep)
+    checks = metrics.check_expectations(scenario, per_rep)
     seeds = replication_seeds(seed, replications)
-    results.write_json(
+    tables.write_json(
         out_dir / "manifest.json",
         {
             "scenario": scenario.name,
             "description": scenario.description,
             "claims": scenario.claims,
             "language": scenario.language,
+            "contrast": scenario.contrast,
+            "focal_groups": scenario.focal_groups,
+            "groups": roster(scenario.params),
             "scenario_file": scenario.path,
             "scenario_sha256": scenario.sha256,
             "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -197,26 +225,19 @@ def run_scenario(
                     "description": scenario.variant_info[name].description,
                     "set": scenario.variant_info[name].set,
                     "expect": scenario.variant_info[name].expect,
+                    "groups": roster(params),
                     "params": params.model_dump(),
                 }
                 for name, params in scenario.variants.items()
             },
-            "metrics": metrics,
+            "metrics": metrics.as_dict(summary),
             "expectations": checks,
             "versions": _versions(),
             "git_commit": _git_commit(),
-            "tables": {name: df.height for name, df in tables.items()},
+            "tables": {name: df.height for name, df in results.items()},
         },
     )
-    return RunResult(out_dir, tables, summary, scene_summary, checks, wall)
-
-
-SWEEP_METRICS = (
-    "relationship_units",
-    "direct_units",
-    "units_per_member",
-    "referrals_per_member_year",
-)
+    return RunResult(out_dir, results, per_rep, summary, checks, wall)
 
 
 def run_sweep(
@@ -232,7 +253,8 @@ def run_sweep(
     others at the base. Same replication seeds at every point (common random numbers).
 
     Returns the output folder and a tidy table (parameter, value, metric, mean, ci_low,
-    ci_high), also written to `sweep.parquet` there.
+    ci_high, n): the units of every focal group and the scene metrics, also written to
+    `sweep.parquet` there.
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
@@ -241,40 +263,34 @@ def run_sweep(
     for key, values in grid.items():
         for value in values:
             params = apply_overrides(scenario.params, {key: value}, f"--param {key}")
-            points.append((key, value, params))
+            points.append((key, value, f"{key}={value}", params))
     out_dir = prepare_out_dir(out_dir, f"{scenario.name}-sweep")
     tasks = [
-        Task(f"{key}={value}", i, params.model_dump_json(), seeds[i])
-        for key, value, params in points
+        Task(label, i, params.model_dump_json(), seeds[i])
+        for _, _, label, params in points
         for i in range(replications)
     ]
     workers = min(workers or os.cpu_count() or 1, len(tasks))
-    tables = combine(run_tasks(tasks, workers, show_progress))
-    per_rep = results.focal_per_replication(tables["agents"])
-    scene = {
-        r["variant"]: r for r in results.scene_summary(tables["agents"], tables["scene"]).to_dicts()
-    }
-    rows = []
-    for key, value, _ in points:
-        label = f"{key}={value}"
-        for metric in SWEEP_METRICS:
-            strategy = {"relationship_units": "relationship", "direct_units": "direct"}.get(metric)
-            if strategy:
-                units = per_rep.filter(variant=label, strategy=strategy)["units"].to_numpy()
-                mean, low, high = results.mean_ci(units)
-            else:
-                row = scene[label]
-                mean, low, high = row[metric], row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
-            rows.append(
-                {
-                    "parameter": key,
-                    "value": str(value),
-                    "metric": metric,
-                    "mean": mean,
-                    "ci_low": low,
-                    "ci_high": high,
-                }
-            )
-    sweep = pl.DataFrame(rows).fill_nan(None)  # undefined (e.g. no focal seller): null
-    results.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
+    results = combine(run_tasks(tasks, workers, show_progress))
+    weeks = {label: params.run.weeks for _, _, label, params in points}
+    per_rep = metrics.per_replication(results["agents"], weeks)
+    shown = [f"units.{g}" for g in scenario.focal_groups]
+    shown += [m.name for m in metrics.by_scope("scene")]
+    summary = metrics.summarise(per_rep.filter(pl.col("metric").is_in(shown)))
+    labels = pl.DataFrame(
+        [(label, key, str(value)) for key, value, label, _ in points],
+        schema={"variant": pl.Utf8, "parameter": pl.Utf8, "value": pl.Utf8},
+        orient="row",
+    )
+    point = {label: i for i, label in enumerate(weeks)}
+    metric = {m: i for i, m in enumerate(shown)}
+    sweep = (
+        labels.join(summary, on="variant", how="left")
+        .sort(
+            pl.col("variant").replace_strict(point, return_dtype=pl.Int64),
+            pl.col("metric").replace_strict(metric, default=len(metric), return_dtype=pl.Int64),
+        )
+        .select("parameter", "value", "metric", "mean", "ci_low", "ci_high", "n")
+    )
+    tables.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
     return out_dir, sweep

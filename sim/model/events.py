@@ -1,14 +1,16 @@
 """Who talks to whom at an open event, and one-to-ones between events (C3, C5, C10).
 
 Mingling: attendees talk in rounds. In each round every attendee approaches one other attendee:
-with the strategy's known share, someone they already know (chosen in proportion to how well they
-remember them, never someone they avoid); otherwise a new face. No conversation happens when
+with the chance their strategy gives, someone they already know (chosen in proportion to how well
+they remember them, never someone they avoid); otherwise a new face. No conversation happens when
 either avoids the other (trust below the avoidance level, C10). Each pair talks at most
 once per event. Cost grows with attendees x rounds, not with members squared. When and where
 events happen is the event format's business (sim/model/formats.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,14 +32,15 @@ def mingle(
     rng: np.random.Generator,
     present: np.ndarray,
     rounds: int,
-    known_share: np.ndarray,
+    seek_known: np.ndarray,
     store: PairStore,
     week: float,
     venue: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unique conversation pairs (a < b) among the attendees `present` after `rounds` rounds.
 
-    `present` is sorted; `venue[k]` (default: all in one room) is where present[k] is, and
+    `seek_known[i]` is member i's chance per round to approach someone known (their strategy
+    decides); `present` is sorted; `venue[k]` (default: all in one room) is where present[k] is, and
     conversations stay within a venue (one call serves all locations of a circuit or chapters).
     """
     if present.size < 2 or rounds < 1:
@@ -55,7 +58,7 @@ def mingle(
     pairs_a: list[np.ndarray] = []
     pairs_b: list[np.ndarray] = []
     for _ in range(rounds):
-        wants_known = rng.random(present.size) < known_share[present]
+        wants_known = rng.random(present.size) < seek_known[present]
         target = np.full(present.size, -1, dtype=np.int64)
         if wants_known.any() and k_src.size:
             target = _pick_known(rng, present, wants_known, k_src, k_dst, k_weight)
@@ -108,28 +111,23 @@ def _pick_new_face(rng, seekers, present, at, store: PairStore) -> np.ndarray:
 def follow_up_pairs(
     rng: np.random.Generator,
     store: PairStore,
-    week: float,
-    since_week: float,
     counts: np.ndarray,
-    seeks_known: np.ndarray,
+    weight: Callable[[np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-to-one contacts between events (C5, C10): unique pairs (low, high) meeting now.
 
-    Member i initiates `counts[i]` contacts. One who seeks known people (relationship) meets
-    contacts drawn in proportion to how well they remember them, keeping the warmest warm; a
-    direct seller calls people first met since `since_week` to pitch again (the Monday call). A
-    contact who avoids the caller declines.
+    Member i starts `counts[i]` contacts among the people they have met. `weight(slots)` (the
+    member's strategy) says how much the source of each pair slot wants to meet its target (0:
+    not at all); contacts are drawn in proportion to it. A contact who avoids the caller declines.
     """
     if len(store) == 0 or not counts.any():
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    slots = np.arange(len(store))
     src, dst = store.sources(), store.targets()
-    warm = seeks_known[src] & (store.trust(slots) >= store.trust_cfg.avoid_level)
-    fresh = ~seeks_known[src] & (store.first_week >= since_week) & (store.meetings > 0)
-    ok = (warm | fresh) & (counts[src] > 0)
-    weight = np.where(warm[ok], store.memory_at(slots[ok], week), 1.0) + 1e-9
-    race = rng.exponential(size=weight.size) / weight
-    chosen = top_k_per_group(src[ok], race, counts)
-    caller, contact = src[ok][chosen], dst[ok][chosen]
+    asks = np.flatnonzero(counts[src] > 0)
+    wanted = weight(asks)
+    ok = wanted > 0
+    race = rng.exponential(size=int(ok.sum())) / wanted[ok]
+    chosen = top_k_per_group(src[asks[ok]], race, counts)
+    caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]
     accepted = ~store.avoided(contact, caller)
     return unique_pairs(caller[accepted], contact[accepted], store.n)

@@ -3,19 +3,23 @@
 Each format is one class, in the spirit of Axelrod's strategies: a name, a plain-words
 description, the claim IDs it implements and one method, `meet(model, week)`, that makes an event's
 contacts happen through the model's `talk` (conversations) and `touch` (a light touch without a
-conversation). The scene has one main format (`events.format`); between its events members follow
-up one-to-one (their strategy decides with whom). Closed circles alongside the main format
-(`circle.join`) and online posts (`online.enabled`) are channels (C16).
+conversation). Formats see the model only through the `Scene` protocol (sim/model/scene.py). The
+scene has one main format (`events.format`); between its events members follow up one-to-one
+(their strategy decides with whom). Closed circles alongside the main format (`circle.join`) and
+online posts (`online.enabled`) are channels (C16). A format may add columns to the weekly
+`scene` table (`reporters`). Adding a format is adding a class here, naming it in FORMATS.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
 
 from sim.model.events import mingle
 from sim.model.grouping import pairs_within
+from sim.model.scene import Scene
 from sim.model.seating import SEATING, SeasonLog, repeat_lower_bound
 
 
@@ -31,19 +35,18 @@ class Format:
     name: ClassVar[str]
     description: ClassVar[str]
     claims: ClassVar[tuple[str, ...]]
+    reporters: ClassVar[dict[str, Callable]] = {}  # extra weekly columns: name -> f(model)
 
-    def __init__(self, model):
+    def __init__(self, model: Scene):
         self.cfg = model.params.events
         self.held = 0
         self.last_event_week: int | None = None
-        self.repeat_pairs = 0  # seating formats report repeated table pairs this season (C14)
-        self.repeat_bound = 0
 
     def is_event_week(self, week: int) -> bool:
         limit_reached = self.cfg.count > 0 and self.held >= self.cfg.count
         return not limit_reached and week % self.cfg.interval_weeks == 0
 
-    def hold(self, model, week: int) -> None:
+    def hold(self, model: Scene, week: int) -> None:
         """This week's event, and the one-to-ones between events when due (C5, C10)."""
         if self.is_event_week(week):
             self.held += 1
@@ -62,11 +65,11 @@ class Format:
         """Direct sellers call the people they first met since this week (the last event)."""
         return self.last_event_week
 
-    def attendees(self, model) -> np.ndarray:
+    def attendees(self, model: Scene) -> np.ndarray:
         """Members present at an event, each with probability `events.attendance`."""
         return np.flatnonzero(model.rng.random(model.n_members) < self.cfg.attendance)
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         raise NotImplementedError
 
 
@@ -77,10 +80,10 @@ class Mixer(Format):
     description = "one repeated open event where members mingle in short conversations"
     claims = ("C3", "C5", "C10")
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         rounds = self.cfg.conversations // 2
-        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week))
+        model.talk(*mingle(model.rng, present, rounds, model.seek_known(), model.store, week))
 
 
 class Chapter(Format):
@@ -94,7 +97,7 @@ class Chapter(Format):
     description = "a closed referral chapter: everyone presents, a few talks, one-to-ones"
     claims = ("C12", "C5", "C9")
 
-    def __init__(self, model):
+    def __init__(self, model: Scene):
         super().__init__(model)
         self.chapter_cfg = model.params.chapter
         n = model.n_members
@@ -103,15 +106,16 @@ class Chapter(Format):
         self.chapter_of = np.empty(n, dtype=np.int64)
         self.chapter_of[by_profession] = np.arange(n) % chapters
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         room = self.chapter_of[present]
         # Every attendee hears every other attendee's short presentation: a light touch.
         a, b = pairs_within(present, room)
         hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
-        model.touch(model.store.ensure(hearer, speaker), self.chapter_cfg.presentation_gain)
+        model.touch(hearer, speaker, self.chapter_cfg.presentation_gain)
         rounds = self.chapter_cfg.conversations
-        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, room))
+        seek = model.seek_known()
+        model.talk(*mingle(model.rng, present, rounds, seek, model.store, week, room))
         since = week if self.last_event_week is None else self.last_event_week
         counts = np.full(model.n_members, self.chapter_cfg.one_to_ones, dtype=np.int64)
         model.follow_up(since_week=since, counts=counts)
@@ -124,24 +128,24 @@ class Circuit(Format):
     """An open event circuit: many locations, each with a monthly event and its own regulars.
 
     Every member plans `circuit.visits_per_month` events a month, in different weeks, and
-    attends each with `events.attendance`. Regulars anchor at a home
-    location and its neighbours; focal sellers choose by `circuit.policy`: `anchor` (the same
-    locations every month), `tour` (the next locations in turn, seeing each once in about
-    locations / visits months) or `mixed` (home every month, touring with the other visits).
-    Claims: C13.
+    attends each with `events.attendance`. Each group visits by its `circuit_policy` (default:
+    `circuit.policy` for focal groups, `anchor` for the regulars): `anchor` (a home location and
+    the next ones, every month the same), `tour` (the next locations in turn, seeing each once in
+    about locations / visits months) or `mixed` (home every month, touring with the other
+    visits). Claims: C13.
     """
 
     name = "circuit"
     description = "many open events at different locations; anchor at one or tour them all"
     claims = ("C13", "C5")
 
-    def __init__(self, model):
+    def __init__(self, model: Scene):
         super().__init__(model)
         self.circuit_cfg = cfg = model.params.circuit
         n = model.n_members
         self.home = model.rng.permutation(n) % cfg.locations
-        self.policy = np.full(n, "anchor", dtype="<U6")
-        self.policy[model.focal] = cfg.policy
+        policies = [g.circuit_policy or (cfg.policy if g.focal else "anchor") for g in model.groups]
+        self.policy = np.array(policies, dtype="<U6")[model.group_of]
 
     def is_event_week(self, week: int) -> bool:
         """Some location holds its event every week; `events.count` limits the weeks."""
@@ -183,7 +187,7 @@ class Circuit(Format):
         per_week = np.maximum(-(-(locations - week) // weeks), 1)  # locations meeting that week
         return (week + weeks * ((position // weeks) % per_week)) % locations
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         """Each member at the location of their plan that meets this week, if they come."""
         interval = self.cfg.interval_weeks
         plan = self.plan(week // interval)
@@ -192,7 +196,8 @@ class Circuit(Format):
         present = np.flatnonzero(goes)
         where = plan[present, np.argmax(open_now[present], axis=1)]  # one event a week
         rounds = self.cfg.conversations // 2
-        model.talk(*mingle(model.rng, present, rounds, model.known_share, model.store, week, where))
+        seek = model.seek_known()
+        model.talk(*mingle(model.rng, present, rounds, seek, model.store, week, where))
 
     def follow_ups_due(self, week: int) -> bool:
         """Monthly (events happen somewhere every week), from the second month on."""
@@ -206,29 +211,33 @@ class Circuit(Format):
 class Dinner(Format):
     """A club dinner: members seated at tables for one long conversation with their table.
 
-    Seating by `dinner.seating` (sim/model/seating.py). The rotation program's repeated table pairs
-    this season are kept against the lower bound (C14).
+    Seating by `dinner.seating` (sim/model/seating.py). The weekly `scene` table gets the
+    repeated table pairs this season and their pigeonhole lower bound (C14).
     """
 
     name = "dinner"
     description = "a club dinner at tables; seats rotated, chosen freely or fixed"
     claims = ("C14",)
+    reporters: ClassVar[dict[str, Callable]] = {
+        "seating_repeat_pairs": lambda m: m.format.log.repeats,
+        "seating_repeat_bound": lambda m: repeat_lower_bound(
+            m.n_members, m.format.log.rounds_sizes
+        ),
+    }
 
-    def __init__(self, model):
+    def __init__(self, model: Scene):
         super().__init__(model)
         self.dinner_cfg = cfg = model.params.dinner
         self.seating = SEATING[cfg.seating](model.n_members, cfg.table_size, model.rng)
         self.log = SeasonLog(model.n_members)
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         cfg = self.dinner_cfg
         if (self.held - 1) % cfg.season_dinners == 0:
             self.log.reset()  # a new season: the rotation program starts over
         present = self.attendees(model)
         tables = self.seating.seat(model.rng, present, cfg.table_size, self.log, model.familiarity)
         self.log.add_tables(tables)
-        self.repeat_pairs = self.log.repeats
-        self.repeat_bound = repeat_lower_bound(model.n_members, self.log.rounds_sizes)
         if not tables:
             return
         seat = np.concatenate(tables)
@@ -243,12 +252,12 @@ class Circle(Format):
     description = "small closed circles of the same few people, meeting for deep conversations"
     claims = ("C15",)
 
-    def __init__(self, model):
+    def __init__(self, model: Scene):
         super().__init__(model)
         self.circle_cfg = model.params.circle
         self.circle_of = balanced_groups(model.rng, model.n_members, self.circle_cfg.size)
 
-    def meet(self, model, week: int) -> None:
+    def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         a, b = pairs_within(present, self.circle_of[present])
         model.talk(a, b, depth=self.circle_cfg.depth)
@@ -270,31 +279,28 @@ class CircleChannel(Circle):
 class Online:
     """Posts (newsletter, blog, social media): a light touch to everyone who knows the poster.
 
-    Every `online.interval_weeks` each poster reaches a share `online.reach` of the members who
-    have met them: their memory of the poster is refreshed a little (slower fading), with little
-    or no trust (C16).
+    Every `online.interval_weeks` each poster (a member whose `posts` trait is on) reaches a share
+    `online.reach` of the members who have met them: their memory of the poster is refreshed a
+    little (slower fading), with little or no trust (C16).
     """
 
     name = "online"
     description = "regular posts that keep a member in mind of everyone they have met"
     claims = ("C16", "C5")
 
-    def __init__(self, model):
-        self.cfg = cfg = model.params.online
-        who = {
-            "relationship": model.seeks_known,
-            "focal": model.focal,
-            "all": np.ones(model.n_members, dtype=bool),
-        }
-        self.posts = who[cfg.posters]
+    def __init__(self, model: Scene):
+        self.cfg = model.params.online
+        self.posts = model.traits["posts"] > 0
 
-    def hold(self, model, week: int) -> None:
+    def hold(self, model: Scene, week: int) -> None:
         if week == 0 or week % self.cfg.interval_weeks:
             return
         store = model.store
         readers = self.posts[store.targets()] & (store.meetings > 0)
         readers &= model.rng.random(len(store)) < self.cfg.reach
-        model.touch(np.flatnonzero(readers), self.cfg.gain, self.cfg.trust_gain)
+        read = np.flatnonzero(readers)
+        src, dst = store.sources()[read], store.targets()[read]
+        model.touch(src, dst, self.cfg.gain, self.cfg.trust_gain)
 
 
 FORMATS: dict[str, type[Format]] = {
@@ -302,7 +308,7 @@ FORMATS: dict[str, type[Format]] = {
 }
 
 
-def channels_for(model) -> list:
+def channels_for(model: Scene) -> list:
     """The channels running alongside the main format, per the configuration (C16)."""
     out: list = []
     if model.params.circle.join:

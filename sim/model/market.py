@@ -7,22 +7,29 @@ spread; a purchase locks the buyer out for a lifetime, C11). A need is answered,
   referral - a contact who has a provider top of mind and trusted, and recognises the need,
              refers them (degree 2); failing that the question may travel one more hop (degree 3);
   market   - otherwise the anonymous market.
-A referral or recall converts with `referral_convert`; a pitch at an event closes with the small
-`pitch_close`, only for a buyer whose need is at most `pull_forward_weeks` away (it pulls the
-purchase forward). Every sale answers exactly one need and records its degree from the seller:
-1 = the seller met the buyer, 2 = one person between, 3 = two between.
+A referral or recall converts with `referral_convert`; a pitch at an event closes with the
+pitcher's small `pitch_close`, only for a buyer whose need is at most `pull_forward_weeks`
+away (it pulls the purchase forward). Every purchase, by any channel (the anonymous market
+too), locks the buyer out of that product for the lifetime drawn for it (C11): a pitch can pull
+forward the replacement of a product owned since before the run, never of one bought during it.
+Every sale answers exactly one need and records its degree from the seller: 1 = the seller met
+the buyer, 2 = one person between, 3 = two between.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
 from sim.model.grouping import uniform_one_per_group
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
+
+if TYPE_CHECKING:
+    from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
 
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)
@@ -35,7 +42,9 @@ class Referrers:
 
     ask_specificity: np.ndarray  # of the provider: how recognisable their ask is (C7)
     listening: np.ndarray  # of the referrer: how well they caught the provider's ask (C8)
-    giving: np.ndarray  # of the referrer: how actively they look for referrals to give (C9)
+    # drive(referrer, owes): how readily each referrer passes a need on; their strategy decides
+    # (giving, C9; owes = 1 once the referrer has received a referral from the provider)
+    drive: Callable[[np.ndarray, np.ndarray], np.ndarray]
     conversation: ConversationConfig
     reputation: ReputationConfig
 
@@ -44,7 +53,8 @@ class Referrers:
 
         The provider's ask is understood once the referrer, listening during the business part
         of their conversations, has caught it: 1 - (1 - listening * business share)^meetings.
-        A referral received from the provider raises the wish to return one (reciprocity, C9).
+        The referrer's strategy sets how readily they pass it on (`drive`: giving and
+        reciprocity, C9).
         """
         met = slots >= 0
         meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
@@ -57,14 +67,24 @@ class Referrers:
         understood = 1.0 - (1.0 - caught) ** meetings
         owes = np.minimum(received, 1)
         chance = recognise * self.ask_specificity[provider] * understood
-        chance *= (1.0 + self.giving[referrer]) * (1.0 + self.conversation.reciprocity * owes)
+        chance *= self.drive(referrer, owes)
         return np.minimum(chance, 1.0)
 
 
 class Ledger:
     """Append-only record of sales and referrals, kept as lists of arrays until the end."""
 
-    SALE_FIELDS = ("step", "seller", "buyer", "sector", "channel", "degree", "units", "referrer")
+    SALE_FIELDS = (
+        "step",
+        "seller",
+        "buyer",
+        "sector",
+        "channel",
+        "degree",
+        "units",
+        "referrer",
+        "lifetime",
+    )
     REFERRAL_FIELDS = (
         "step",
         "referrer",
@@ -118,24 +138,31 @@ class Market:
         referrals: ReferralConfig,
         n_persons: int,
         member_sector: np.ndarray,
-        n_sectors: int,
+        focal_product: np.ndarray,
         horizon_weeks: int,
         referrers: Referrers,
+        competence: np.ndarray,
+        pitch_close: np.ndarray,
     ):
+        """`focal_product[s]`: sector s sells the focal product (`lifetime_weeks`); the members'
+        mean `competence` (C6) and `pitch_close` (NaN for members who never pitch) are traits."""
         self.cfg = cfg
         self.ref = referrals
         self.referrers = referrers
         self.n_persons = n_persons
         self.n_members = member_sector.size
         self.member_sector = member_sector
-        self.n_sectors = n_sectors
+        self.n_sectors = n_sectors = focal_product.size
         self.horizon = horizon_weeks
-        self.mean_lifetime = np.full(n_sectors, cfg.other_lifetime_weeks)
-        self.mean_lifetime[0] = cfg.lifetime_weeks
+        self.pitch_close = pitch_close
+        self.mean_lifetime = np.where(focal_product, cfg.lifetime_weeks, cfg.other_lifetime_weeks)
         self.relative_spread = cfg.lifetime_spread_weeks / cfg.lifetime_weeks
         self.due = np.full(n_persons * n_sectors, NEVER, dtype=np.int64)
         self.last_seller = np.full(n_persons * n_sectors, -1, dtype=np.int64)
         self.last_degree = np.zeros(n_persons * n_sectors, dtype=np.int8)
+        # The week until which a purchase made during the run locks the buyer out (C11); -1: the
+        # product in use was bought before the run.
+        self.locked_until = np.full(n_persons * n_sectors, -1, dtype=np.int64)
         self.buckets: dict[int, list[np.ndarray]] = {}
         self.ledger = Ledger()
         self.needs_arisen = 0
@@ -149,14 +176,14 @@ class Market:
         own = np.arange(self.n_members) * n_sectors + member_sector
         first_due[own] = NEVER
         self.schedule(flat, first_due)
-        self.competence = self._competence(rng, referrers.reputation)
+        self.competence = self._competence(rng, competence, referrers.reputation.competence_sd)
 
-    def _competence(self, rng: np.random.Generator, rep: ReputationConfig) -> np.ndarray:
-        """Chance each member's sale turns out well: equal, or beta-spread around the mean (C6)."""
-        if rep.competence_sd == 0:
-            return np.full(self.n_members, rep.competence_mean)
-        concentration = rep.competence_mean * (1 - rep.competence_mean) / rep.competence_sd**2 - 1
-        a = rep.competence_mean * concentration
+    def _competence(self, rng: np.random.Generator, mean: np.ndarray, sd: float) -> np.ndarray:
+        """Chance each member's sale turns out well: their mean, or beta-spread around it (C6)."""
+        if sd == 0:
+            return mean.astype(float)
+        concentration = mean * (1 - mean) / sd**2 - 1
+        a = mean * concentration
         return rng.beta(a, concentration - a, self.n_members)
 
     # --- scheduling -----------------------------------------------------------------------
@@ -189,7 +216,16 @@ class Market:
         """Units per need: one, plus extra units for the customers who need more (C1)."""
         return 1 + rng.poisson(self.cfg.extra_units_mean, n)
 
+    def _buy(self, rng: np.random.Generator, week: int, flat: np.ndarray) -> np.ndarray:
+        """A purchase now: the product lasts a drawn lifetime, which locks the buyer out of it
+        and schedules the next need (C11). Returns the lifetimes."""
+        lifetime = self.lifetime(rng, flat % self.n_sectors)
+        self.locked_until[flat] = week + lifetime
+        self.schedule(flat, week + lifetime)
+        return lifetime
+
     def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
+        lifetime = self._buy(rng, week, flat)
         self.ledger.add_sales(
             step=week,
             seller=seller,
@@ -199,18 +235,19 @@ class Market:
             degree=degree,
             units=units,
             referrer=referrer,
+            lifetime=lifetime,
         )
         np.add.at(self.week_units, seller, units)
         self.last_seller[flat] = seller
         self.last_degree[flat] = degree
-        self.schedule(flat, week + self.lifetime(rng, flat % self.n_sectors))
 
     # --- pitches at events (C10, C11) --------------------------------------------------------
     def pitch(self, rng: np.random.Generator, week: int, seller: np.ndarray, buyer: np.ndarray):
         """Each pitch may close a sale of the seller's product if the buyer is not locked out."""
         flat = buyer * self.n_sectors + self.member_sector[seller]
         open_window = (self.due[flat] - week) <= self.cfg.pull_forward_weeks
-        closes = open_window & (rng.random(flat.size) < self.cfg.pitch_close)
+        open_window &= self.locked_until[flat] <= week
+        closes = open_window & (rng.random(flat.size) < self.pitch_close[seller])
         idx = np.flatnonzero(closes)
         idx = idx[np.unique(flat[idx], return_index=True)[1]]  # one purchase per need
         if idx.size:
@@ -309,7 +346,7 @@ class Market:
         self.units_to_market += int(units[lost].sum())
         self.needs_to_market += int(lost.sum())
         self.last_seller[flat[lost]] = -1
-        self.schedule(flat[lost], week + self.lifetime(rng, sector[lost]))
+        self._buy(rng, week, flat[lost])
         return feedback
 
     def _outcome_evidence(self, store, buyer, seller, referrer, channel, good) -> bool:

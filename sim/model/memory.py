@@ -15,11 +15,12 @@ Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.config import MemoryConfig, TrustConfig
-
-MAX_TRACKED_MEETINGS = 64  # meetings beyond this are pooled in the last bin of the pair curves
+if TYPE_CHECKING:
+    from sim.config import MemoryConfig, TrustConfig
 
 
 class PairStore:
@@ -37,10 +38,6 @@ class PairStore:
         self.positive = np.empty(0, dtype=np.float64)  # beta evidence r
         self.negative = np.empty(0, dtype=np.float64)  # beta evidence s
         self.received = np.empty(0, dtype=np.int32)  # referrals src received from dst (C9)
-        # Sums for the C3/C4 curves: by partner strategy code and meeting number.
-        self.curve_count = np.zeros((2, MAX_TRACKED_MEETINGS + 1), dtype=np.int64)
-        self.curve_memory = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
-        self.curve_trust = np.zeros((2, MAX_TRACKED_MEETINGS + 1))
 
     FIELDS = ("memory", "last_week", "first_week", "meetings", "positive", "negative", "received")
 
@@ -108,20 +105,21 @@ class PairStore:
         a: np.ndarray,
         b: np.ndarray,
         week: float,
-        pitches: np.ndarray,
         listening: np.ndarray,
-        partner_code: np.ndarray,
+        pitch_ab: np.ndarray,
+        pitch_ba: np.ndarray,
         depth: float = 1.0,
-    ) -> None:
+    ) -> np.ndarray:
         """Apply one conversation between each (a[k], b[k]) pair, both directions at once.
 
-        `pitches[i]` says member i pitches; `listening[i]` in [0, 1] is how well i listens;
-        `partner_code[i]` (0 direct, 1 relationship) labels the C3/C4 curves. A conversation of
-        `depth` d (a dinner, a closed circle: C14, C15) counts as d short ones for memory and
-        trust. Pairs must be unique.
+        `listening[i]` in [0, 1] is how well member i listens; `pitch_ab[k]` says a[k] pitched
+        b[k] in this conversation (and `pitch_ba[k]` the reverse). A conversation of `depth` d
+        (a dinner, a closed circle: C14, C15) counts as d short ones for memory and trust. Pairs
+        must be unique. Returns the slots of the pairs (a, b), then (b, a).
         """
         src = np.concatenate([a, b])
         dst = np.concatenate([b, a])
+        pitched = np.concatenate([pitch_ba, pitch_ab])  # the remembered member (dst) pitched
         slots = self.ensure(src, dst)
         self.first_week[slots[self.meetings[slots] == 0]] = week
         before = self.memory_at(slots, week)
@@ -129,16 +127,11 @@ class PairStore:
         self.memory[slots] = after
         self.last_week[slots] = week
         self.meetings[slots] += 1
-        pitched = pitches[dst]
         established = before >= self.memory_cfg.established_level
         good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
         self.positive[slots] += good
         self.negative[slots] += self.trust_cfg.pitch_cost * pitched
-        meet = np.minimum(self.meetings[slots], MAX_TRACKED_MEETINGS)
-        code = partner_code[dst]
-        np.add.at(self.curve_count, (code, meet), 1)
-        np.add.at(self.curve_memory, (code, meet), after)
-        np.add.at(self.curve_trust, (code, meet), self.trust(slots))
+        return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
         """A light touch without a conversation (a presentation heard, a post read; C12, C16).

@@ -4,7 +4,10 @@ Each week (one step): (1) the scene's event format holds its event, or the one-t
 events: conversations, pitches, memory and trust (C3-C5, C10, C12-C15); (2) the channels alongside
 it run: closed circles, online posts (C15, C16); (3) the needs that arise this week are answered by
 repeat purchase, recall, referral chains or the anonymous market, and the outcomes of referred
-sales feed back into trust (C1, C2, C6, C7, C9); (4) the data collector records the week.
+sales feed back into trust (C1, C2, C6, C7, C9); (4) the observers record the week.
+
+What members do is their strategy's decision (sim/model/strategies.py): the model asks each
+strategy, for its own members at once, and never looks at which strategy it is.
 """
 
 from __future__ import annotations
@@ -18,13 +21,10 @@ from sim.model.events import follow_up_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import AskGraph, Market, Referrers
 from sim.model.memory import PairStore
+from sim.model.observers import MODEL_REPORTERS, NetworkSnapshots, PairCurves
 from sim.model.population import build_social_graph
-from sim.model.strategies import STRATEGIES, Direct, Relationship
-
-
-def focal_units(model: NetworkingModel, strategy: str) -> int:
-    """Units sold this week by the focal-sector sellers of one strategy."""
-    return int(model.market.week_units[model.focal_of[strategy]].sum())
+from sim.model.roster import Members
+from sim.model.strategies import STRATEGIES, trait_names
 
 
 class NetworkingModel(mesa.Model):
@@ -32,91 +32,68 @@ class NetworkingModel(mesa.Model):
 
     def __init__(self, params: Params | None = None, rng=None, record_network: bool = False):
         super().__init__(rng=rng)
-        self.record_network = record_network  # snapshots for the report's network view
-        self.network_snapshots: list[dict[str, np.ndarray]] = []
         self.params = params = params or Params()
-        scene = params.scene
         self.week = 0
-        self.n_sectors = scene.sectors
-        self._create_members(scene)
-        self.social, self.n_persons = build_social_graph(self.rng, scene)
+        self._create_members(Members(self.rng, params))
+        self.social, self.n_persons = build_social_graph(self.rng, params.scene)
         self.ask = AskGraph(self.social, self.n_members)
         self.store = PairStore(self.n_members, params.memory, params.trust)
         self.trusted = np.empty(0, dtype=np.int64)
         self.acquaintances_week = 0
+        referrers = Referrers(
+            self.traits["ask_specificity"],
+            self.traits["listening"],
+            self.referral_drive,
+            params.conversation,
+            params.reputation,
+        )
         self.market = Market(
             self.rng,
             params.market,
             params.referrals,
             self.n_persons,
             self.sector,
-            self.n_sectors,
+            self.focal_product,
             params.run.weeks,
-            Referrers(
-                self.ask_specificity,
-                self.listening,
-                self.giving,
-                params.conversation,
-                params.reputation,
-            ),
+            referrers,
+            self.traits["competence"],
+            self.traits["pitch_close"],
         )
         self.format = FORMATS[params.events.format](self)
         self.channels = channels_for(self)
         self.conversations = np.zeros(self.n_members, dtype=np.int64)
         self.pitches_made = np.zeros(self.n_members, dtype=np.int64)
         self.week_conversations = 0
+        self.curves = PairCurves(len(self.groups))
+        self.network = NetworkSnapshots(params.run.network_every_weeks, params.run.weeks)
+        self.record_network = record_network  # snapshots for the report's network view
         self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "conversations": "week_conversations",
-                "needs_arisen": lambda m: m.market.needs_arisen,
-                "needs_to_market": lambda m: m.market.needs_to_market,
-                "units_to_market": lambda m: m.market.units_to_market,
-                "known_pairs": lambda m: len(m.store),
-                "units_direct": lambda m: focal_units(m, Direct.name),
-                "units_relationship": lambda m: focal_units(m, Relationship.name),
-                "seating_repeat_pairs": lambda m: m.format.repeat_pairs,
-                "seating_repeat_bound": lambda m: m.format.repeat_bound,
-            }
+            model_reporters={**MODEL_REPORTERS, **self.format.reporters}
         )
 
-    def _create_members(self, scene) -> None:
-        """Focal sellers first (sector 0, direct then relationship), then the rest of the scene."""
-        n_focal = scene.focal_direct + scene.focal_relationship
-        self.n_members = scene.members  # config guarantees members >= focal sellers
-        others = self.n_members - n_focal
-        other_rel = self.rng.random(others) < scene.relationship_share
-        names = (
-            [Direct.name] * scene.focal_direct
-            + [Relationship.name] * scene.focal_relationship
-            + [Relationship.name if r else Direct.name for r in other_rel]
-        )
-        sectors = [0] * n_focal + [1 + i % (scene.sectors - 1) for i in range(others)]
-        strategies = {name: cls(self.params.strategies) for name, cls in STRATEGIES.items()}
-        for index, (name, sector) in enumerate(zip(names, sectors, strict=True)):
+    def _create_members(self, roster: Members) -> None:
+        """One Mesa agent per member, in roster order; per-member arrays for the vectorised work."""
+        self.groups = roster.groups
+        self.group_of = roster.group_of
+        self.n_members = roster.group_of.size
+        self.sector = roster.sector
+        self.focal_product = roster.focal_product
+        self.focal = roster.focal
+        used = list(dict.fromkeys(g.strategy for g in self.groups))
+        self.strategies = [STRATEGIES[name]() for name in used]
+        self.strategy_code = np.array([used.index(g.strategy) for g in self.groups])[self.group_of]
+        self.traits = {name: roster.trait(name) for name in trait_names()}
+        self.follow_up_counts = self.traits["follow_ups"].astype(np.int64)
+        for index, group in enumerate(self.group_of):
             Member(
                 self,
                 index,
-                sector,
-                strategies[name],
-                focal=index < n_focal,
-                ask_specificity=scene.ask_specificity,
+                self.groups[group],
+                int(self.sector[index]),
+                self.strategies[self.strategy_code[index]],
+                roster.group_traits[group],
             )
-        members = sorted(self.agents_by_type[Member], key=lambda m: m.index)
-        self.members = members
-        self.sector = np.array([m.sector for m in members], dtype=np.int64)
-        self.strategy_code = np.array([m.strategy.code for m in members], dtype=np.int64)
-        self.known_share = np.array([m.known_share for m in members])
-        self.pitches = np.array([m.pitches for m in members], dtype=bool)
-        self.listening = np.array([m.listening for m in members])
-        self.follow_ups = np.array([m.follow_ups for m in members], dtype=np.int64)
-        self.ask_specificity = np.array([m.ask_specificity for m in members])
-        self.giving = np.array([m.giving for m in members])
-        self.seeks_known = np.array([m.strategy.classifier["seeks_known"] for m in members])
-        self.focal = np.array([m.focal for m in members], dtype=bool)
-        self.focal_of = {
-            name: np.flatnonzero(self.focal & (self.strategy_code == cls.code))
-            for name, cls in STRATEGIES.items()
-        }
+        self.members = sorted(self.agents_by_type[Member], key=lambda m: m.index)
 
     # --- the process overview ----------------------------------------------------------------
     def step(self) -> None:
@@ -126,31 +103,41 @@ class NetworkingModel(mesa.Model):
         for channel in self.channels:
             channel.hold(self, self.week)
         self.answer_needs()
-        self.datacollector.collect(self)
-        if self.record_network and self._snapshot_due():
-            self.network_snapshots.append(self.network_snapshot())
+        self.observe()
         self.week += 1
 
-    def _snapshot_due(self) -> bool:
-        every, last = self.params.run.network_every_weeks, self.params.run.weeks - 1
-        return self.week % every == every - 1 or self.week == last
+    def observe(self) -> None:
+        self.datacollector.collect(self)
+        if self.record_network:
+            self.network.observe(self.store, self.week)
 
-    def network_snapshot(self) -> dict[str, np.ndarray]:
-        """The directed pairs that matter for referrals now: trusted (would refer) or avoided."""
-        store = self.store
-        slots = np.arange(len(store))
-        trust = store.trust(slots)
-        cfg = store.trust_cfg
-        keep = (trust >= cfg.refer_level) | (trust < cfg.avoid_level)
-        return {
-            "step": np.full(int(keep.sum()), self.week),
-            "src": store.sources()[keep],
-            "dst": store.targets()[keep],
-            "memory": store.memory_at(slots[keep], self.week),
-            "trust": trust[keep],
-        }
+    # --- strategies decide (sim/model/strategies.py) ------------------------------------------
+    def ask_strategies(self, who: np.ndarray, decision: str, *arrays, dtype=float, **values):
+        """Each member in `who` answers `decision` through their strategy, vectorised per
+        strategy; `arrays` are aligned with `who` (and split the same way), `values` are shared."""
+        code = self.strategy_code[who]
+        out = np.empty(who.size, dtype=dtype)
+        for c in np.unique(code):
+            mine = code == c
+            method = getattr(self.strategies[c], decision)
+            out[mine] = method(self, *(x[mine] for x in arrays), **values)
+        return out
 
-    # --- contacts: called by the event formats and channels (sim/model/formats.py) ----------
+    def seek_known(self) -> np.ndarray:
+        everyone = np.arange(self.n_members)
+        return self.ask_strategies(everyone, "seeks_known", everyone)
+
+    def pitches(self, seller: np.ndarray, partner: np.ndarray) -> np.ndarray:
+        return self.ask_strategies(seller, "pitches", seller, partner, dtype=bool)
+
+    def referral_drive(self, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
+        return self.ask_strategies(referrer, "referral_drive", referrer, owes)
+
+    def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
+        source = self.store.keys[slots] // self.n_members
+        return self.ask_strategies(source, "follow_up_weight", slots, since_week=since_week)
+
+    # --- contacts: called by the event formats and channels (see sim/model/scene.py) ----------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:
         """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust.
 
@@ -161,29 +148,31 @@ class NetworkingModel(mesa.Model):
         self.week_conversations += int(a.size)
         np.add.at(self.conversations, a, 1)
         np.add.at(self.conversations, b, 1)
-        seller = np.concatenate([a[self.pitches[a]], b[self.pitches[b]]])
-        buyer = np.concatenate([b[self.pitches[a]], a[self.pitches[b]]])
+        pitch_ab, pitch_ba = self.pitches(a, b), self.pitches(b, a)
+        seller = np.concatenate([a[pitch_ab], b[pitch_ba]])
+        buyer = np.concatenate([b[pitch_ab], a[pitch_ba]])
         np.add.at(self.pitches_made, seller, 1)
         self.market.pitch(self.rng, week, seller, buyer)
         talk = self.params.conversation
         if not talk.small_talk_counts and talk.small_talk > 0:
             counts = self.rng.random(a.size) >= talk.small_talk
-            a, b = a[counts], b[counts]
-        self.store.converse(a, b, week, self.pitches, self.listening, self.strategy_code, depth)
+            a, b, pitch_ab, pitch_ba = a[counts], b[counts], pitch_ab[counts], pitch_ba[counts]
+        listening = self.traits["listening"]
+        slots = self.store.converse(a, b, week, listening, pitch_ab, pitch_ba, depth)
+        self.curves.record(self.store, slots, self.group_of)
         self.trust_changed()
 
-    def touch(self, slots: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
-        """Light touches (a presentation heard, a post read) on existing pair slots (C12, C16)."""
-        self.store.touch(slots, self.week, gain, trust_gain)
+    def touch(self, src: np.ndarray, dst: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
+        """Light touches (a presentation heard, a post read) by src[k] of dst[k] (C12, C16)."""
+        self.store.touch(self.store.ensure(src, dst), self.week, gain, trust_gain)
         if trust_gain:
             self.trust_changed()
 
     def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
-        """One-to-ones: builders' coffees with warm contacts, direct sellers' calls (C5, C10)."""
-        counts = self.follow_ups if counts is None else counts
-        self.talk(
-            *follow_up_pairs(self.rng, self.store, self.week, since_week, counts, self.seeks_known)
-        )
+        """One-to-ones between events; each member's strategy chooses whom (C5, C10)."""
+        counts = self.follow_up_counts if counts is None else counts
+        weight = lambda slots: self.follow_up_weight(slots, since_week)  # noqa: E731
+        self.talk(*follow_up_pairs(self.rng, self.store, counts, weight))
 
     def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""
@@ -209,6 +198,10 @@ class NetworkingModel(mesa.Model):
         feedback = self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
         if feedback:
             self.trusted = self.store.trusted_slots()  # referral outcomes moved trust (C6)
+
+    @property
+    def n_sectors(self) -> int:
+        return self.focal_product.size
 
     def run(self) -> NetworkingModel:
         for _ in range(self.params.run.weeks):

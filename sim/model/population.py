@@ -9,10 +9,12 @@ Dunbar's layers (calibration.md). Persons 0..members-1 are members, the rest out
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import SceneConfig
+if TYPE_CHECKING:
+    from sim.config import SceneConfig
 
 
 @dataclass(frozen=True)

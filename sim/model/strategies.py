@@ -1,103 +1,235 @@
-"""Networking strategies, one class each (in the spirit of Axelrod's strategy classes).
+"""Networking strategies, one class each, in the spirit of Axelrod's strategy classes.
 
-A strategy decides how a member spends conversations at an event: how many are sought with
-people already known, whether the member pitches, how well they listen and how actively they look
-for referrals to give. Claims: C1, C8, C9, C10.
-Adding a strategy means adding one class here and naming it in STRATEGIES.
+A strategy is behaviour. Each class answers, in a few small methods the model calls, the
+questions a member faces: whom to approach at an event (`seeks_known`), whether to pitch the
+person in front of them (`pitches`), whom to meet one-to-one between events
+(`follow_up_weight`) and how readily to pass on a referral (`referral_drive`). The methods are
+vectorised: they answer for an array of the strategy's members at once.
+
+A strategy's traits (listening, giving, ...) are a pydantic model with defaults and ranges; a
+scenario's roster may override them per group (`[[params.scene.groups]]`) or for everyone using
+the strategy (`[params.strategies.<name>]`). A trait left at None takes the scene's value (see
+`scene_default`). Claims: C1, C5, C8, C9, C10.
+
+Adding a strategy is adding one class here (it registers itself) plus its scripted test. This is
+the only module that names a strategy.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sim.config import StrategiesConfig
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from sim.model.scene import Scene
+
+STRATEGIES: dict[str, type[Strategy]] = {}
+
+
+def scene_default(key: str) -> dict:
+    """Field metadata: a trait left at None takes the scene's parameter `key` (dotted)."""
+    return {"scene_default": key}
+
+
+class Traits(BaseModel):
+    """Traits every member has, whatever their strategy."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    listening: float = Field(
+        0.9, ge=0, le=1, description="how well the member listens to the other's story (C8)"
+    )
+    giving: float = Field(
+        0.0, ge=0, le=10, description="how actively they look for referrals to give (C9)"
+    )
+    follow_ups: int = Field(2, ge=0, le=100, description="one-to-ones they start between events")
+    posts: bool = Field(True, description="posts online when the scene has online posts (C16)")
+    ask_specificity: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="how precisely they say whom they look for (C7); default scene.ask_specificity",
+        json_schema_extra=scene_default("scene.ask_specificity"),
+    )
+    competence: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="mean chance their sale turns out well (C6); default "
+        "reputation.competence_mean",
+        json_schema_extra=scene_default("reputation.competence_mean"),
+    )
+
+
+class SeekingTraits(Traits):
+    """Traits of strategies that meet known people again at events."""
+
+    known_share: float = Field(
+        0.5, ge=0, le=1, description="share of conversations sought with people already known"
+    )
+
+
+class PitchingTraits(Traits):
+    """Traits of strategies that pitch their product in conversations."""
+
+    pitch_close: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="chance a pitch closes a sale (C10); default market.pitch_close",
+        json_schema_extra=scene_default("market.pitch_close"),
+    )
 
 
 class Strategy:
-    """Base class: a name, a plain-words description, claim IDs and a classifier."""
+    """Base class: a name, a plain description, claim IDs, a classifier, traits and behaviour."""
 
     name: ClassVar[str]
-    code: ClassVar[int]
     description: ClassVar[str]
     claims: ClassVar[tuple[str, ...]]
     classifier: ClassVar[dict[str, object]]
+    labels: ClassVar[dict[str, str]]  # what the report calls a member using it, per language
+    Traits: ClassVar[type[Traits]] = Traits
 
-    def __init__(self, cfg: StrategiesConfig):
-        self.cfg = cfg
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            STRATEGIES[cls.name] = cls
 
-    def known_share(self) -> float:
-        """Share of conversations the member seeks with people they already know."""
+    def seeks_known(self, scene: Scene, members: np.ndarray) -> np.ndarray:
+        """Chance, in each round of an event, that each member approaches someone they know."""
         raise NotImplementedError
 
-    def pitches(self) -> bool:
-        """Whether every conversation is used to pitch the member's product."""
+    def pitches(self, scene: Scene, seller: np.ndarray, partner: np.ndarray) -> np.ndarray:
+        """Whether seller[k] pitches their product to partner[k] in their conversation now."""
         raise NotImplementedError
 
-    def listening(self) -> float:
-        """How well the member listens to the other's story, in [0, 1]."""
+    def follow_up_weight(self, scene: Scene, slots: np.ndarray, since_week: float) -> np.ndarray:
+        """How much each member (the pair's source) wants a one-to-one with the pair's target.
+
+        `slots` are pairs of the pair store; 0 means not at all. Contacts are drawn in proportion
+        to the weight, up to the member's `follow_ups`.
+        """
         raise NotImplementedError
 
-    def follow_ups(self) -> int:
-        """One-to-one contacts the member initiates between two events."""
-        raise NotImplementedError
+    def referral_drive(self, scene: Scene, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
+        """How readily each referrer passes on a need that fits a provider they trust (C9).
 
-    def giving(self) -> float:
-        """How actively the member looks for referrals to give (C9); 0 = not at all."""
-        raise NotImplementedError
+        Giving multiplies it; having received a referral from that provider (`owes`, 0 or 1)
+        raises it by `conversation.reciprocity`.
+        """
+        giving = scene.traits["giving"][referrer]
+        return (1.0 + giving) * (1.0 + scene.params.conversation.reciprocity * owes)
+
+
+def warm_contacts(scene: Scene, slots: np.ndarray) -> np.ndarray:
+    """Weight of known contacts by how well they are remembered; 0 for those one avoids (C5)."""
+    store = scene.store
+    warm = store.trust(slots) >= store.trust_cfg.avoid_level
+    return np.where(warm, store.memory_at(slots, scene.week) + 1e-9, 0.0)
 
 
 class Direct(Strategy):
     """Goes from new face to new face, pitches in every conversation, calls back to pitch again."""
 
     name = "direct"
-    code = 0
     description = "goes from new face to new face and pitches in every conversation"
     claims = ("C1", "C10", "C11")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": False, "pitches": True}
+    classifier: ClassVar[dict[str, object]] = {"seeks_known": False, "pitches": "always"}
+    labels: ClassVar[dict[str, str]] = {"en": "direct seller", "nl": "directe verkoper"}
 
-    def known_share(self) -> float:
-        return 0.0
+    class Traits(PitchingTraits):
+        listening: float = Field(0.3, ge=0, le=1, description="talks more than listens (C8)")
+        posts: bool = Field(False, description="posts online when the scene has online posts")
 
-    def pitches(self) -> bool:
-        return True
+    def seeks_known(self, scene, members):
+        return np.zeros(members.size)
 
-    def listening(self) -> float:
-        return self.cfg.direct_listening
+    def pitches(self, scene, seller, partner):
+        return np.ones(seller.size, dtype=bool)
 
-    def follow_ups(self) -> int:
-        """The Monday call: a sales pitch to people just met at the last event (C10)."""
-        return self.cfg.direct_follow_ups
-
-    def giving(self) -> float:
-        return self.cfg.direct_giving
+    def follow_up_weight(self, scene, slots, since_week):
+        """The Monday call: people first met since the last event, to pitch again (C10)."""
+        store = scene.store
+        fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
+        return np.where(fresh, 1.0 + 1e-9, 0.0)
 
 
 class Relationship(Strategy):
-    """Splits conversations between known and new people, listens, keeps warm contacts warm."""
+    """Meets known contacts again as well as new people, listens, keeps warm contacts warm."""
 
     name = "relationship"
-    code = 1
     description = "meets known contacts again and new people, listens, never pitches"
     claims = ("C1", "C2", "C3", "C4", "C5")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": False}
+    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
+    labels: ClassVar[dict[str, str]] = {"en": "relationship builder", "nl": "relatiebouwer"}
+    Traits = SeekingTraits
 
-    def known_share(self) -> float:
-        return self.cfg.relationship_known_share
+    def seeks_known(self, scene, members):
+        return scene.traits["known_share"][members]
 
-    def pitches(self) -> bool:
-        return False
+    def pitches(self, scene, seller, partner):
+        return np.zeros(seller.size, dtype=bool)
 
-    def listening(self) -> float:
-        return self.cfg.relationship_listening
-
-    def follow_ups(self) -> int:
-        """Coffee one-to-ones with the contacts remembered best, to keep them warm (C5)."""
-        return self.cfg.relationship_follow_ups
-
-    def giving(self) -> float:
-        """Gives first: looks for referrals for the people they know (C9)."""
-        return self.cfg.relationship_giving
+    def follow_up_weight(self, scene, slots, since_week):
+        """Coffee with the contacts remembered best, to keep them warm (C5)."""
+        return warm_contacts(scene, slots)
 
 
-STRATEGIES: dict[str, type[Strategy]] = {cls.name: cls for cls in (Direct, Relationship)}
-STRATEGY_NAMES: tuple[str, ...] = tuple(sorted(STRATEGIES, key=lambda n: STRATEGIES[n].code))
+class Giver(Relationship):
+    """Builds relationships and gives first: refers others as if they had already given to him."""
+
+    name = "giver"
+    description = "builds relationships and looks first for what he can do for others (givers gain)"
+    claims = ("C9", "C12")
+    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
+    labels: ClassVar[dict[str, str]] = {"en": "giver", "nl": "gever"}
+
+    class Traits(SeekingTraits):
+        giving: float = Field(
+            1.0, ge=0, le=10, description="looks for referrals to give: spots (1 + giving)x (C9)"
+        )
+
+    def referral_drive(self, scene, referrer, owes):
+        """Gives first: as ready to refer anyone as others are to return a referral (C9)."""
+        return super().referral_drive(scene, referrer, np.ones_like(owes))
+
+
+class Opportunist(Relationship):
+    """Builds relationships, then pitches everyone who already trusts him ("the cherry on the cake"
+    turned into a habit)."""
+
+    name = "opportunist"
+    description = "builds relationships but pitches anyone who already trusts him"
+    claims = ("C1", "C10")
+    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "when trusted"}
+    labels: ClassVar[dict[str, str]] = {"en": "opportunist", "nl": "opportunist"}
+
+    class Traits(SeekingTraits, PitchingTraits):
+        pass
+
+    def pitches(self, scene, seller, partner):
+        """Pitches a partner whose trust in him has reached the level at which they would refer
+        him (C1, C10): every such pitch costs trust, like anyone's."""
+        store = scene.store
+        return store.trust_of(partner, seller) >= store.trust_cfg.refer_level
+
+
+def trait_names() -> list[str]:
+    """Every trait of every registered strategy, in a stable order (for tables and docs)."""
+    names: dict[str, None] = {}
+    for cls in STRATEGIES.values():
+        names.update(dict.fromkeys(cls.Traits.model_fields))
+    return list(names)
+
+
+# The roster a scene has when a scenario names none: the laptop scene of claim C1. Groups with a
+# `count` come first (in this order), the rest of `scene.members` is split by `share`.
+DEFAULT_ROSTER: tuple[dict, ...] = (
+    {"name": "pitchers", "strategy": "direct", "count": 3, "focal": True},
+    {"name": "builders", "strategy": "relationship", "count": 3, "focal": True},
+    {"name": "others", "strategy": "relationship", "share": 0.8},
+    {"name": "other_pitchers", "strategy": "direct", "share": 0.2},
+)

@@ -3,7 +3,8 @@
 Every figure aggregates in two stages: first per replication (a replication is one possible
 history), then across replications: mean and t-based 95 % confidence interval. Claims: C1
 (cumulative units, crossover week), C2 (degrees and channels), C3-C4 (memory and trust by
-conversation number), C10 (avoidance in the network).
+conversation number), C10 (avoidance in the network). Every view loops over the scenario's focal
+groups, in the order of the scenario file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from sim.experiments.results import TABLES, across_replications
+from sim.experiments.metrics import across_replications
+from sim.experiments.tables import TABLES
+from sim.model.market import CHANNELS
 
 
 @dataclass
@@ -32,6 +35,18 @@ class Run:
 
     def params(self, variant: str = "base") -> dict[str, Any]:
         return self.manifest["variants"][variant]["params"]
+
+    @property
+    def focal_groups(self) -> list[str]:
+        return self.manifest.get("focal_groups", [])
+
+    @property
+    def contrast(self) -> list[str] | None:
+        return self.manifest.get("contrast")
+
+    def groups(self, variant: str = "base") -> list[dict[str, Any]]:
+        """The roster of a variant: name, strategy, count or share, focal, sector, traits."""
+        return self.manifest["variants"][variant]["groups"]
 
 
 class RunFolderError(Exception):
@@ -50,39 +65,41 @@ def load_run(out_dir: Path) -> Run:
         if not path.is_file():
             raise RunFolderError(f"{out_dir}: {name}.parquet is missing; rerun the scenario")
         tables[name] = pl.read_parquet(path)
+    if "focal_groups" not in manifest:
+        raise RunFolderError(f"{out_dir}: written by an older version; rerun the scenario")
     return Run(out_dir, manifest, tables)
 
 
 # --- two-stage aggregation (per replication, then across_replications) -----------------------
 def cumulative_units(run: Run) -> pl.DataFrame:
-    """Cumulative units per focal seller by week, per variant and strategy, with CI bands (C1)."""
+    """Cumulative units per member of each focal group by week, per variant, with CIs (C1)."""
     steps = run.tables["steps"].filter(pl.col("sellers") > 0)
     return across_replications(
-        steps.select("variant", "strategy", "step", "replication", "units_cum_per_seller"),
-        ["variant", "strategy", "step"],
+        steps.select("variant", "group", "step", "replication", "units_cum_per_seller"),
+        ["variant", "group", "step"],
         "units_cum_per_seller",
-    ).sort("variant", "strategy", "step")
+    ).sort("variant", "group", "step")
 
 
-def crossover_weeks(steps: pl.DataFrame) -> pl.DataFrame:
-    """Per variant and replication: the first week the builder's cumulative units per seller
-    exceed the direct seller's (null if that never happens)."""
+def crossover_weeks(steps: pl.DataFrame, contrast: list[str] | None) -> pl.DataFrame:
+    """Per variant and replication: the first week the first contrast group's cumulative units
+    per member exceed the second's (null if that never happens)."""
+    empty = pl.DataFrame(
+        schema={"variant": pl.Utf8, "replication": pl.Int32, "crossover_week": pl.Int32}
+    )
+    if not contrast:
+        return empty
+    better, other = contrast
     wide = (
-        steps.filter(pl.col("sellers") > 0)
-        .pivot(
-            on="strategy",
-            index=["variant", "replication", "step"],
-            values="units_cum_per_seller",
-        )
+        steps.filter(pl.col("sellers") > 0, pl.col("group").is_in(contrast))
+        .pivot(on="group", index=["variant", "replication", "step"], values="units_cum_per_seller")
         .sort("variant", "replication", "step")
     )
-    if not {"direct", "relationship"} <= set(wide.columns):
-        return pl.DataFrame(
-            schema={"variant": pl.Utf8, "replication": pl.Int32, "crossover_week": pl.Int32}
-        )
-    # Only variants with focal sellers of both strategies can cross over.
-    both = wide.drop_nulls(["direct", "relationship"])
-    ahead = both.with_columns((pl.col("relationship") > pl.col("direct")).alias("ahead"))
+    if not {better, other} <= set(wide.columns):
+        return empty
+    # Only variants with members in both groups can cross over.
+    both = wide.drop_nulls([better, other])
+    ahead = both.with_columns((pl.col(better) > pl.col(other)).alias("ahead"))
     first = (
         ahead.group_by("variant", "replication", maintain_order=True)
         .agg(pl.col("step").filter(pl.col("ahead")).min().alias("crossover_week"))
@@ -91,9 +108,9 @@ def crossover_weeks(steps: pl.DataFrame) -> pl.DataFrame:
     return first
 
 
-def crossover_summary(steps: pl.DataFrame) -> pl.DataFrame:
+def crossover_summary(steps: pl.DataFrame, contrast: list[str] | None) -> pl.DataFrame:
     """Per variant: mean crossover week with CI over the replications that cross, and how many."""
-    weeks = crossover_weeks(steps)
+    weeks = crossover_weeks(steps, contrast)
     crossed = weeks.drop_nulls("crossover_week").with_columns(pl.col("crossover_week") * 1.0)
     summary = across_replications(crossed, ["variant"], "crossover_week")
     counts = weeks.group_by("variant", maintain_order=True).agg(
@@ -104,28 +121,31 @@ def crossover_summary(steps: pl.DataFrame) -> pl.DataFrame:
 
 
 def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
-    """Units per focal seller by strategy, degree (1-3) and channel, with CIs (C2)."""
+    """Units per member of each focal group by degree (1-3) and channel, with CIs (C2)."""
     agents = run.tables["agents"].filter(pl.col("variant") == variant, pl.col("focal"))
-    sellers = agents.group_by("replication", "strategy").agg(pl.len().alias("sellers"))
+    sellers = agents.group_by("replication", "group").agg(pl.len().alias("sellers"))
     grid = (
-        sellers.select("replication", "strategy")
+        sellers.select("replication", "group")
         .join(pl.DataFrame({"degree": [1, 2, 3]}, schema={"degree": pl.Int8}), how="cross")
-        .join(pl.DataFrame({"channel": ["pitch", "referral", "recall", "repeat"]}), how="cross")
+        .join(pl.DataFrame({"channel": list(CHANNELS)}), how="cross")
     )
     sold = (
         run.tables["sales"]
         .filter(pl.col("variant") == variant, pl.col("seller_focal"))
-        .group_by("replication", pl.col("seller_strategy").alias("strategy"), "degree", "channel")
+        .group_by("replication", pl.col("seller_group").alias("group"), "degree", "channel")
         .agg(pl.col("units").sum())
     )
     per_rep = (
-        grid.join(sold, on=["replication", "strategy", "degree", "channel"], how="left")
+        grid.join(sold, on=["replication", "group", "degree", "channel"], how="left")
         .fill_null(0)
-        .join(sellers, on=["replication", "strategy"])
+        .join(sellers, on=["replication", "group"])
         .with_columns((pl.col("units") / pl.col("sellers")).alias("units_per_seller"))
     )
-    return across_replications(per_rep, ["strategy", "degree", "channel"], "units_per_seller").sort(
-        "strategy", "degree", "channel"
+    order = {g: i for i, g in enumerate(run.focal_groups)}
+    return across_replications(per_rep, ["group", "degree", "channel"], "units_per_seller").sort(
+        pl.col("group").replace_strict(order, default=len(order), return_dtype=pl.Int64),
+        "degree",
+        "channel",
     )
 
 

@@ -10,8 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
-from sim.experiments.results import write_atomic
-from sim.report import data
+from sim.experiments.tables import write_atomic
+from sim.report import charts, data
 from sim.report.page import Report
 
 
@@ -28,9 +28,9 @@ def export_figures(out_dir: Path, lang: str | None = None) -> list[Path]:
     target = Path(out_dir) / "figures"
     target.mkdir(exist_ok=True)
     made = {
-        "headline": report.headline_figure(),
-        "sources": report.sources_figure(),
-        "memory_trust": report.memory_trust_figure(),
+        "headline": charts.headline(report),
+        "sources": charts.sources(report),
+        "memory_trust": charts.memory_trust(report),
     }
     paths = []
     for name, figure in made.items():

@@ -17,30 +17,30 @@ TEXT: dict[str, dict[str, str]] = {
         "claims_addressed": "Claims addressed",
         "headline": "Units sold over {years} years",
         "headline_caption": (
-            "Cumulative units sold per focal seller, week by week: the line is the mean over "
-            "{reps} simulated histories, the band its 95 % confidence interval. The direct "
-            "seller pitches to everyone; the relationship builder meets people again, listens "
-            "and keeps contacts warm. Other variants can be switched on in the legend."
+            "Cumulative units sold per member of each focal group, week by week: the line is the "
+            "mean over {reps} simulated histories, the band its 95 % confidence interval. Each "
+            "group follows its strategy (see 'Who is in the room'). Other variants can be "
+            "switched on in the legend."
         ),
         "headline_c1": (
             "The stars at the end mark the claim (C1): about 1 unit against about 50 in five years."
         ),
         "crossover": (
-            "Crossover week (base): the builder's cumulative sales first exceed the direct "
-            "seller's in week {week} (95 % CI {low}-{high}; {crossed} of {reps} histories)."
+            "Crossover week (base): the cumulative sales of {better} first exceed those of "
+            "{other} in week {week} (95 % CI {low}-{high}; {crossed} of {reps} histories)."
         ),
-        "crossover_none": "In the base the builder never overtakes the direct seller.",
+        "crossover_none": "In the base {better} never overtake {other}.",
         "crossover_label": "crossover",
-        "crossover_na": "This scenario has no pair of focal sellers to compare.",
+        "crossover_na": "This scenario names no pair of groups to contrast.",
         "week": "week",
-        "units_per_seller": "units per focal seller",
+        "units_per_seller": "units per member of the group",
         "claim_mark": "claim C1: {n}",
         "sources": "Where the sales come from",
         "sources_caption": (
-            "Units per focal seller in {years} years (base) by how far the buyer is from the "
-            "seller: degree 1 = someone the seller talked with, 2 = one person in between, 3 = "
-            "two in between; coloured by how the sale came about. Indirect share (degrees 2 "
-            "and 3) of the builder's units: {share} (claim C2: more than 90 %)."
+            "Units per member of each focal group in {years} years (base) by how far the buyer "
+            "is from the seller: degree 1 = someone the seller talked with, 2 = one person in "
+            "between, 3 = two in between; coloured by how the sale came about. Indirect share "
+            "(degrees 2 and 3): {shares} (claim C2: more than 90 %)."
         ),
         "degree": "degree",
         "units": "units",
@@ -60,12 +60,10 @@ TEXT: dict[str, dict[str, str]] = {
         "network": "The network over time",
         "network_caption": (
             "Members (dots) and who would refer whom (grey lines, darker = more trust) in one "
-            "simulated history of the base; large dots are the focal sellers; light red lines: "
-            "someone who now avoids a pushy focal seller (claim C10). Move the slider to see the "
-            "network at other weeks."
+            "simulated history of the base, coloured by group; large dots are the focal groups' "
+            "members; light red lines: someone who now avoids a focal member (claim C10). Move "
+            "the slider to see the network at other weeks."
         ),
-        "strategy_direct": "direct seller",
-        "strategy_relationship": "relationship builder",
         "trusted": "would refer",
         "avoids": "avoids",
         "variants": "Variants side by side",
@@ -76,8 +74,6 @@ TEXT: dict[str, dict[str, str]] = {
             "the difference with the base excludes zero."
         ),
         "variant": "variant",
-        "builder_units": "builder: units",
-        "direct_units": "direct seller: units",
         "units_per_member": "units per member",
         "referrals_per_member_year": "referrals per member per year",
         "expected": "expected",
@@ -96,6 +92,22 @@ TEXT: dict[str, dict[str, str]] = {
         "measured": "measured",
         "held": "held",
         "not_measured": "not measured by a variant of this scenario",
+        "claim_C1": "{better}: {a} vs {other}: {b} ({threshold})",
+        "claim_C2": "{group}: {share} from degrees 2-3 ({threshold})",
+        "claim_C3": "remembers your name at conversation {n} ({threshold})",
+        "claim_C4": "would refer you at conversation {trust_n} {threshold} {name_n}",
+        "claim_C10": "{group}: avoided by {avoided} of {members} members ({threshold})",
+        "claim_C12": "{refs} referrals per member per year ({threshold})",
+        "roster": "Who is in the room",
+        "roster_caption": (
+            "The groups of the base: their strategy, size (* a share of the members left after "
+            "the counted groups), whether their sales are followed (focal) and their traits."
+        ),
+        "group": "group",
+        "strategy": "strategy",
+        "members_col": "members",
+        "focal": "focal",
+        "traits": "traits",
         "about": "About this run",
         "description": "Description",
         "seed": "Master seed",
@@ -110,11 +122,16 @@ TEXT: dict[str, dict[str, str]] = {
         "channel_referral": "referral",
         "channel_recall": "recall (remembered)",
         "channel_repeat": "repeat purchase",
-        "metric_relationship_units": "builder's units",
-        "metric_direct_units": "direct seller's units",
-        "metric_ratio": "ratio builder / direct",
+        "metric_units": "units",
+        "metric_share_degree1": "share from degree 1",
+        "metric_share_degree2": "share from degree 2",
+        "metric_share_degree3": "share from degree 3",
         "metric_indirect_share": "indirect share",
-        "metric_direct_avoided_by": "members avoiding the direct seller",
+        "metric_referrals_given": "referrals given",
+        "metric_referrals_received": "referrals received",
+        "metric_trusted_by": "trusted by",
+        "metric_avoided_by": "avoided by",
+        "metric_ratio": "ratio of the contrast groups",
         "metric_units_per_member": "units per member",
         "metric_referrals_per_member_year": "referrals per member per year",
     },
@@ -124,33 +141,31 @@ TEXT: dict[str, dict[str, str]] = {
         "claims_addressed": "Behandelde stellingen",
         "headline": "Verkochte stuks over {years} jaar",
         "headline_caption": (
-            "Cumulatief verkochte stuks per gevolgde verkoper, week na week: de lijn is het "
-            "gemiddelde over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheids"
-            "interval. De directe verkoper pitcht bij iedereen; de relatiebouwer ziet mensen "
-            "opnieuw, luistert en houdt contacten warm. Andere varianten zet u aan in de "
-            "legende."
+            "Cumulatief verkochte stuks per lid van elke gevolgde groep, week na week: de lijn "
+            "is het gemiddelde over {reps} gesimuleerde verlopen, de band het 95 %-"
+            "betrouwbaarheidsinterval. Elke groep volgt haar strategie (zie 'Wie er in de "
+            "zaal zit'). Andere varianten zet u aan in de legende."
         ),
         "headline_c1": (
             "De sterren aan het eind tonen de stelling (C1): ongeveer 1 stuk tegenover "
             "ongeveer 50 in vijf jaar."
         ),
         "crossover": (
-            "Kantelweek (basis): de cumulatieve verkoop van de relatiebouwer haalt die van de "
-            "directe verkoper in in week {week} (95 %-BI {low}-{high}; in {crossed} van de "
-            "{reps} verlopen)."
+            "Kantelweek (basis): de cumulatieve verkoop van {better} haalt die van {other} in "
+            "in week {week} (95 %-BI {low}-{high}; in {crossed} van de {reps} verlopen)."
         ),
-        "crossover_none": "In de basis haalt de relatiebouwer de directe verkoper nooit in.",
+        "crossover_none": "In de basis haalt {better} {other} nooit in.",
         "crossover_label": "kantelpunt",
-        "crossover_na": "Dit scenario heeft geen paar gevolgde verkopers om te vergelijken.",
+        "crossover_na": "Dit scenario noemt geen paar groepen om te vergelijken.",
         "week": "week",
-        "units_per_seller": "stuks per gevolgde verkoper",
+        "units_per_seller": "stuks per lid van de groep",
         "claim_mark": "stelling C1: {n}",
         "sources": "Waar de verkoop vandaan komt",
         "sources_caption": (
-            "Stuks per gevolgde verkoper in {years} jaar (basis), naar de afstand tussen koper en "
-            "verkoper: graad 1 = iemand met wie de verkoper sprak, 2 = één persoon ertussen, "
-            "3 = twee personen ertussen; de kleur zegt hoe de verkoop tot stand kwam. Indirect "
-            "aandeel (graad 2 en 3) van de relatiebouwer: {share} (stelling C2: meer dan 90 %)."
+            "Stuks per lid van elke gevolgde groep in {years} jaar (basis), naar de afstand "
+            "tussen koper en verkoper: graad 1 = iemand met wie de verkoper sprak, 2 = één "
+            "persoon ertussen, 3 = twee personen ertussen; de kleur zegt hoe de verkoop tot "
+            "stand kwam. Indirect aandeel (graad 2 en 3): {shares} (stelling C2: meer dan 90 %)."
         ),
         "degree": "graad",
         "units": "stuks",
@@ -169,13 +184,11 @@ TEXT: dict[str, dict[str, str]] = {
         "network": "Het netwerk door de tijd",
         "network_caption": (
             "Leden (stippen) en wie wie zou doorverwijzen (grijze lijnen, donkerder = meer "
-            "vertrouwen) in één gesimuleerd verloop van de basis; grote stippen zijn de gevolgde "
-            "verkopers; lichtrode lijnen: iemand die een opdringerige gevolgde verkoper nu "
-            "ontloopt (stelling C10). Verschuif de schuifregelaar om het netwerk in andere "
-            "weken te zien."
+            "vertrouwen) in één gesimuleerd verloop van de basis, gekleurd per groep; grote "
+            "stippen zijn de leden van de gevolgde groepen; lichtrode lijnen: iemand die een "
+            "gevolgd lid nu ontloopt (stelling C10). Verschuif de schuifregelaar om het netwerk "
+            "in andere weken te zien."
         ),
-        "strategy_direct": "directe verkoper",
-        "strategy_relationship": "relatiebouwer",
         "trusted": "zou doorverwijzen",
         "avoids": "ontloopt",
         "variants": "Varianten naast elkaar",
@@ -186,8 +199,6 @@ TEXT: dict[str, dict[str, str]] = {
             "'duidelijk' betekent dat het 95 %-BI van het verschil met de basis nul uitsluit."
         ),
         "variant": "variant",
-        "builder_units": "relatiebouwer: stuks",
-        "direct_units": "directe verkoper: stuks",
         "units_per_member": "stuks per lid",
         "referrals_per_member_year": "doorverwijzingen per lid per jaar",
         "expected": "verwacht",
@@ -207,6 +218,22 @@ TEXT: dict[str, dict[str, str]] = {
         "measured": "gemeten",
         "held": "gaat op",
         "not_measured": "niet gemeten door een variant van dit scenario",
+        "claim_C1": "{better}: {a} tegenover {other}: {b} ({threshold})",
+        "claim_C2": "{group}: {share} uit graad 2-3 ({threshold})",
+        "claim_C3": "kent uw naam bij gesprek {n} ({threshold})",
+        "claim_C4": "zou u doorverwijzen bij gesprek {trust_n} {threshold} {name_n}",
+        "claim_C10": "{group}: ontlopen door {avoided} van {members} leden ({threshold})",
+        "claim_C12": "{refs} doorverwijzingen per lid per jaar ({threshold})",
+        "roster": "Wie er in de zaal zit",
+        "roster_caption": (
+            "De groepen van de basis: hun strategie, grootte (* een aandeel van de leden die na "
+            "de getelde groepen overblijven), of hun verkoop gevolgd wordt en hun eigenschappen."
+        ),
+        "group": "groep",
+        "strategy": "strategie",
+        "members_col": "leden",
+        "focal": "gevolgd",
+        "traits": "eigenschappen",
         "about": "Over deze simulatie",
         "description": "Beschrijving",
         "seed": "Hoofdzaad (seed)",
@@ -221,11 +248,16 @@ TEXT: dict[str, dict[str, str]] = {
         "channel_referral": "doorverwijzing",
         "channel_recall": "herinnerd",
         "channel_repeat": "herhaalaankoop",
-        "metric_relationship_units": "stuks relatiebouwer",
-        "metric_direct_units": "stuks directe verkoper",
-        "metric_ratio": "verhouding relatiebouwer / direct",
+        "metric_units": "stuks",
+        "metric_share_degree1": "aandeel uit graad 1",
+        "metric_share_degree2": "aandeel uit graad 2",
+        "metric_share_degree3": "aandeel uit graad 3",
         "metric_indirect_share": "indirect aandeel",
-        "metric_direct_avoided_by": "leden die de directe verkoper ontlopen",
+        "metric_referrals_given": "gegeven doorverwijzingen",
+        "metric_referrals_received": "ontvangen doorverwijzingen",
+        "metric_trusted_by": "vertrouwd door",
+        "metric_avoided_by": "ontlopen door",
+        "metric_ratio": "verhouding van de vergeleken groepen",
         "metric_units_per_member": "stuks per lid",
         "metric_referrals_per_member_year": "doorverwijzingen per lid per jaar",
     },

@@ -1,0 +1,256 @@
+"""Tidy results: polars tables from a finished model, written atomically as Parquet.
+
+Tables (every column documented in docs/results.md): sales, referrals, agents, steps, scene,
+pairs, network. Members are named by their group and strategy; the metrics computed from these
+tables are in sim/experiments/metrics.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sim.model.market import CHANNELS
+from sim.model.strategies import trait_names
+
+TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
+
+
+def _names(model, members: np.ndarray) -> dict[str, pl.Series]:
+    """The group and strategy of each member in `members`, as text columns."""
+    group = model.group_of[members]
+    return {
+        "group": pl.Series([g.name for g in model.groups], dtype=pl.Utf8)[group],
+        "strategy": pl.Series([g.strategy for g in model.groups], dtype=pl.Utf8)[group],
+    }
+
+
+def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFrame]:
+    """All tables of one finished replication, with `replication` and `variant` columns first."""
+    sales = model.market.ledger.sales_arrays()
+    refs = model.market.ledger.referral_arrays()
+    n_members = model.n_members
+    seller = _names(model, sales["seller"])
+    provider = _names(model, refs["provider"])
+
+    sales_df = pl.DataFrame(
+        {
+            "step": sales["step"].astype(np.int32),
+            "seller": sales["seller"].astype(np.int32),
+            "seller_group": seller["group"],
+            "seller_strategy": seller["strategy"],
+            "seller_focal": model.focal[sales["seller"]],
+            "buyer": sales["buyer"].astype(np.int32),
+            "buyer_is_member": sales["buyer"] < n_members,
+            "sector": sales["sector"].astype(np.int32),
+            "channel": pl.Series(sales["channel"]).replace_strict(
+                dict(enumerate(CHANNELS)), return_dtype=pl.Utf8
+            ),
+            "degree": sales["degree"].astype(np.int8),
+            "units": sales["units"].astype(np.int32),
+            "referrer": sales["referrer"].astype(np.int32),
+            "lifetime": sales["lifetime"].astype(np.int32),
+        }
+    )
+    refs_df = pl.DataFrame(
+        {
+            "step": refs["step"].astype(np.int32),
+            "referrer": refs["referrer"].astype(np.int32),
+            "provider": refs["provider"].astype(np.int32),
+            "provider_group": provider["group"],
+            "provider_strategy": provider["strategy"],
+            "buyer": refs["buyer"].astype(np.int32),
+            "sector": refs["sector"].astype(np.int32),
+            "degree": refs["degree"].astype(np.int8),
+            "converted": refs["converted"].astype(bool),
+            "outcome": pl.Series(
+                np.where(refs["converted"], np.where(refs["good"], "good", "bad"), "none")
+            ).cast(pl.Utf8),
+        }
+    )
+    agents_df = _agents(model, sales, refs)
+    steps_df = _steps(model, sales_df)
+    reported = model.datacollector.model_vars
+    scene_df = pl.DataFrame({"step": np.arange(model.week, dtype=np.int32), **reported})
+    pairs_df = _pairs(model)
+    network_df = _network(model)
+    out = {
+        "sales": sales_df,
+        "referrals": refs_df,
+        "agents": agents_df,
+        "steps": steps_df,
+        "scene": scene_df,
+        "pairs": pairs_df,
+        "network": network_df,
+    }
+    return {
+        name: df.select(
+            pl.lit(replication, dtype=pl.Int32).alias("replication"),
+            pl.lit(variant).alias("variant"),
+            pl.all(),
+        )
+        for name, df in out.items()
+    }
+
+
+def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) -> pl.DataFrame:
+    n = model.n_members
+    store = model.store
+    slots = np.arange(len(store))
+    target = store.targets()
+    memory_now = store.memory_at(slots, model.week)
+    trust = store.trust(slots)
+    tcfg, mcfg = store.trust_cfg, store.memory_cfg
+
+    def per_member(values, weights=None):
+        return np.bincount(values, weights=weights, minlength=n)[:n]
+
+    units_by_degree = {
+        d: per_member(sales["seller"], sales["units"] * (sales["degree"] == d)) for d in (1, 2, 3)
+    }
+    members = np.arange(n)
+    traits = {name: model.traits[name] for name in trait_names()}
+    traits["competence"] = model.market.competence  # as drawn (C6), not only its mean
+    return pl.DataFrame(
+        {
+            "member": members.astype(np.int32),
+            **_names(model, members),
+            "sector": model.sector.astype(np.int32),
+            "focal": model.focal,
+            "units": per_member(sales["seller"], sales["units"]).astype(np.int64),
+            "sales": per_member(sales["seller"]).astype(np.int64),
+            "units_degree1": units_by_degree[1].astype(np.int64),
+            "units_degree2": units_by_degree[2].astype(np.int64),
+            "units_degree3": units_by_degree[3].astype(np.int64),
+            "referrals_given": per_member(refs["referrer"]).astype(np.int64),
+            "referrals_received": per_member(refs["provider"]).astype(np.int64),
+            "conversations": model.conversations,
+            "pitches": model.pitches_made,
+            "known_by": per_member(target, memory_now >= mcfg.name_level).astype(np.int64),
+            "trusted_by": per_member(target, trust >= tcfg.refer_level).astype(np.int64),
+            "avoided_by": per_member(target, trust < tcfg.avoid_level).astype(np.int64),
+            **{name: pl.Series(v, dtype=pl.Float64).fill_nan(None) for name, v in traits.items()},
+        }
+    )
+
+
+def _steps(model, sales_df: pl.DataFrame) -> pl.DataFrame:
+    """Per week and focal group: units sold by the group, per member and cumulative."""
+    weeks = pl.DataFrame({"step": np.arange(model.week, dtype=np.int32)})
+    frames = []
+    for index, group in enumerate(model.groups):
+        if not group.focal:
+            continue
+        sellers = int(np.count_nonzero(model.group_of == index))
+        weekly = (
+            sales_df.filter(pl.col("seller_group") == group.name)
+            .group_by("step")
+            .agg(pl.col("units").sum().alias("units"), pl.len().alias("sales"))
+        )
+        frame = (
+            weeks.join(weekly, on="step", how="left")
+            .fill_null(0)
+            .sort("step")
+            .with_columns(
+                pl.lit(group.name).alias("group"),
+                pl.lit(group.strategy).alias("strategy"),
+                pl.lit(sellers, dtype=pl.Int32).alias("sellers"),
+                pl.col("units").cum_sum().alias("units_cum"),
+            )
+            .with_columns((pl.col("units_cum") / max(sellers, 1)).alias("units_cum_per_seller"))
+        )
+        frames.append(frame.select(*STEPS_SCHEMA))
+    if not frames:
+        return pl.DataFrame(schema=STEPS_SCHEMA)
+    return pl.concat(frames).cast(STEPS_SCHEMA)
+
+
+STEPS_SCHEMA = {
+    "step": pl.Int32,
+    "group": pl.Utf8,
+    "strategy": pl.Utf8,
+    "sellers": pl.Int32,
+    "units": pl.Int64,
+    "sales": pl.Int64,
+    "units_cum": pl.Int64,
+    "units_cum_per_seller": pl.Float64,
+}
+
+
+def _pairs(model) -> pl.DataFrame:
+    """Mean memory and trust right after the n-th conversation of a pair, by partner group."""
+    curves = model.curves
+    group, meetings = np.nonzero(curves.count)
+    count = curves.count[group, meetings]
+    return pl.DataFrame(
+        {
+            "partner_group": pl.Series([g.name for g in model.groups], dtype=pl.Utf8)[group],
+            "partner_strategy": pl.Series([g.strategy for g in model.groups], dtype=pl.Utf8)[group],
+            "meetings": meetings.astype(np.int32),
+            "conversations": count.astype(np.int64),
+            "memory_mean": curves.memory[group, meetings] / count,
+            "trust_mean": curves.trust[group, meetings] / count,
+        },
+        schema={
+            "partner_group": pl.Utf8,
+            "partner_strategy": pl.Utf8,
+            "meetings": pl.Int32,
+            "conversations": pl.Int64,
+            "memory_mean": pl.Float64,
+            "trust_mean": pl.Float64,
+        },
+    )
+
+
+def _network(model) -> pl.DataFrame:
+    """Snapshots of trusted and avoided member pairs (first replication only; else empty)."""
+    schema = {
+        "step": pl.Int32,
+        "src": pl.Int32,
+        "dst": pl.Int32,
+        "memory": pl.Float64,
+        "trust": pl.Float64,
+    }
+    snapshots = model.network.snapshots
+    if not snapshots:
+        return pl.DataFrame(schema=schema)
+    columns = {k: np.concatenate([s[k] for s in snapshots]) for k in schema}
+    return pl.DataFrame(columns).cast(schema)
+
+
+# --- writing ----------------------------------------------------------------------------------
+def write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename (never half a file)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_tables(out_dir: Path, tables: dict[str, pl.DataFrame]) -> None:
+    for name, df in tables.items():
+        write_atomic(out_dir / f"{name}.parquet", df.write_parquet)
+
+
+def _json_safe(value: Any) -> Any:
+    """Strict JSON: NaN and infinities become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    text = json.dumps(_json_safe(payload), indent=2, allow_nan=False, default=str)
+    write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))

@@ -1,0 +1,299 @@
+"""Scenario files: a base (overrides of the defaults in sim/config.py) and named variants.
+
+A scenario file (TOML) has a `[scenario]` head, `[params.*]` sections that override the defaults
+(including the roster, `[[params.scene.groups]]`) and `[variants.<name>]` tables, each with
+dotted-key overrides of the base (`set`) and the direction it expects each metric to move
+(`expect`). Dotted keys reach every parameter: `market.pitch_close`, a group's value
+`scene.groups.<group>.<key>`, a strategy's trait `strategies.<strategy>.<trait>`.
+Bad input raises ConfigError, whose message is one line naming file, key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.config import Params
+from sim.errors import ConfigError
+from sim.model.roster import STRUCTURE, Group
+from sim.model.strategies import STRATEGIES
+from sim.paths import resolve_scenario_path
+from sim.report.i18n import LANGUAGES
+
+Direction = Literal["lower", "higher", "same"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables to dotted keys ({"a": {"b": 1}} -> {"a.b": 1}); lists stay values."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+class Variant(_Strict):
+    description: str = ""
+    set: dict[str, Any] = Field(default_factory=dict)
+    expect: dict[str, Direction] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dotted(cls, data: Any) -> Any:
+        """`set = { events.count = 1 }` (unquoted) nests in TOML; read it as a dotted key."""
+        if isinstance(data, dict):
+            for key in ("set", "expect"):
+                if isinstance(data.get(key), dict):
+                    data = {**data, key: flatten(data[key])}
+        return data
+
+
+class ScenarioHead(_Strict):
+    name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    description: str = Field(min_length=1)
+    claims: list[str] = Field(default_factory=list)
+    language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
+    contrast: list[str] | None = Field(None, min_length=2, max_length=2)
+
+
+HEAD_HELP = (
+    "name (letters, digits, _ and -), description (a one-line string), claims (a list of claim "
+    "IDs), language (en or nl: the report's default), contrast (two focal groups: the one "
+    "expected to do better, then the other)"
+)
+
+
+class Scenario(BaseModel):
+    name: str
+    description: str
+    claims: list[str]
+    language: str
+    contrast: list[str] | None
+    variants: dict[str, Params]
+    variant_info: dict[str, Variant]
+    path: str
+    sha256: str
+
+    @property
+    def params(self) -> Params:
+        """The base variant's parameters: the scenario as written (plus any --set)."""
+        return self.variants["base"]
+
+    @property
+    def focal_groups(self) -> list[str]:
+        """Names of the focal groups of all variants, in file order (the base's first)."""
+        names = [g.name for p in self.variants.values() for g in p.scene.groups if g.focal]
+        return list(dict.fromkeys(names))
+
+
+# --- dotted overrides ----------------------------------------------------------------------
+def apply_overrides(base: Params, overrides: dict[str, Any], source: str) -> Params:
+    """Return base with dotted-key overrides applied and validated; ConfigError on bad input."""
+    tree = base.model_dump()
+    for key, value in overrides.items():
+        _set(tree, key, value, source)
+    try:
+        return Params.model_validate(tree)
+    except ValidationError as err:
+        raise ConfigError(f"{source}: {explain(err, tree)}") from None
+
+
+def _set(tree: dict[str, Any], key: str, value: Any, source: str) -> None:
+    parts = key.split(".")
+    section = parts[0]
+    if section not in tree:
+        raise ConfigError(f"{source}: unknown key '{key}'; allowed: {allowed_for(key)}")
+    if len(parts) == 1:
+        raise ConfigError(
+            f"{source}: '{key}' is a section, not a value; allowed: {allowed_for(key + '.?')}"
+        )
+    node = tree[section]
+    if section == "strategies":
+        name, trait = parts[1], parts[2:]
+        if name not in STRATEGIES or len(trait) > 1:
+            raise ConfigError(f"{source}: unknown key '{key}'; allowed: {allowed_for(key)}")
+        if trait:
+            node[name] = {**node.get(name, {}), trait[0]: value}
+        else:
+            node[name] = value
+        return
+    field = parts[1]
+    if field not in node:
+        raise ConfigError(f"{source}: unknown key '{key}'; allowed: {allowed_for(key)}")
+    if len(parts) == 2:
+        node[field] = value
+    elif (section, field) == ("scene", "groups") and len(parts) == 4:
+        groups = [g for g in node["groups"] if g.get("name") == parts[2]]
+        if not groups:
+            names = ", ".join(str(g.get("name")) for g in node["groups"])
+            raise ConfigError(f"{source}: '{key}': no group named '{parts[2]}'; groups: {names}")
+        groups[0][parts[3]] = value
+    else:
+        raise ConfigError(f"{source}: unknown key '{key}'; allowed: {allowed_for(key)}")
+
+
+def explain(err: ValidationError, tree: dict[str, Any]) -> str:
+    """One line for the first validation error: the key (a group by its name), what is allowed."""
+    first = err.errors()[0]
+    loc = list(first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if not loc:  # a rule across keys: its message names them
+        return message
+    if loc[:2] == ["scene", "groups"] and len(loc) > 2 and isinstance(loc[2], int):
+        group = tree["scene"]["groups"][loc[2]]
+        name = group.get("name") if isinstance(group, dict) else None
+        if len(loc) == 3:  # the group's own rule (strategy, traits): its message says which
+            return message if name else f"scene.groups[{loc[2]}]: {message}"
+        key = ".".join(str(p) for p in loc[3:])
+        info = Group.model_fields.get(key)
+        return (
+            f"group '{name}' key '{key}' = {first.get('input')!r} is invalid ({message}); "
+            f"allowed: {describe(info) if info else ', '.join(STRUCTURE) + ' and traits'}"
+        )
+    key = ".".join(str(p) for p in loc)
+    return (
+        f"key '{key}' = {first.get('input')!r} is invalid ({message}); allowed: {allowed_for(key)}"
+    )
+
+
+def allowed_for(key: str) -> str:
+    """Describe what a dotted key accepts, from the pydantic field definitions."""
+    section, _, name = key.partition(".")
+    sections = Params.model_fields
+    if section not in sections:
+        return "sections: " + ", ".join(sections)
+    if section == "strategies":
+        return "strategies.<strategy>.<trait>; strategies: " + ", ".join(STRATEGIES)
+    fields = sections[section].annotation.model_fields  # type: ignore[union-attr]
+    name = name.split(".")[0]
+    if name not in fields:
+        return f"keys in [{section}]: " + ", ".join(fields)
+    if (section, name) == ("scene", "groups"):
+        return "a list of groups, or scene.groups.<group>.<key> (" + ", ".join(STRUCTURE) + ")"
+    return describe(fields[name])
+
+
+def describe(info) -> str:
+    bounds = [
+        f"{attr} {getattr(m, attr)}"
+        for m in info.metadata
+        for attr in ("ge", "gt", "le", "lt")
+        if hasattr(m, attr)
+    ]
+    kind = getattr(info.annotation, "__name__", str(info.annotation))
+    text = kind + (" " + ", ".join(bounds) if bounds else "")
+    return f"{text} ({info.description})" if info.description else text
+
+
+def parse_set_options(items: list[str], source: str = "--set") -> dict[str, Any]:
+    """Parse `key=value` strings, reading the value as TOML (so 3, 0.5, true, "x" work)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{source}: '{item}' is not key=value (e.g. market.pitch_close=0.01)")
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        out[key.strip()] = value
+    return out
+
+
+# --- files ---------------------------------------------------------------------------------
+def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
+    raw_bytes = path.read_bytes()
+    try:
+        return tomllib.loads(raw_bytes.decode("utf-8")), raw_bytes
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: malformed TOML ({err})") from None
+
+
+def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, validate and resolve a scenario file (and optional --set overrides) into Params."""
+    path = resolve_scenario_path(name_or_path)
+    doc, raw_bytes = read_toml(path)
+    allowed_top = {"scenario", "params", "variants"}
+    for key, value in doc.items():
+        if key not in allowed_top:
+            raise ConfigError(
+                f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(allowed_top))}"
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: key '{key}' must be a table ([{key}])")
+    try:
+        head = ScenarioHead.model_validate(doc.get("scenario", {}))
+    except ValidationError as err:
+        key = "scenario." + ".".join(str(p) for p in err.errors()[0]["loc"])
+        message = err.errors()[0]["msg"]
+        raise ConfigError(
+            f"{path}: key '{key}' is invalid ({message}); allowed: {HEAD_HELP}"
+        ) from None
+    params_doc = doc.get("params", {})
+    for section, table in params_doc.items():
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{path}: key 'params.{section}' must be a table; allowed: {allowed_for(section)}"
+            )
+    base = apply_overrides(Params(), flatten(params_doc), str(path))
+    if extra_overrides:  # --set changes the base; each variant's own settings still apply on top
+        base = apply_overrides(base, extra_overrides, "--set")
+    variants: dict[str, Params] = {"base": base}
+    info: dict[str, Variant] = {"base": Variant(description="the scenario as written")}
+    for vname, vdoc in doc.get("variants", {}).items():
+        if vname == "base":
+            raise ConfigError(f"{path}: key 'variants.base' is reserved for the scenario itself")
+        try:
+            variant = Variant.model_validate(vdoc)
+        except ValidationError as err:
+            first = err.errors()[0]
+            key = ".".join(["variants", vname, *(str(p) for p in first["loc"])])
+            raise ConfigError(
+                f"{path}: key '{key}' is invalid ({first['msg']}); allowed: description (string), "
+                f"set (table of dotted keys), expect (metric = lower|higher|same)"
+            ) from None
+        variants[vname] = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
+        info[vname] = variant
+    scenario = Scenario(
+        name=head.name or path.stem,
+        description=head.description,
+        claims=head.claims,
+        language=head.language,
+        contrast=head.contrast,
+        variants=variants,
+        variant_info=info,
+        path=str(path),
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+    )
+    check_metrics(scenario, str(path))
+    return scenario
+
+
+def check_metrics(scenario: Scenario, source: str) -> None:
+    """The contrast names two focal groups; every expected metric exists for its variant."""
+    from sim.experiments.metrics import metric_problem  # polars: only once the file parsed
+
+    for name in scenario.contrast or ():
+        for vname, params in scenario.variants.items():
+            if name not in [g.name for g in params.scene.groups if g.focal]:
+                raise ConfigError(
+                    f"{source}: key 'scenario.contrast': '{name}' is not a focal group of "
+                    f"variant '{vname}'; focal groups: {', '.join(scenario.focal_groups) or '-'}"
+                )
+    for vname, info in scenario.variant_info.items():
+        for metric in info.expect:
+            for params in (scenario.params, scenario.variants[vname]):
+                problem = metric_problem(metric, params, scenario.contrast)
+                if problem:
+                    raise ConfigError(f"{source}: key 'variants.{vname}.expect': {problem}")
