@@ -28,18 +28,41 @@ console = Console()
 
 # Options shared by `run` and `sweep`.
 ScenarioArg = Annotated[str, typer.Argument(help="scenario name (see `list`) or a .toml path")]
-SeedOpt = Annotated[int | None, typer.Option(min=0, help="master seed")]
+SeedOpt = Annotated[int | None, typer.Option(min=0, max=2**63 - 1, help="master seed")]
 SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="change a parameter of the base: key=value")
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="output folder")]
-WorkersOpt = Annotated[int | None, typer.Option(min=1, help="worker processes")]
+WorkersOpt = Annotated[int | None, typer.Option(min=1, max=256, help="worker processes")]
 QuietOpt = Annotated[bool, typer.Option(help="no progress bar")]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(help="memory the run may use, e.g. 8G (default: the memory available now)"),
+]
+
+
+def _max_memory(text: str | None) -> float | None:
+    from sim.experiments.resources import parse_size
+
+    return None if text is None else parse_size(text)
+
+
+def _announce(plan) -> None:
+    """Before a run: its estimate, and what the user should know (fewer workers, a long run)."""
+    for note in plan.notes:
+        console.print(Text(f"note: {note}"))
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {shown(message, 2000)}", err=True)
     raise typer.Exit(2)
+
+
+def shown(text: object, limit: int = 80) -> str:
+    """Text from a scenario file as the terminal shows it: control characters replaced, cut to
+    `limit` characters (a very long unbroken line would stall the terminal's wrapping)."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text)[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _load(scenario: str, set_: list[str] | None):
@@ -77,21 +100,31 @@ def _fmt_ci(row: dict | None, digits: int = 1) -> str:
 def run(
     scenario: ScenarioArg,
     replications: Annotated[
-        int | None, typer.Option(min=1, help="replications per variant")
+        int | None, typer.Option(min=1, max=10_000, help="replications per variant")
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
     out: OutOpt = None,
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
+    max_memory: MemoryOpt = None,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
     scn = _load(scenario, set_)
     from sim.experiments.runner import run_scenario
 
-    console.print(Text.assemble((scn.name, "bold"), ": ", scn.description))
+    console.print(Text.assemble((shown(scn.name, 64), "bold"), ": ", shown(scn.description, 300)))
     try:
-        result = run_scenario(scn, replications, seed, workers, out, show_progress=not quiet)
+        result = run_scenario(
+            scn,
+            replications,
+            seed,
+            workers,
+            out,
+            show_progress=not quiet,
+            max_memory=_max_memory(max_memory),
+            on_plan=_announce,
+        )
     except ConfigError as err:
         _fail(str(err))
     _print_summary(scn, result)
@@ -171,8 +204,8 @@ def _print_summary(scenario, result) -> None:
                 for d in (1, 2, 3)
             )
             table.add_row(
-                Text(variant),
-                Text(group),
+                Text(shown(variant, 30)),
+                Text(shown(group, 30)),
                 _fmt_ci(rows.get((variant, f"units.{group}"))),
                 shares,
                 f"{_fmt(value('referrals_given'), 0)}/{_fmt(value('referrals_received'), 0)}",
@@ -191,7 +224,7 @@ def _print_summary(scenario, result) -> None:
             _fmt_ci(rows.get((variant, m)))
             for m in ("units_per_member", "referrals_per_member_year")
         ]
-        scene.add_row(Text(variant), *cells)
+        scene.add_row(Text(shown(variant, 30)), *cells)
     console.print(scene)
     if result.checks:
         _print_checks(result.checks)
@@ -204,8 +237,8 @@ def _print_checks(checks: list[dict]) -> None:
         table.add_column(col)
     for c in checks:
         table.add_row(
-            Text(c["variant"]),
-            Text(c["metric"]),
+            Text(shown(c["variant"], 30)),
+            Text(shown(c["metric"], 40)),
             c["expected"],
             _fmt(c["base"], 2),
             _fmt(c["value"], 2),
@@ -240,42 +273,49 @@ def sweep(
     param: Annotated[
         list[str], typer.Option(help="a parameter and its values: key=v1,v2,... (repeatable)")
     ],
-    replications: Annotated[int | None, typer.Option(min=1, help="replications per point")] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=1, max=10_000, help="replications per point")
+    ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
     out: OutOpt = None,
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
+    max_memory: MemoryOpt = None,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
     scn = _load(scenario, set_)
     try:
         grid = _sweep_grid(param)
-        from sim.experiments.runner import run_sweep
+        from sim.experiments.sweep import run_sweep
 
-        out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet)
+        limit = _max_memory(max_memory)
+        out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet, limit)
     except ConfigError as err:
         _fail(str(err))
     metrics = table["metric"].unique(maintain_order=True).drop_nulls().to_list()
     view = Table(
-        title=Text(f"{scn.name}: the base, one parameter at a time (mean ± 95 % CI half-width)"),
+        title=Text(f"{shown(scn.name, 64)}: the base, one parameter at a time (mean ± 95 % CI)"),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        caption="units.<group>: units per member of a focal group; refs: per member-year",
+        caption="<group>: units per member of a focal group; units/mbr: of all members; "
+        "refs/mbr-yr: referrals given per member-year",
     )
     view.add_column("parameter / value", overflow="fold")
-    for metric in metrics:
-        label = metric.replace("units_per_member", "units/mbr").replace(
-            "referrals_per_member_year", "refs/mbr-yr"
+    for metric in metrics:  # units.<group> headed by the group's name
+        label = {"units_per_member": "units/mbr", "referrals_per_member_year": "refs/mbr-yr"}
+        view.add_column(
+            Text(shown(label.get(metric, metric.removeprefix("units.")), 14)),
+            justify="right",
+            no_wrap=True,
         )
-        view.add_column(Text(label), justify="right", overflow="fold")
-    shown = None
+    heading = None
     for (key, value), group in table.group_by("parameter", "value", maintain_order=True):
-        if key != shown:  # the key on a row of its own, its values below it
-            view.add_row(Text(key, style="bold"), *([""] * len(metrics)))
-            shown = key
+        if key != heading:  # the key on a row of its own, its values below it
+            view.add_row(Text(shown(key, 60), style="bold"), *([""] * len(metrics)))
+            heading = key
         cells = {r["metric"]: _fmt_ci(r) for r in group.to_dicts()}
-        view.add_row(Text(f"  = {value}"), *(cells.get(m, "-") for m in metrics))
+        view.add_row(Text(f"  = {shown(value, 40)}"), *(cells.get(m, "-") for m in metrics))
     console.print(view)
     console.print(f"results: {out_dir / 'sweep.parquet'}", markup=False)
 
@@ -291,22 +331,33 @@ def list_scenarios() -> None:
             description = load_scenario(name).description
         except ConfigError as err:
             description = f"(invalid: {err})"
-        typer.echo(f"{name:16s} {description}")
+        typer.echo(f"{shown(name, 30):16s} {shown(description, 200)}")
 
 
 @app.command()
 def validate(path: Annotated[str, typer.Argument(help="scenario name or .toml file")]) -> None:
     """Check a scenario file without running it."""
     scn = _load(path, None)
-    typer.echo(f"{scn.path}: ok ({len(scn.variants)} variants: {', '.join(scn.variants)})")
+    names = shown(", ".join(scn.variants), 300)
+    typer.echo(f"{shown(scn.path, 300)}: ok ({len(scn.variants)} variants: {names})")
 
 
 def main() -> None:
+    """The entry point: every mistake ends in one line on stderr and exit status 2."""
+    if len(sys.argv) <= 1:
+        app()  # no arguments: the help
     try:
-        app()
-    except (ConfigError, tomllib.TOMLDecodeError) as err:  # defensive: never a traceback
-        typer.echo(f"error: {err}", err=True)
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as err:  # a bad option or value, an unknown command
+        message = err.format_message() if hasattr(err, "format_message") else str(err)
+        typer.echo(f"error: {shown(message, 2000)} (see --help)", err=True)
         sys.exit(2)
+    except (ConfigError, tomllib.TOMLDecodeError) as err:  # defensive: never a traceback
+        typer.echo(f"error: {shown(err, 2000)}", err=True)
+        sys.exit(2)
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":

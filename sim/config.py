@@ -65,6 +65,15 @@ class MemoryConfig(_Section):
         0.3, ge=0, lt=1, description="memory needed before trust can grow"
     )
 
+    @model_validator(mode="after")
+    def _in_mind_means_remembered(self) -> MemoryConfig:
+        if self.top_of_mind_level < self.name_level:
+            raise ValueError(
+                f"memory.top_of_mind_level ({self.top_of_mind_level}) must be at least "
+                f"memory.name_level ({self.name_level}): who comes to mind is remembered by name"
+            )
+        return self
+
 
 class TrustConfig(_Section):
     """Per-pair trust as a beta reputation (Josang & Ismail 2002); slow to grow, fast to break.
@@ -83,7 +92,7 @@ class EventsConfig(_Section):
 
     format: str = Field("mixer", description="an event format of sim/model/formats.py")
     interval_weeks: int = Field(4, ge=1, le=520, description="weeks between events")
-    count: int = Field(0, ge=0, description="events held in all; 0 = no limit")
+    count: int = Field(0, ge=0, le=5200, description="events held in all; 0 = no limit")
     attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
     conversations: int = Field(
         12, ge=2, le=100, description="conversations per attendee (odd rounds down)"
@@ -232,8 +241,8 @@ class ReferralConfig(_Section):
 
 class RunConfig(_Section):
     weeks: int = Field(260, ge=1, le=5200, description="time steps (weeks)")
-    replications: int = Field(20, ge=1, le=100_000)
-    seed: int = Field(20261122, ge=0)
+    replications: int = Field(20, ge=1, le=10_000)
+    seed: int = Field(20261122, ge=0, le=2**63 - 1)
     network_every_weeks: int = Field(
         26, ge=1, le=5200, description="weeks between snapshots of the network (report slider)"
     )
@@ -285,6 +294,23 @@ class Params(_Section):
             except ValidationError as err:
                 raise ValueError(f"strategies.{name}: {trait_error(err, kind)}") from None
         return value
+
+    @model_validator(mode="after")
+    def _groups_fit_in_the_scene(self) -> Params:
+        """A chapter, a table or a circle cannot be larger than the scene it is part of."""
+        members, fmt = self.scene.members, self.events.format
+        sizes = {
+            "chapter.size": (self.chapter.size, fmt == "chapter"),
+            "dinner.table_size": (self.dinner.table_size, fmt == "dinner"),
+            "circle.size": (self.circle.size, fmt == "circle" or self.circle.join),
+        }
+        for key, (size, used) in sizes.items():
+            if used and size > members:
+                raise ValueError(
+                    f"{key} ({size}) must be at most scene.members ({members}): a group of the "
+                    "scene cannot be larger than the scene"
+                )
+        return self
 
     @model_validator(mode="after")
     def _roster_fills_the_scene(self) -> Params:

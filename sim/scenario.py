@@ -11,9 +11,10 @@ Bad input raises ConfigError, whose message is one line naming file, key and wha
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -25,6 +26,11 @@ from sim.paths import resolve_scenario_path
 from sim.report.i18n import LANGUAGES
 
 Direction = Literal["lower", "higher", "same"]
+NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"  # scenario and variant names: a slug, never a path
+NAME_HELP = "a letter or digit, then letters, digits, _ or - (at most 64)"
+CLAIM = r"^C([1-9]|1[0-7])$"  # the claims of shared/claims.md
+TEXT = r"^[^\x00-\x1f\x7f]*$"  # one line of text: no control characters
+MAX_DEPTH = 6  # tables within tables in a scenario file (the deepest real key has 4 levels)
 
 
 class _Strict(BaseModel):
@@ -44,7 +50,7 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 class Variant(_Strict):
-    description: str = ""
+    description: str = Field("", max_length=500, pattern=TEXT)
     set: dict[str, Any] = Field(default_factory=dict)
     expect: dict[str, Direction] = Field(default_factory=dict)
 
@@ -60,17 +66,27 @@ class Variant(_Strict):
 
 
 class ScenarioHead(_Strict):
-    name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    description: str = Field(min_length=1)
-    claims: list[str] = Field(default_factory=list)
+    name: str | None = Field(None, pattern=NAME)
+    description: str = Field(min_length=1, max_length=500, pattern=TEXT)
+    claims: list[Annotated[str, Field(pattern=CLAIM)]] = Field(default_factory=list, max_length=17)
     language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
-    contrast: list[str] | None = Field(None, min_length=2, max_length=2)
+    contrast: list[Annotated[str, Field(max_length=40)]] | None = Field(
+        None, min_length=2, max_length=2
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ScenarioHead:
+        if len(set(self.claims)) < len(self.claims):
+            raise ValueError("key 'scenario.claims': each claim once")
+        if self.contrast and self.contrast[0] == self.contrast[1]:
+            raise ValueError("key 'scenario.contrast': two different groups")
+        return self
 
 
 HEAD_HELP = (
-    "name (letters, digits, _ and -), description (a one-line string), claims (a list of claim "
-    "IDs), language (en or nl: the report's default), contrast (two focal groups: the one "
-    "expected to do better, then the other)"
+    f"name ({NAME_HELP}), description (one line, at most 500 characters), claims (claim IDs "
+    "C1-C17, each once), language (en or nl: the report's default), contrast (two focal groups: "
+    "the one expected to do better, then the other)"
 )
 
 
@@ -148,8 +164,8 @@ def explain(err: ValidationError, tree: dict[str, Any]) -> str:
     first = err.errors()[0]
     loc = list(first["loc"])
     message = first["msg"].removeprefix("Value error, ")
-    if not loc:  # a rule across keys: its message names them
-        return message
+    if not loc or (first["type"] == "value_error" and len(loc) < 3):
+        return message  # a rule across keys: its message names them
     if loc[:2] == ["scene", "groups"] and len(loc) > 2 and isinstance(loc[2], int):
         group = tree["scene"]["groups"][loc[2]]
         name = group.get("name") if isinstance(group, dict) else None
@@ -158,13 +174,18 @@ def explain(err: ValidationError, tree: dict[str, Any]) -> str:
         key = ".".join(str(p) for p in loc[3:])
         info = Group.model_fields.get(key)
         return (
-            f"group '{name}' key '{key}' = {first.get('input')!r} is invalid ({message}); "
+            f"group '{name}' key '{key}' = {shown(first.get('input'))} is invalid ({message}); "
             f"allowed: {describe(info) if info else ', '.join(STRUCTURE) + ' and traits'}"
         )
     key = ".".join(str(p) for p in loc)
-    return (
-        f"key '{key}' = {first.get('input')!r} is invalid ({message}); allowed: {allowed_for(key)}"
-    )
+    got = shown(first.get("input"))
+    return f"key '{key}' = {got} is invalid ({message}); allowed: {allowed_for(key)}"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A user's value in an error message: its repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def allowed_for(key: str) -> str:
@@ -213,17 +234,53 @@ def parse_set_options(items: list[str], source: str = "--set") -> dict[str, Any]
 
 # --- files ---------------------------------------------------------------------------------
 def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
-    raw_bytes = path.read_bytes()
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the file ({err.strerror})") from None
     try:
         return tomllib.loads(raw_bytes.decode("utf-8")), raw_bytes
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: malformed TOML ({err})") from None
+    except RecursionError:
+        raise ConfigError(
+            f"{path}: tables or arrays nested too deeply (at most {MAX_DEPTH} levels)"
+        ) from None
+
+
+def check_shape(doc: dict[str, Any], source: str) -> None:
+    """No empty table (a forgotten or misspelt section) and no nesting beyond MAX_DEPTH."""
+    stack: list[tuple[str, Any, int]] = [(k, v, 1) for k, v in doc.items()]
+    while stack:
+        key, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ConfigError(
+                f"{source}: key {shown(key)} is nested too deeply (at most {MAX_DEPTH} levels "
+                "of tables and arrays)"
+            )
+        if isinstance(value, dict):
+            if not value:
+                raise ConfigError(
+                    f"{source}: key {shown(key)} is an empty table; give its keys or remove it"
+                )
+            stack += [(f"{key}.{k}", v, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(f"{key}[{i}]", v, depth + 1) for i, v in enumerate(value)]
+
+
+def stem_name(path: Path) -> str:
+    """The file's name as a scenario name when [scenario] has none: a slug, never a path."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-")[:64]
+    return slug or "scenario"
 
 
 def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = None) -> Scenario:
     """Read, validate and resolve a scenario file (and optional --set overrides) into Params."""
     path = resolve_scenario_path(name_or_path)
     doc, raw_bytes = read_toml(path)
+    check_shape(doc, str(path))
     allowed_top = {"scenario", "params", "variants"}
     for key, value in doc.items():
         if key not in allowed_top:
@@ -235,8 +292,11 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
     try:
         head = ScenarioHead.model_validate(doc.get("scenario", {}))
     except ValidationError as err:
-        key = "scenario." + ".".join(str(p) for p in err.errors()[0]["loc"])
-        message = err.errors()[0]["msg"]
+        first = err.errors()[0]
+        key = ".".join(["scenario", *(str(p) for p in first["loc"])])
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across keys names its key
+            raise ConfigError(f"{path}: {message}") from None
         raise ConfigError(
             f"{path}: key '{key}' is invalid ({message}); allowed: {HEAD_HELP}"
         ) from None
@@ -246,7 +306,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
             raise ConfigError(
                 f"{path}: key 'params.{section}' must be a table; allowed: {allowed_for(section)}"
             )
-    base = apply_overrides(Params(), flatten(params_doc), str(path))
+    base = written = apply_overrides(Params(), flatten(params_doc), str(path))
     if extra_overrides:  # --set changes the base; each variant's own settings still apply on top
         base = apply_overrides(base, extra_overrides, "--set")
     variants: dict[str, Params] = {"base": base}
@@ -254,6 +314,10 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
     for vname, vdoc in doc.get("variants", {}).items():
         if vname == "base":
             raise ConfigError(f"{path}: key 'variants.base' is reserved for the scenario itself")
+        if not re.match(NAME, vname):
+            raise ConfigError(
+                f"{path}: variant name {shown(vname)} is not allowed; allowed: {NAME_HELP}"
+            )
         try:
             variant = Variant.model_validate(vdoc)
         except ValidationError as err:
@@ -265,8 +329,14 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
             ) from None
         variants[vname] = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
         info[vname] = variant
+        changes = {m for m, d in variant.expect.items() if d != "same"}
+        if changes and apply_overrides(written, variant.set, str(path)) == written:
+            raise ConfigError(
+                f"{path}: key 'variants.{vname}.expect': the variant changes nothing against "
+                f"the base, yet expects {', '.join(sorted(changes))} to move; set what differs"
+            )
     scenario = Scenario(
-        name=head.name or path.stem,
+        name=head.name or stem_name(path),
         description=head.description,
         claims=head.claims,
         language=head.language,

@@ -203,14 +203,20 @@ def roster(members=20, strategy="direct", count=3, trait="", second="others"):
             "no group named 'closers'; groups: pitchers, builders, others, other_pitchers",
         ),
         (
-            GOOD_HEAD + '[variants.v]\nexpect = { "units.closers" = "lower" }\n',
+            GOOD_HEAD + '[variants.v]\nset = { "events.count" = 1 }\n'
+            'expect = { "units.closers" = "lower" }\n',
             "'closers' is not a focal group",
         ),
         (
-            GOOD_HEAD + '[variants.v]\nexpect = { "unit.builders" = "lower" }\n',
+            GOOD_HEAD + '[variants.v]\nset = { "events.count" = 1 }\n'
+            'expect = { "unit.builders" = "lower" }\n',
             "unknown metric 'unit.builders'",
         ),
-        (GOOD_HEAD + '[variants.v]\nexpect = { ratio = "lower" }\n', "needs [scenario] contrast"),
+        (
+            GOOD_HEAD
+            + '[variants.v]\nset = { "events.count" = 1 }\nexpect = { ratio = "lower" }\n',
+            "needs [scenario] contrast",
+        ),
     ],
 )
 def test_bad_rosters_give_one_line_errors_naming_file_group_and_key(tmp_path, body, expected):

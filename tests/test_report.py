@@ -114,8 +114,8 @@ outer_per_member = 10
 weeks = 104
 network_every_weeks = 13
 
-[variants."<img src=x onerror=alert(1)>"]
-description = "events happen once {HOSTILE} (C5)"
+[variants.once]
+description = "events happen once <img src=x onerror=alert(1)> {HOSTILE} (C5)"
 set = {{ "events.count" = 1 }}
 expect = {{ "units.builders" = "lower" }}
 """,
@@ -133,7 +133,8 @@ def test_user_strings_are_escaped(small_run):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&amp; friends FILE_SIZE</p>" in text and "This file:" in text  # not a placeholder
-    assert HOSTILE_NAME not in text and "&lt;script&gt;alert(1)</title>" in text
+    # a scenario named after its file gets a slug of the file name, never markup or a path
+    assert HOSTILE_NAME not in text and ": script_alert_1</title>" in text
 
 
 def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):

@@ -1,0 +1,207 @@
+"""How much memory and time a run will take, estimated before anything runs.
+
+From the model's data layout: the market keeps, for every person and sector, the week of the next
+need, the last seller and the lockout (`PERSON_SECTOR_BYTES` with the temporaries of building
+them); the pair store keeps every pair that has met (`PAIR_BYTES` with a conversation round's
+temporaries); the interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation
+plus a cost per need. The coefficients were fitted on single replications measured on this
+project's 2-core machine (laptop 200-30,000 members, chapters, circuit, dinner; within ~25 %);
+`make bench` prints estimate and measurement side by side. The counts of conversations and pairs
+come from each format's schedule, so they are upper estimates.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+
+from sim.config import Params
+from sim.errors import ConfigError
+
+BASE_BYTES = 230e6  # Python, numpy, polars, Mesa in a worker
+PERSON_SECTOR_BYTES = 90  # market arrays per person and sector, with their temporaries
+PAIR_BYTES = 150  # pair store per directed pair, with a conversation round's temporaries
+PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
+SECONDS_PER_CONVERSATION = 14e-6
+SECONDS_PER_NEED = 0.65e-6
+SECONDS_PER_RUN = 0.6  # building the model, writing its tables
+UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
+WARN_SECONDS = 180
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One replication: peak resident memory of its process (bytes) and time on one core."""
+
+    peak_bytes: float
+    seconds: float
+    conversations: float
+    pairs: float
+
+
+def events(params: Params, interval: int) -> float:
+    """Events of the main format over the run (every `interval` weeks, at most events.count)."""
+    held = params.run.weeks / interval
+    return min(held, params.events.count) if params.events.count else held
+
+
+def conversations_per_event(params: Params) -> float:
+    """Conversations an attending member has at one event of the scene's format."""
+    fmt, ev = params.events.format, params.events
+    per_format = {
+        "mixer": ev.conversations / 2,
+        "circuit": ev.conversations / 2,
+        "chapter": params.chapter.conversations + params.chapter.one_to_ones,
+        "dinner": (params.dinner.table_size - 1) / 2,
+        "circle": (params.circle.size - 1) / 2,
+    }
+    return per_format.get(fmt, ev.conversations / 2)
+
+
+def follow_ups(params: Params) -> float:
+    """Mean one-to-ones a member starts between events (the roster's traits)."""
+    from sim.model.roster import resolve_traits
+
+    groups = params.scene.groups
+    weights = [g.count or g.share * params.scene.members for g in groups]
+    values = [resolve_traits(g, params)["follow_ups"] for g in groups]
+    return sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+
+
+def conversations(params: Params) -> float:
+    """All conversations of one replication (an upper estimate from the schedule)."""
+    members, ev = params.scene.members, params.events
+    interval = ev.interval_weeks
+    attending = members * ev.attendance
+    if ev.format == "circuit":
+        attending *= params.circuit.visits_per_month
+        interval = 1  # some location meets every week, each member a few times a month
+        attending /= ev.interval_weeks
+    talk = events(params, interval) * attending * conversations_per_event(params)
+    rounds = 0.0 if ev.format == "chapter" else events(params, ev.interval_weeks)
+    talk += rounds * members * follow_ups(params)
+    if params.circle.join:
+        meetings = params.run.weeks / params.circle.interval_weeks
+        talk += meetings * attending * (params.circle.size - 1) / 2
+    return talk
+
+
+def pairs(params: Params, talk: float) -> float:
+    """Directed pairs that will have met by the end (an upper estimate)."""
+    members = params.scene.members
+    new_faces = UNIQUE_SHARE * 2 * talk / members  # each conversation has two sides
+    reach = {
+        "chapter": params.chapter.size - 1,  # everyone hears everyone's presentation
+        "circle": params.circle.size - 1,
+        "circuit": 1.5 * (params.circuit.visits_per_month + 1) * members / params.circuit.locations,
+    }.get(params.events.format, new_faces)
+    if params.circle.join:
+        reach += params.circle.size - 1
+    return members * min(members - 1, reach)
+
+
+def needs(params: Params) -> float:
+    """Needs that arise over the run: every person's product of every sector wears out."""
+    scene, market = params.scene, params.market
+    persons = scene.members * (1 + scene.outer_per_member)
+    lifetime = min(market.lifetime_weeks, market.other_lifetime_weeks)
+    focal = 1 + sum(g.count or 0 for g in scene.groups if g.where == "own")
+    per_week = persons * (
+        focal / market.lifetime_weeks + (scene.sectors - focal) / market.other_lifetime_weeks
+    )
+    return max(per_week, persons / lifetime) * params.run.weeks
+
+
+def estimate(params: Params) -> Estimate:
+    scene = params.scene
+    persons = scene.members * (1 + scene.outer_per_member)
+    talk = conversations(params)
+    met = pairs(params, talk)
+    peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
+    seconds = SECONDS_PER_RUN + SECONDS_PER_CONVERSATION * talk + SECONDS_PER_NEED * needs(params)
+    return Estimate(peak, seconds, talk, met)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The run as it will go: workers, its peak memory and its time, and what to tell the user."""
+
+    workers: int
+    peak_bytes: float
+    seconds: float
+    notes: tuple[str, ...]
+
+    def label(self) -> str:
+        return f"(est. {duration(self.seconds)}, peak {size(self.peak_bytes)})"
+
+
+def plan(
+    variants: dict[str, Params],
+    replications: int,
+    workers: int,
+    limit: float | None = None,
+    source: str = "the run",
+) -> Plan:
+    """Fit the run to the memory: fewer workers when needed, refused when one replication alone
+    would not fit (ConfigError naming what to change). `limit` defaults to the memory available."""
+    available = limit if limit is not None else available_bytes()
+    which = "--max-memory" if limit is not None else "available memory"
+    each = {name: estimate(p) for name, p in variants.items()}
+    biggest = max(each.values(), key=lambda e: e.peak_bytes)
+    if PARENT_BYTES + biggest.peak_bytes > available:
+        raise ConfigError(
+            f"{source}: one replication needs about {size(biggest.peak_bytes)} of memory "
+            f"({biggest.pairs:,.0f} pairs that meet, the market's needs of every person and "
+            f"sector), more than the {size(available)} of {which}; lower scene.members, "
+            "scene.outer_per_member or scene.sectors"
+        )
+    notes = []
+    fit = int((available - PARENT_BYTES) // biggest.peak_bytes)
+    if fit < workers:
+        notes.append(
+            f"{workers} workers would need {size(PARENT_BYTES + workers * biggest.peak_bytes)}"
+            f" of memory; using {fit} (the {which} is {size(available)})"
+        )
+        workers = fit
+    seconds = sum(e.seconds for e in each.values()) * replications / workers
+    if seconds > WARN_SECONDS:
+        notes.append(
+            f"this run will take about {duration(seconds)} on {workers} workers; fewer "
+            "replications (--replications) or members make it shorter"
+        )
+    peak = PARENT_BYTES + workers * biggest.peak_bytes
+    return Plan(workers, peak, seconds, tuple(notes))
+
+
+def available_bytes() -> float:
+    """Memory available now (Linux: MemAvailable), else the machine's physical memory."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def parse_size(text: str) -> float:
+    """'8G', '500M', '1.5GB' or a number of bytes; ConfigError otherwise."""
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)B?\s*", text.upper())
+    if not match or float(match.group(1)) <= 0:
+        raise ConfigError(f"--max-memory '{text[:40]}': give a size such as 8G or 500M")
+    return float(match.group(1)) * 1024 ** "BKMGT".index(match.group(2) or "B")
+
+
+def size(bytes_: float) -> str:
+    return f"{bytes_ / 1e9:.1f} GB" if bytes_ >= 1e9 else f"{bytes_ / 1e6:.0f} MB"
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, math.ceil(seconds))} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
