@@ -74,13 +74,12 @@ def test_same_seed_gives_identical_tables():
 
 def test_results_do_not_depend_on_worker_count(tmp_path):
     """The same tasks on one process or two write the same tables and the same metrics."""
-    from sim.experiments.execution import run_tasks
-    from sim.experiments.runner import make_tasks
+    from sim.experiments.execution import make_tasks, run_tasks
     from sim.experiments.tables import TABLES
     from sim.scenario import load_scenario
 
     scenario = load_scenario("laptop", {"run.weeks": 40, "scene.members": 40})
-    tasks = make_tasks(scenario, replications=3, seed=11)[:4]
+    tasks = make_tasks(scenario.variants, 3, 11)[:4]
     serial = run_tasks(tasks, 1, tmp_path / "serial", show_progress=False)
     parallel = run_tasks(tasks, 2, tmp_path / "parallel", show_progress=False)
     assert serial.equals(parallel) and serial.height > 0

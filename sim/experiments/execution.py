@@ -13,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sim.config import Params
 from sim.errors import ConfigError
-from sim.experiments import metrics, tables
+from sim.experiments import metrics, resources, tables
 from sim.model import NetworkingModel
 from sim.paths import RESULTS_DIR
 
@@ -45,6 +47,56 @@ class Task:
 
 def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(n)
+
+
+def make_tasks(
+    variants: dict[str, Params], replications: int, seed: int, contrast: list[str] | None = None
+) -> list[Task]:
+    """Every replication of every variant; replication i has the same seed in every variant."""
+    seeds = replication_seeds(seed, replications)
+    pairs = tuple(contrast) if contrast else None
+    runs = [(name, p, i) for name, p in variants.items() for i in range(replications)]
+    return [
+        Task(order, name, i, p.model_dump_json(), seeds[i], pairs)
+        for order, (name, p, i) in enumerate(runs)
+    ]
+
+
+@dataclass(frozen=True)
+class Execution:
+    """A finished execution: where its tables are, every replication's metrics, its plan."""
+
+    out_dir: Path
+    per_replication: pl.DataFrame
+    plan: resources.Plan
+    wall_seconds: float
+
+
+def execute(
+    variants: dict[str, Params],
+    replications: int,
+    seed: int,
+    *,
+    workers: int | None,
+    out_dir: Path | None,
+    folder: str,
+    source: str,
+    contrast: list[str] | None = None,
+    show_progress: bool = True,
+    max_memory: float | None = None,
+    on_plan: Callable[[resources.Plan], None] | None = None,
+) -> Execution:
+    """Plan the run (ConfigError before anything is written if it cannot fit), then run every
+    replication of every variant into `out_dir` (default results/<folder>/<stamp>)."""
+    tasks = make_tasks(variants, replications, seed, contrast)
+    wanted = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    plan = resources.plan(variants, replications, wanted, max_memory, source)
+    if on_plan:
+        on_plan(plan)
+    out_dir = prepare_out_dir(out_dir, folder)
+    start = time.perf_counter()
+    per_rep = run_tasks(tasks, plan.workers, out_dir, plan.label(), show_progress)
+    return Execution(out_dir, per_rep, plan, time.perf_counter() - start)
 
 
 def run_replication(task: Task, parts: Path) -> pl.DataFrame:
@@ -126,7 +178,3 @@ def prepare_out_dir(out_dir: Path | None, scenario_name: str) -> Path:
             f"--out {path}: cannot create the output folder ({err.strerror})"
         ) from None
     return path
-
-
-def worker_count(requested: int | None, tasks: int) -> int:
-    return max(1, min(requested or os.cpu_count() or 1, tasks))

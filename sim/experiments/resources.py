@@ -168,8 +168,9 @@ def plan(
     seconds = sum(e.seconds for e in each.values()) * replications / workers
     if seconds > WARN_SECONDS:
         notes.append(
-            f"this run will take about {duration(seconds)} on {workers} workers; fewer "
-            "replications (--replications) or members make it shorter"
+            f"this run will take about {duration(seconds)} on {workers} "
+            f"worker{'s' * (workers > 1)}; fewer replications (--replications) or members make "
+            "it shorter"
         )
     peak = PARENT_BYTES + workers * biggest.peak_bytes
     return Plan(workers, peak, seconds, tuple(notes))

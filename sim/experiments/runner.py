@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import platform
 import subprocess
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -22,28 +21,10 @@ import polars as pl
 
 from sim.config import Params
 from sim.experiments import metrics, resources, tables
-from sim.experiments.execution import (
-    Task,
-    prepare_out_dir,
-    replication_seeds,
-    run_tasks,
-    worker_count,
-)
+from sim.experiments.execution import execute, replication_seeds
 from sim.model.roster import resolve_traits
 from sim.model.strategies import STRATEGIES
 from sim.scenario import Scenario
-
-
-def make_tasks(scenario: Scenario, replications: int, seed: int) -> list[Task]:
-    seeds = replication_seeds(seed, replications)
-    contrast = tuple(scenario.contrast) if scenario.contrast else None
-    variants = scenario.variants.items()
-    return [
-        Task(order, name, i, params.model_dump_json(), seeds[i], contrast)
-        for order, (name, params, i) in enumerate(
-            (name, params, i) for name, params in variants for i in range(replications)
-        )
-    ]
 
 
 def _git_commit() -> str | None:
@@ -118,19 +99,25 @@ def run_scenario(
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
-    tasks = make_tasks(scenario, replications, seed)
-    wanted = worker_count(workers, len(tasks))
-    run_plan = resources.plan(scenario.variants, replications, wanted, max_memory, scenario.path)
-    if on_plan:
-        on_plan(run_plan)
-    out_dir = prepare_out_dir(out_dir, scenario.name)
-    start = time.perf_counter()
-    per_rep = run_tasks(tasks, run_plan.workers, out_dir, run_plan.label(), show_progress)
-    wall = time.perf_counter() - start
-    summary = metrics.summarise(per_rep)
-    checks = metrics.check_expectations(scenario, per_rep)
-    write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summary, checks)
-    return RunResult(out_dir, per_rep, summary, checks, wall, run_plan)
+    run = execute(
+        scenario.variants,
+        replications,
+        seed,
+        workers=workers,
+        out_dir=out_dir,
+        folder=scenario.name,
+        source=scenario.path,
+        contrast=scenario.contrast,
+        show_progress=show_progress,
+        max_memory=max_memory,
+        on_plan=on_plan,
+    )
+    summary = metrics.summarise(run.per_replication)
+    checks = metrics.check_expectations(scenario, run.per_replication)
+    write_manifest(
+        run.out_dir, scenario, replications, seed, run.plan, run.wall_seconds, summary, checks
+    )
+    return RunResult(run.out_dir, run.per_replication, summary, checks, run.wall_seconds, run.plan)
 
 
 def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summary, checks):

@@ -11,14 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from sim.experiments import metrics, resources, tables
-from sim.experiments.execution import (
-    Task,
-    prepare_out_dir,
-    replication_seeds,
-    run_tasks,
-    worker_count,
-)
+from sim.experiments import metrics, tables
+from sim.experiments.execution import execute
 from sim.scenario import Scenario, apply_overrides
 
 
@@ -37,23 +31,23 @@ def run_sweep(
     `sweep.parquet` there."""
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
-    seeds = replication_seeds(seed, replications)
     points = {}
     for key, values in grid.items():
         for value in values:
             label = f"{key}={value}"
             points[label] = (key, value, apply_overrides(scenario.params, {key: value}, label))
-    tasks = [
-        Task(order, label, i, params.model_dump_json(), seeds[i])
-        for order, (label, params, i) in enumerate(
-            (label, p[2], i) for label, p in points.items() for i in range(replications)
-        )
-    ]
-    params = {label: p[2] for label, p in points.items()}
-    wanted = worker_count(workers, len(tasks))
-    run_plan = resources.plan(params, replications, wanted, max_memory, scenario.path)
-    out_dir = prepare_out_dir(out_dir, f"{scenario.name}-sweep")
-    per_rep = run_tasks(tasks, run_plan.workers, out_dir, run_plan.label(), show_progress)
+    run = execute(
+        {label: p[2] for label, p in points.items()},
+        replications,
+        seed,
+        workers=workers,
+        out_dir=out_dir,
+        folder=f"{scenario.name}-sweep",
+        source=scenario.path,
+        show_progress=show_progress,
+        max_memory=max_memory,
+    )
+    out_dir, per_rep = run.out_dir, run.per_replication
     shown = [f"units.{g}" for g in scenario.focal_groups]
     shown += [m.name for m in metrics.by_scope("scene")]
     summary = metrics.summarise(per_rep.filter(pl.col("metric").is_in(shown)))
