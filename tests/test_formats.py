@@ -18,9 +18,10 @@ from sim.config import (
 )
 from sim.model import NetworkingModel
 from sim.model.formats import FORMATS, Chapter, Circle, CircleChannel, Circuit, Dinner, Online
-from sim.model.market import AskGraph, Market, Referrers
+from sim.model.market import Market
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
+from sim.model.referrals import AskGraph, Referrers
 from sim.model.seating import repeat_lower_bound
 from tests.conftest import small_params
 

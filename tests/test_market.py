@@ -10,9 +10,10 @@ from sim.config import (
     ReputationConfig,
     TrustConfig,
 )
-from sim.model.market import CHANNELS, AskGraph, Market, Referrers
+from sim.model.market import CHANNELS, Market
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
+from sim.model.referrals import AskGraph, Referrers
 
 CERTAIN = ReferralConfig(mention=1.0, recognise=1.0, forward=1.0)
 

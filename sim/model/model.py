@@ -19,10 +19,11 @@ from sim.config import Params
 from sim.model.agents import Member
 from sim.model.events import follow_up_pairs
 from sim.model.formats import FORMATS, channels_for
-from sim.model.market import AskGraph, Market, Referrers
+from sim.model.market import Market
 from sim.model.memory import PairStore
 from sim.model.observers import MODEL_REPORTERS, NetworkSnapshots, PairCurves
 from sim.model.population import build_social_graph
+from sim.model.referrals import AskGraph, Referrers
 from sim.model.roster import Members
 from sim.model.strategies import STRATEGIES, trait_names
 

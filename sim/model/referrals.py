@@ -1,0 +1,102 @@
+"""How a need travels along the network to a provider (C2, C5, C7, C8, C9).
+
+Whom a person with a need asks (`AskGraph`: their social ties, and for members also the members
+they remember by name), and whether a contact who hears of the need passes it on to a provider
+they have in mind and trust (`Referrers`: the provider's ask, the contact's listening, the
+contact's strategy's drive to give). The market (sim/model/market.py) uses both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.memory import PairStore
+from sim.model.population import Adjacency
+
+if TYPE_CHECKING:
+    from sim.config import ConversationConfig, ReputationConfig
+
+
+@dataclass(frozen=True)
+class Referrers:
+    """Per-member traits that decide whether a contact who hears of a need refers (C6-C9)."""
+
+    ask_specificity: np.ndarray  # of the provider: how recognisable their ask is (C7)
+    listening: np.ndarray  # of the referrer: how well they caught the provider's ask (C8)
+    # drive(referrer, owes): how readily each referrer passes a need on; their strategy decides
+    # (giving, C9; owes = 1 once the referrer has received a referral from the provider)
+    drive: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    conversation: ConversationConfig
+    reputation: ReputationConfig
+
+    def chance(self, store: PairStore, slots: np.ndarray, referrer, provider, recognise: float):
+        """Chance the referrer recognises the need as the provider's and passes it on.
+
+        The provider's ask is understood once the referrer, listening during the business part
+        of their conversations, has caught it: 1 - (1 - listening * business share)^meetings.
+        The referrer's strategy sets how readily they pass it on (`drive`: giving and
+        reciprocity, C9).
+        """
+        met = slots >= 0
+        meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
+        received = np.where(met, store.received[np.where(met, slots, 0)], 0)
+        # Share of counted conversations that were about business: when small talk does not
+        # count, those conversations were never recorded, so every counted one was business.
+        talk = self.conversation
+        business = 1.0 - talk.small_talk if talk.small_talk_counts else 1.0
+        caught = self.listening[referrer] * business
+        understood = 1.0 - (1.0 - caught) ** meetings
+        owes = np.minimum(received, 1)
+        chance = recognise * self.ask_specificity[provider] * understood
+        chance *= self.drive(referrer, owes)
+        return np.minimum(chance, 1.0)
+
+
+class AskGraph:
+    """Whom a person with a need asks: their social ties plus, for members, event acquaintances."""
+
+    def __init__(self, social: Adjacency, n_members: int):
+        self.social = social
+        self.n_members = n_members
+        owner, nbr = social.expand(np.arange(social.indptr.size - 1))
+        keep = nbr < n_members
+        self.social_members = Adjacency.from_edges(owner[keep], nbr[keep], social.indptr.size - 1)
+        self.acquaint = Adjacency(np.zeros(n_members + 1, dtype=np.int64), np.empty(0, np.int64))
+
+    def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
+        """Members also ask the members they remember at the name level (refreshed per event)."""
+        slots = np.arange(len(store))
+        ok = store.memory_at(slots, week) >= level
+        self.acquaint = Adjacency.from_edges(
+            store.sources()[ok], store.targets()[ok], self.n_members
+        )
+
+    def neighbours(self, rows: np.ndarray, members_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        graph = self.social_members if members_only else self.social
+        owner, nbr = graph.expand(rows)
+        is_member = np.flatnonzero(rows < self.n_members)
+        a_owner, a_nbr = self.acquaint.expand(rows[is_member])
+        return np.concatenate([owner, is_member[a_owner]]), np.concatenate([nbr, a_nbr])
+
+    def paths(self, rng, people: np.ndarray, hops: int, mention: float, forward: float):
+        """Paths along which a person's need reaches a member `hops - 1` links away.
+
+        Each contact hears of the need with probability `mention`; for three hops that contact
+        passes the question on with probability `forward`. Returns (index into people, middle
+        person or -1, the member who may refer).
+        """
+        if hops == 2:
+            k, ref_m = self.neighbours(people, members_only=True)
+            heard = rng.random(k.size) < mention
+            return k[heard], np.full(int(heard.sum()), -1, dtype=np.int64), ref_m[heard]
+        k, middle = self.neighbours(people, members_only=False)
+        passes = rng.random(k.size) < mention * forward
+        k, middle = k[passes], middle[passes]
+        j, ref_m = self.neighbours(middle, members_only=True)
+        k, middle = k[j], middle[j]
+        not_back = ref_m != people[k]
+        return k[not_back], middle[not_back], ref_m[not_back]
