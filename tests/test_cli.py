@@ -190,6 +190,10 @@ def roster(members=20, strategy="direct", count=3, trait="", second="others"):
         (roster(trait="share = 0.5"), "group 'closers': give either count"),
         (roster(trait='sector = "everywhere"'), "group 'closers' key 'sector'"),
         (
+            roster().replace("share = 1.0", 'share = 1.0\nsector = "own"'),
+            "group 'others': sector 'own' (a sector per member) needs a count",
+        ),
+        (
             roster().replace("share = 1.0", "share = 0.5"),
             "the shares add up to 0.5; they must add to 1",
         ),

@@ -94,7 +94,6 @@ class NetworkingModel(mesa.Model):
                 self.strategies[self.strategy_code[index]],
                 roster.group_traits[group],
             )
-        self.members = sorted(self.agents_by_type[Member], key=lambda m: m.index)
 
     # --- the process overview ----------------------------------------------------------------
     def step(self) -> None:

@@ -57,6 +57,11 @@ class Group(BaseModel):
             raise ValueError(
                 f"group '{self.name}': give either count (members) or share (of the rest)"
             )
+        if self.sector == "own" and self.count is None:
+            raise ValueError(
+                f"group '{self.name}': sector 'own' (a sector per member) needs a count, "
+                "not a share"
+            )
         traits = STRATEGIES[self.strategy].Traits
         try:
             traits.model_validate(self.traits)
