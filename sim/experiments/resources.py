@@ -3,11 +3,11 @@
 From the model's data layout: the market keeps, for every person and sector, the week of the next
 need, the last seller and the lockout (`PERSON_SECTOR_BYTES` with the temporaries of building
 them); the pair store keeps every pair that has met (`PAIR_BYTES` with a conversation round's
-temporaries); the interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation
-plus a cost per need. The coefficients were fitted on single replications measured on this
-project's 2-core machine (laptop 200-30,000 members, chapters, circuit, dinner; within ~25 %);
-`make bench` prints estimate and measurement side by side. The counts of conversations and pairs
-come from each format's schedule, so they are upper estimates.
+temporaries); the interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation,
+a cost per need, and a weekly pass over the pairs that have met. The coefficients were fitted on
+single replications measured on this project's 2-core machine (laptop 200-100,000 members,
+chapters, circuit, dinner: memory within +5 to +30 %, time within 0.7-1.4x; docs/performance.md).
+The counts of conversations and pairs come from each format's schedule (upper estimates).
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ BASE_BYTES = 230e6  # Python, numpy, polars, Mesa in a worker
 PERSON_SECTOR_BYTES = 90  # market arrays per person and sector, with their temporaries
 PAIR_BYTES = 150  # pair store per directed pair, with a conversation round's temporaries
 PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
-SECONDS_PER_CONVERSATION = 14e-6
-SECONDS_PER_NEED = 0.65e-6
+SECONDS_PER_CONVERSATION = 9.3e-6
+SECONDS_PER_NEED = 1.09e-6
+# Every round of conversations passes over all pairs (trust, the ask graph); per pair that pass
+# gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
+SECONDS_PER_PAIR_WEEK = 3.3e-8
 SECONDS_PER_RUN = 0.6  # building the model, writing its tables
 UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
 WARN_SECONDS = 180
@@ -120,7 +123,13 @@ def estimate(params: Params) -> Estimate:
     talk = conversations(params)
     met = pairs(params, talk)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
-    seconds = SECONDS_PER_RUN + SECONDS_PER_CONVERSATION * talk + SECONDS_PER_NEED * needs(params)
+    pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
+    seconds = (
+        SECONDS_PER_RUN
+        + SECONDS_PER_CONVERSATION * talk
+        + SECONDS_PER_NEED * needs(params)
+        + SECONDS_PER_PAIR_WEEK * pair_weeks * math.sqrt(met / 2 / 1e6)
+    )
     return Estimate(peak, seconds, talk, met)
 
 
