@@ -28,10 +28,12 @@ CASES = {
 def one(scenario: str, overrides: dict) -> dict:
     import numpy as np
 
-    from sim.config import load_scenario
+    from sim.experiments.resources import estimate
     from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
 
     params = load_scenario(scenario, overrides).params
+    guess = estimate(params)
     start = time.perf_counter()
     model = NetworkingModel(params, rng=np.random.SeedSequence(1))
     built = time.perf_counter()
@@ -49,6 +51,8 @@ def one(scenario: str, overrides: dict) -> dict:
         "pairs": len(model.store),
         "needs": model.market.needs_arisen,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "estimate_mib": round(guess.peak_bytes / 2**20),
+        "estimate_s": round(guess.seconds, 1),
     }
 
 
@@ -91,13 +95,16 @@ def main() -> None:
             [sys.executable, "-m", "benchmarks.bench", "--case", json.dumps(case)],
             capture_output=True,
             text=True,
-            check=True,
         )
+        if out.returncode:
+            print(f"{name}: failed\n{out.stderr[-2000:]}")
+            continue
         r = json.loads(out.stdout)
         print(
-            f"{name}: {r['wall_s']} s for {r['conversations']:,} conversations "
-            f"({r['conversations_per_s']:,}/s), {r['needs']:,} needs, {r['pairs']:,} pairs, "
-            f"{r['persons']:,} persons, peak {r['peak_rss_mib']} MiB"
+            f"{name}: {r['wall_s']} s (estimated {r['estimate_s']} s) for "
+            f"{r['conversations']:,} conversations ({r['conversations_per_s']:,}/s), "
+            f"{r['needs']:,} needs, {r['pairs']:,} pairs, {r['persons']:,} persons, "
+            f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
     print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")

@@ -3,10 +3,11 @@
 From the model's data layout: the market keeps, for every person and sector, the week of the next
 need, the last seller and the lockout (`PERSON_SECTOR_BYTES` with the temporaries of building
 them); the pair store keeps every pair that has met (`PAIR_BYTES` with a conversation round's
-temporaries); the interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation,
+temporaries); the ledger of sales and referrals grows with the needs (`NEED_BYTES`); the
+interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation,
 a cost per need, and a weekly pass over the pairs that have met. The coefficients were fitted on
 single replications measured on this project's 2-core machine (laptop 200-100,000 members,
-chapters, circuit, dinner: memory within +5 to +30 %, time within 0.7-1.4x; docs/performance.md).
+chapters, circuit, dinner: memory within +1 to +30 %, time within 0.7-1.4x; docs/performance.md).
 The counts of conversations and pairs come from each format's schedule (upper estimates).
 """
 
@@ -23,6 +24,7 @@ from sim.errors import ConfigError
 BASE_BYTES = 230e6  # Python, numpy, polars, Mesa in a worker
 PERSON_SECTOR_BYTES = 90  # market arrays per person and sector, with their temporaries
 PAIR_BYTES = 150  # pair store per directed pair, with a conversation round's temporaries
+NEED_BYTES = 8  # the ledger of sales and referrals, per need that arises (busy chapters)
 PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
 SECONDS_PER_CONVERSATION = 9.3e-6
 SECONDS_PER_NEED = 1.09e-6
@@ -122,12 +124,14 @@ def estimate(params: Params) -> Estimate:
     persons = scene.members * (1 + scene.outer_per_member)
     talk = conversations(params)
     met = pairs(params, talk)
+    arising = needs(params)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
+    peak += NEED_BYTES * arising
     pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
     seconds = (
         SECONDS_PER_RUN
         + SECONDS_PER_CONVERSATION * talk
-        + SECONDS_PER_NEED * needs(params)
+        + SECONDS_PER_NEED * arising
         + SECONDS_PER_PAIR_WEEK * pair_weeks * math.sqrt(met / 2 / 1e6)
     )
     return Estimate(peak, seconds, talk, met)
