@@ -234,7 +234,7 @@ def _print_checks(checks: list[dict]) -> None:
     table = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
     table.caption = "clear: the 95 % CI of the paired difference excludes zero"
     for col in ("variant", "metric", "expected", "base", "value", "held", "clear"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold" if col == "metric" else "ellipsis")
     for c in checks:
         table.add_row(
             Text(shown(c["variant"], 30)),
