@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.config import Params
 from sim.errors import ConfigError
+from sim.fields import describe, quoted
 from sim.model.roster import STRUCTURE, Group
 from sim.model.strategies import STRATEGIES
 from sim.paths import resolve_scenario_path
@@ -174,18 +175,12 @@ def explain(err: ValidationError, tree: dict[str, Any]) -> str:
         key = ".".join(str(p) for p in loc[3:])
         info = Group.model_fields.get(key)
         return (
-            f"group '{name}' key '{key}' = {shown(first.get('input'))} is invalid ({message}); "
+            f"group '{name}' key '{key}' = {quoted(first.get('input'))} is invalid ({message}); "
             f"allowed: {describe(info) if info else ', '.join(STRUCTURE) + ' and traits'}"
         )
     key = ".".join(str(p) for p in loc)
-    got = shown(first.get("input"))
+    got = quoted(first.get("input"))
     return f"key '{key}' = {got} is invalid ({message}); allowed: {allowed_for(key)}"
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """A user's value in an error message: its repr, cut to `limit` characters."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def allowed_for(key: str) -> str:
@@ -203,18 +198,6 @@ def allowed_for(key: str) -> str:
     if (section, name) == ("scene", "groups"):
         return "a list of groups, or scene.groups.<group>.<key> (" + ", ".join(STRUCTURE) + ")"
     return describe(fields[name])
-
-
-def describe(info) -> str:
-    bounds = [
-        f"{attr} {getattr(m, attr)}"
-        for m in info.metadata
-        for attr in ("ge", "gt", "le", "lt")
-        if hasattr(m, attr)
-    ]
-    kind = getattr(info.annotation, "__name__", str(info.annotation))
-    text = kind + (" " + ", ".join(bounds) if bounds else "")
-    return f"{text} ({info.description})" if info.description else text
 
 
 def parse_set_options(items: list[str], source: str = "--set") -> dict[str, Any]:
@@ -257,13 +240,13 @@ def check_shape(doc: dict[str, Any], source: str) -> None:
         key, value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ConfigError(
-                f"{source}: key {shown(key)} is nested too deeply (at most {MAX_DEPTH} levels "
+                f"{source}: key {quoted(key)} is nested too deeply (at most {MAX_DEPTH} levels "
                 "of tables and arrays)"
             )
         if isinstance(value, dict):
             if not value:
                 raise ConfigError(
-                    f"{source}: key {shown(key)} is an empty table; give its keys or remove it"
+                    f"{source}: key {quoted(key)} is an empty table; give its keys or remove it"
                 )
             stack += [(f"{key}.{k}", v, depth + 1) for k, v in value.items()]
         elif isinstance(value, list):
@@ -316,7 +299,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
             raise ConfigError(f"{path}: key 'variants.base' is reserved for the scenario itself")
         if not re.match(NAME, vname):
             raise ConfigError(
-                f"{path}: variant name {shown(vname)} is not allowed; allowed: {NAME_HELP}"
+                f"{path}: variant name {quoted(vname)} is not allowed; allowed: {NAME_HELP}"
             )
         try:
             variant = Variant.model_validate(vdoc)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sim.config import Params
 from sim.errors import ConfigError
+from sim.model.roster import resolve_traits
 
 BASE_BYTES = 230e6  # Python, numpy, polars, Mesa in a worker
 PERSON_SECTOR_BYTES = 90  # market arrays per person and sector, with their temporaries
@@ -67,8 +68,6 @@ def conversations_per_event(params: Params) -> float:
 
 def follow_ups(params: Params) -> float:
     """Mean one-to-ones a member starts between events (the roster's traits)."""
-    from sim.model.roster import resolve_traits
-
     groups = params.scene.groups
     weights = [g.count or g.share * params.scene.members for g in groups]
     values = [resolve_traits(g, params)["follow_ups"] for g in groups]
@@ -111,12 +110,11 @@ def needs(params: Params) -> float:
     """Needs that arise over the run: every person's product of every sector wears out."""
     scene, market = params.scene, params.market
     persons = scene.members * (1 + scene.outer_per_member)
-    lifetime = min(market.lifetime_weeks, market.other_lifetime_weeks)
-    focal = 1 + sum(g.count or 0 for g in scene.groups if g.where == "own")
+    focal = 1 + sum(g.count or 0 for g in scene.groups if g.where == "own")  # focal product
     per_week = persons * (
         focal / market.lifetime_weeks + (scene.sectors - focal) / market.other_lifetime_weeks
     )
-    return max(per_week, persons / lifetime) * params.run.weeks
+    return per_week * params.run.weeks
 
 
 def estimate(params: Params) -> Estimate:

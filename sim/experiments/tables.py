@@ -24,10 +24,14 @@ TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
 
 def _names(model, members: np.ndarray) -> dict[str, pl.Series]:
     """The group and strategy of each member in `members`, as text columns."""
-    group = model.group_of[members]
+    return _group_names(model, model.group_of[members])
+
+
+def _group_names(model, group: np.ndarray, prefix: str = "") -> dict[str, pl.Series]:
+    """The name and strategy of each group index in `group`, as text columns."""
     return {
-        "group": pl.Series([g.name for g in model.groups], dtype=pl.Utf8)[group],
-        "strategy": pl.Series([g.strategy for g in model.groups], dtype=pl.Utf8)[group],
+        f"{prefix}group": pl.Series([g.name for g in model.groups], dtype=pl.Utf8)[group],
+        f"{prefix}strategy": pl.Series([g.strategy for g in model.groups], dtype=pl.Utf8)[group],
     }
 
 
@@ -190,8 +194,7 @@ def _pairs(model) -> pl.DataFrame:
     count = curves.count[group, meetings]
     return pl.DataFrame(
         {
-            "partner_group": pl.Series([g.name for g in model.groups], dtype=pl.Utf8)[group],
-            "partner_strategy": pl.Series([g.strategy for g in model.groups], dtype=pl.Utf8)[group],
+            **_group_names(model, group, prefix="partner_"),
             "meetings": meetings.astype(np.int32),
             "conversations": count.astype(np.int64),
             "memory_mean": curves.memory[group, meetings] / count,

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.fields import describe, quoted
 from sim.model.strategies import STRATEGIES
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -88,14 +89,9 @@ def trait_error(err: ValidationError, traits: type[BaseModel]) -> str:
             traits.model_fields
         )
     info = traits.model_fields.get(key)
-    bounds = ", ".join(
-        f"{attr} {getattr(m, attr)}"
-        for m in (info.metadata if info else [])
-        for attr in ("ge", "gt", "le", "lt")
-        if hasattr(m, attr)
-    )
-    allowed = f"{bounds} ({info.description})" if info else ""
-    return f"trait '{key}' = {first.get('input')!r} is invalid ({first['msg']}); allowed: {allowed}"
+    allowed = describe(info) if info else ", ".join(traits.model_fields)
+    got = quoted(first.get("input"))
+    return f"trait '{key}' = {got} is invalid ({first['msg']}); allowed: {allowed}"
 
 
 def check_roster(groups: list[Group], members: int, sectors: int) -> None:
