@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|sweep|report|figures|list|validate`.
+"""Command line: `python -m sim run|sweep|calibrate|report|figures|list|validate`.
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -282,6 +282,13 @@ def sweep(
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
     max_memory: MemoryOpt = None,
+    variants: Annotated[
+        bool,
+        typer.Option(
+            "--variants",
+            help="also run the scenario's variants at every point and check their expectations",
+        ),
+    ] = False,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
     scn = _load(scenario, set_)
@@ -290,9 +297,21 @@ def sweep(
         from sim.experiments.sweep import run_sweep
 
         limit = _max_memory(max_memory)
-        out_dir, table = run_sweep(scn, grid, replications, seed, workers, out, not quiet, limit)
+        out_dir, table, checks = run_sweep(
+            scn, grid, replications, seed, workers, out, not quiet, limit, variants
+        )
     except ConfigError as err:
         _fail(str(err))
+    _print_sweep(scn, table.filter(table["variant"] == "base"))
+    if checks is not None:
+        _print_sweep_checks(checks)
+    from sim.report.sweep_page import build_sweep_report
+
+    console.print(f"results: {out_dir / 'sweep.parquet'}", markup=False)
+    console.print(f"report:  {build_sweep_report(out_dir)}", markup=False)
+
+
+def _print_sweep(scn, table) -> None:
     metrics = table["metric"].unique(maintain_order=True).drop_nulls().to_list()
     view = Table(
         title=Text(f"{shown(scn.name, 64)}: the base, one parameter at a time (mean ± 95 % CI)"),
@@ -317,7 +336,63 @@ def sweep(
         cells = {r["metric"]: _fmt_ci(r) for r in group.to_dicts()}
         view.add_row(Text(f"  = {shown(value, 40)}"), *(cells.get(m, "-") for m in metrics))
     console.print(view)
-    console.print(f"results: {out_dir / 'sweep.parquet'}", markup=False)
+
+
+def _print_sweep_checks(checks) -> None:
+    """Per point of the sweep, whether each variant moved as its scenario expects."""
+    view = Table(
+        title="Expectations at each point: held (clear) / held (noise) / NOT",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    view.add_column("parameter / value", overflow="fold")
+    cases = checks.select("variant", "metric", "expected").unique(maintain_order=True).rows()
+    for variant, metric, expected in cases:
+        view.add_column(Text(shown(f"{variant}: {metric} {expected}", 40)), overflow="fold")
+    for (key, value), group in checks.group_by("parameter", "value", maintain_order=True):
+        verdicts = {(r["variant"], r["metric"]): _verdict(r) for r in group.to_dicts()}
+        cells = [verdicts.get((v, m), "-") for v, m, _ in cases]
+        view.add_row(Text(f"{shown(key, 40)} = {shown(value, 20)}"), *cells)
+    console.print(view)
+
+
+def _verdict(check: dict) -> str:
+    if check["held"] is None:
+        return "undefined"
+    if not check["held"]:
+        return "NOT (clear)" if check["clear"] else "NOT (noise)"
+    return "held (clear)" if check["clear"] else "held (noise)"
+
+
+@app.command()
+def calibrate(
+    replications: Annotated[
+        int, typer.Option(min=2, max=10_000, help="replications per variant")
+    ] = 20,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Compare the model with published figures (BNI, Ingram & Morris): figure, model, within?"""
+    from sim.experiments.calibration import calibrate as run_calibration
+
+    try:
+        out_dir, table = run_calibration(replications, out, workers, not quiet)
+    except ConfigError as err:
+        _fail(str(err))
+    view = Table(
+        title="Calibration: published figures and the model (mean ± 95 % CI)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("figure", "published", "model", "within", "fitted"):
+        view.add_column(column, overflow="fold")
+    for row in table.to_dicts():
+        model = _fmt_ci(row, 2) if row["mean"] is not None else "not modelled"
+        within = {True: "yes", False: "NO", None: "-"}[row["within"]]
+        view.add_row(row["figure"], row["published"], model, within, row["fitted"] or "-")
+    console.print(view)
+    console.print(f"results: {out_dir / 'calibration.parquet'}", markup=False)
 
 
 @app.command("list")

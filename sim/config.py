@@ -85,6 +85,39 @@ class TrustConfig(_Section):
     pitch_cost: float = Field(1.0, ge=0, le=20, description="negative evidence per pushy pitch")
     refer_level: float = Field(0.8, gt=0.5, lt=1, description="trust needed to refer someone")
     avoid_level: float = Field(0.3, gt=0, lt=0.5, description="below this, steer clear at events")
+    half_life_weeks: float = Field(
+        39.0,
+        ge=0,
+        le=5200,
+        description="trust evidence not renewed halves in this time (Burt 2002); 0 = never fades",
+    )
+
+
+class TiesConfig(_Section):
+    """Deep ties: how well two members know each other changes what they do for each other.
+
+    A tie's depth is the conversation time the two have shared (in short-conversation units;
+    a dinner or a circle evening counts as several), fading with trust. Claims: C13, C14, C15.
+    """
+
+    depth_half: float = Field(
+        10.0,
+        gt=0,
+        le=1000,
+        description="shared conversations at which a tie is half as deep as it gets",
+    )
+    understanding: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="a deep tie recognises up to 1 + this times the needs a name-level one does",
+    )
+    belief: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="a referral from full conviction converts up to 1 + this times more often",
+    )
 
 
 class EventsConfig(_Section):
@@ -95,7 +128,10 @@ class EventsConfig(_Section):
     count: int = Field(0, ge=0, le=5200, description="events held in all; 0 = no limit")
     attendance: float = Field(0.6, gt=0, le=1, description="chance a member attends an event")
     conversations: int = Field(
-        12, ge=2, le=100, description="conversations per attendee (odd rounds down)"
+        16,
+        ge=2,
+        le=100,
+        description="conversation slots per attendee (odd rounds down); 16 gives ~14 encounters",
     )
 
     @field_validator("format")
@@ -217,7 +253,10 @@ class MarketConfig(_Section):
         52, ge=0, le=2600, description="a pitch can pull a need forward by at most this"
     )
     referral_convert: float = Field(
-        0.45, ge=0, le=1, description="chance a referral becomes a sale"
+        0.3,
+        ge=0,
+        le=1,
+        description="chance a referral becomes a sale when the referrer barely trusts enough",
     )
     repeat_purchase: float = Field(
         0.5, ge=0, le=1, description="chance a past customer buys again from the same seller"
@@ -228,7 +267,7 @@ class ReferralConfig(_Section):
     """How a need travels along the network to a provider (C2, C5, C7)."""
 
     mention: float = Field(
-        0.1, ge=0, le=1, description="chance a person with a need asks a given contact about it"
+        0.06, ge=0, le=1, description="chance a person with a need asks a given contact about it"
     )
     recognise: float = Field(
         0.5, ge=0, le=1, description="chance a contact recognises a need as fitting the provider"
@@ -262,6 +301,7 @@ class Params(_Section):
     online: OnlineConfig = OnlineConfig()
     conversation: ConversationConfig = ConversationConfig()
     reputation: ReputationConfig = ReputationConfig()
+    ties: TiesConfig = TiesConfig()
     strategies: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="trait overrides for everyone using a strategy: strategies.<name>.<trait>",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sim.config import MemoryConfig, TrustConfig
+from sim.config import MemoryConfig, TiesConfig, TrustConfig
 from sim.model.events import follow_up_pairs, mingle
 from sim.model.memory import PairStore
 
@@ -16,7 +16,7 @@ def converse(store, a, b, week, pitching=()):
 
 
 def store_with(n, pairs, pitching=()):
-    store = PairStore(n, MemoryConfig(), TrustConfig())
+    store = PairStore(n, MemoryConfig(), TrustConfig(), TiesConfig())
     converse(store, [p[0] for p in pairs], [p[1] for p in pairs], 0, pitching)
     return store
 
@@ -27,7 +27,7 @@ def builders_and_callers(store, seeks_known, week, since_week):
 
     def weight(slots):
         src = store.keys[slots] // store.n
-        warm = store.trust(slots) >= store.trust_cfg.avoid_level
+        warm = store.trust(slots, week) >= store.trust_cfg.avoid_level
         fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
         memory = store.memory_at(slots, week) + 1e-9
         return np.where(seeks_known[src], np.where(warm, memory, 0), np.where(fresh, 1.0, 0))
@@ -38,7 +38,7 @@ def builders_and_callers(store, seeks_known, week, since_week):
 def test_a_direct_seller_goes_from_new_face_to_new_face():
     """With plenty of strangers present, a seller with known share 0 meets nobody twice."""
     n = 200
-    store = PairStore(n, MemoryConfig(), TrustConfig())
+    store = PairStore(n, MemoryConfig(), TrustConfig(), TiesConfig())
     rng = np.random.default_rng(3)
     share = np.zeros(n)
     a, b = mingle(rng, np.arange(n), 6, share, store, 0)
@@ -63,7 +63,7 @@ def test_an_avoider_declines_the_pitcher():
     n = 2
     store = store_with(n, [(0, 1)], pitching=[0])
     converse(store, [0], [1], 4, pitching=[0])
-    assert store.avoided(np.array([1]), np.array([0]))[0]
+    assert store.avoided(np.array([1]), np.array([0]), 4)[0]
     a, _ = mingle(np.random.default_rng(0), np.arange(n), 10, np.zeros(n), store, 8)
     assert a.size == 0
 
@@ -77,7 +77,7 @@ def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contac
     seeks_known = np.zeros(n, dtype=bool)
     seeks_known[0] = True
     weight = builders_and_callers(store, seeks_known, week=2, since_week=0)
-    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight)
+    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight, 0)
     pairs = set(zip(a.tolist(), b.tolist(), strict=True))
     assert (5, 6) in pairs  # the direct seller calls the contact made at the last event
     assert len([p for p in pairs if 0 in p]) == 1  # the builder has one one-to-one
@@ -104,14 +104,14 @@ def test_direct_sellers_call_only_people_first_met_at_the_last_event():
     follow_ups = np.zeros(n, dtype=int)
     follow_ups[0] = 5
     weight = builders_and_callers(store, np.zeros(n, dtype=bool), week=6, since_week=4)
-    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight)
+    a, b = follow_up_pairs(np.random.default_rng(0), store, follow_ups, weight, 0)
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2)]
 
 
 def test_conversations_stay_within_a_venue():
     """At a circuit or in chapters, one call serves several rooms: nobody talks across rooms."""
     n = 40
-    store = PairStore(n, MemoryConfig(), TrustConfig())
+    store = PairStore(n, MemoryConfig(), TrustConfig(), TiesConfig())
     room = np.arange(n) % 4
     a, b = mingle(np.random.default_rng(2), np.arange(n), 6, np.zeros(n), store, 0, room)
     assert a.size > 0 and np.array_equal(room[a], room[b])

@@ -6,6 +6,7 @@ outcome does to trust. A final smoke test runs every format end to end.
 """
 
 import numpy as np
+import polars as pl
 import pytest
 
 from sim.config import (
@@ -14,6 +15,7 @@ from sim.config import (
     MemoryConfig,
     ReferralConfig,
     ReputationConfig,
+    TiesConfig,
     TrustConfig,
 )
 from sim.model import NetworkingModel
@@ -347,7 +349,7 @@ def test_a_deep_conversation_builds_more_memory_and_trust_than_a_short_one():
     established, so after the first talk neither pair has trust evidence."""
     stores = {}
     for depth in (1.0, 3.0):
-        store = PairStore(2, MemoryConfig(), TrustConfig())
+        store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
         a, b = np.array([0]), np.array([1])
         no_pitch, listens = np.zeros(1, bool), np.full(2, 0.9)
         store.converse(a, b, 0, listens, no_pitch, no_pitch, depth)
@@ -358,7 +360,7 @@ def test_a_deep_conversation_builds_more_memory_and_trust_than_a_short_one():
     short, deep = stores[1.0], stores[3.0]
     slot = np.array([0])
     assert deep.memory_at(slot, 1)[0] > short.memory_at(slot, 1)[0] + 0.2
-    assert deep.trust(slot)[0] > short.trust(slot)[0]
+    assert deep.trust(slot, 1)[0] > short.trust(slot, 1)[0]
     assert short.positive[0] == 0.0  # short: memory 0.18 < 0.3 at the second talk
 
 
@@ -458,7 +460,8 @@ def test_a_post_gives_trust_only_with_trust_gain_and_established_memory():
     for week in (0, 1):
         converse(model, [10], [0], week=week)  # 10 knows poster 0 well, 11 barely knows 1
     known, barely = slot(model, 10, 0), slot(model, 11, 1)
-    before = model.store.positive.copy()
+    store = model.store
+    before = store.positive * store.fading(np.arange(len(store)), 2)  # evidence fades (C5)
     model.week = 2
     online.hold(model, 2)
     gained = model.store.positive - before
@@ -515,6 +518,7 @@ def scripted_referral(competence, convert=1.0):
         lambda referrer, owes: 1.0 + talk.reciprocity * owes,
         talk,
         ReputationConfig(good_evidence=0.5, bad_evidence=2.0),
+        TiesConfig(),
     )
     market = Market(
         np.random.default_rng(0),
@@ -531,7 +535,7 @@ def scripted_referral(competence, convert=1.0):
     market.schedule(np.arange(8), np.full(8, 10_000))  # nothing due ...
     market.schedule(np.array([3 * 2 + 0]), np.array([5]))  # ... but 3's sector-0 need, now
     ask = AskGraph(Adjacency.from_edges(np.array([3, 1]), np.array([1, 3]), 4), n_members=2)
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(half_life_weeks=0), TiesConfig())  # no fading
     for week in range(5):
         no = np.zeros(1, dtype=bool)
         store.converse(np.array([0]), np.array([1]), week, np.ones(2), no, no)
@@ -655,3 +659,18 @@ def test_every_planned_circuit_visit_happens_when_everyone_attends(monkeypatch):
             model.step()
         per_member = np.bincount(np.concatenate(attended), minlength=model.n_members)
         assert (per_member == 2 * 3).all(), (policy, per_member)
+
+
+def test_the_mixer_records_its_guests_and_the_talks_between_people_who_had_met():
+    """Ingram & Morris 2007 (do people mix?): at the first mixer nobody has met anyone; later
+    mixers count the conversations between members who had already talked."""
+    from sim.experiments.tables import model_tables
+    from tests.conftest import small_params
+
+    model = NetworkingModel(small_params(**{"run.weeks": 13}), rng=np.random.SeedSequence(5))
+    scene = model_tables(model.run(), 0, "base")["scene"].sort("step")
+    events = scene.filter(pl.col("mixer_guests") > 0)
+    assert events["step"].to_list() == [0, 4, 8, 12]  # monthly, as configured
+    assert events["mixer_known_conversations"][0] == 0
+    assert 0 < events["mixer_known_conversations"][-1] <= events["conversations"][-1]
+    assert scene.filter(pl.col("mixer_guests") == 0)["mixer_known_conversations"].sum() == 0

@@ -8,6 +8,7 @@ from sim.config import (
     MemoryConfig,
     ReferralConfig,
     ReputationConfig,
+    TiesConfig,
     TrustConfig,
 )
 from sim.model.market import CHANNELS, Market
@@ -32,6 +33,7 @@ def referrers(n=2, specificity=1.0, listening=1.0, giving=0.0, **conversation):
         drive,
         talk,
         ReputationConfig(competence_mean=1.0),
+        TiesConfig(),
     )
 
 
@@ -100,7 +102,7 @@ def chain(edges, n_persons=4):
 
 def acquainted_store(meetings=5):
     """Members 0 and 1 have talked `meetings` times (so 1 knows 0's ask)."""
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
     for week in range(meetings):
         no = np.array([False])
         store.converse(np.array([0]), np.array([1]), week, np.ones(2), no, no)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.config import MemoryConfig, TrustConfig
+from sim.config import MemoryConfig, TiesConfig, TrustConfig
 from sim.model.memory import PairStore
 
 A, B = np.array([0]), np.array([1])
@@ -21,13 +21,13 @@ def memory_of_a(store, week):
     return float(store.memory_at(store.find(A, B), week)[0])
 
 
-def trust_of_a(store):
-    return float(store.trust_of(A, B)[0])
+def trust_of_a(store, week):
+    return float(store.trust_of(A, B, week)[0])
 
 
 def test_name_sticks_after_five_or_six_monthly_conversations_not_after_two():
     """C3: with default parameters and a monthly cadence, the name level is passed at 5-6."""
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
     level = MemoryConfig().name_level
     passed_at = None
     for n in range(1, 11):
@@ -42,11 +42,11 @@ def test_name_sticks_after_five_or_six_monthly_conversations_not_after_two():
 def test_memory_fades_lazily_with_a_half_life_that_grows_with_meetings():
     """C5: memory halves after one half-life; a pair that met more often fades more slowly."""
     cfg = MemoryConfig()
-    once = PairStore(2, cfg, TrustConfig())
+    once = PairStore(2, cfg, TrustConfig(), TiesConfig())
     talk(once, week=0)
     m0 = memory_of_a(once, 0)
     assert memory_of_a(once, cfg.half_life_weeks) == pytest.approx(m0 / 2)
-    often = PairStore(2, cfg, TrustConfig())
+    often = PairStore(2, cfg, TrustConfig(), TiesConfig())
     for week in range(0, 40, 4):
         talk(often, week)
     fade_once = memory_of_a(once, 0 + 26) / memory_of_a(once, 0)
@@ -56,49 +56,50 @@ def test_memory_fades_lazily_with_a_half_life_that_grows_with_meetings():
 
 def test_trust_lags_memory():
     """C4: trust reaches the refer level later than memory reaches the name level."""
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
     name_at = trust_at = None
     for n in range(1, 40):
         week = 4 * (n - 1)
         talk(store, week)
         if name_at is None and memory_of_a(store, week) >= MemoryConfig().name_level:
             name_at = n
-        if trust_at is None and trust_of_a(store) >= TrustConfig().refer_level:
+        if trust_at is None and trust_of_a(store, week) >= TrustConfig().refer_level:
             trust_at = n
     assert name_at is not None and trust_at is not None
     assert trust_at > name_at
 
 
 def test_no_trust_before_memory_is_established():
-    store = PairStore(2, MemoryConfig(established_level=0.3), TrustConfig())
+    store = PairStore(2, MemoryConfig(established_level=0.3), TrustConfig(), TiesConfig())
     talk(store, 0)  # memory before this conversation was 0: no trust evidence yet
-    assert trust_of_a(store) == pytest.approx(0.5)
+    assert trust_of_a(store, 0) == pytest.approx(0.5)
 
 
 def test_a_pitch_lowers_trust_faster_than_a_conversation_raises_it():
     """C4, C10: one pitch costs more trust than one good conversation adds."""
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
     for week in range(0, 40, 4):
         talk(store, week)
-    before = trust_of_a(store)
+    before = trust_of_a(store, 40)
     talk(store, 40)
-    gain = trust_of_a(store) - before
+    gain = trust_of_a(store, 40) - before
+    then = trust_of_a(store, 44)
     talk(store, 44, pitches=B_PITCHES)
-    loss = (before + gain) - trust_of_a(store)
+    loss = then - trust_of_a(store, 44)
     assert loss > gain > 0
 
 
 def test_repeated_pitches_make_a_stranger_avoid_the_pitcher():
     """C10: a member who is pitched again and again steers clear of the pitcher."""
-    store = PairStore(2, MemoryConfig(), TrustConfig())
+    store = PairStore(2, MemoryConfig(), TrustConfig(), TiesConfig())
     talk(store, 0, pitches=B_PITCHES)
     talk(store, 4, pitches=B_PITCHES)
-    assert store.avoided(A, B)[0]
-    assert not store.avoided(B, A)[0]
+    assert store.avoided(A, B, 4)[0]
+    assert not store.avoided(B, A, 4)[0]
 
 
 def test_pairs_are_stored_sparsely_in_sorted_order():
-    store = PairStore(1000, MemoryConfig(), TrustConfig())
+    store = PairStore(1000, MemoryConfig(), TrustConfig(), TiesConfig())
     a = np.array([999, 3, 500])
     b = np.array([0, 998, 2])
     no = np.zeros(3, dtype=bool)

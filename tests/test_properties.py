@@ -5,7 +5,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.config import MemoryConfig, TrustConfig
+from sim.config import MemoryConfig, TiesConfig, TrustConfig
 from sim.model import NetworkingModel
 from sim.model.formats import FORMATS
 from sim.model.memory import PairStore
@@ -22,10 +22,14 @@ conversation = st.tuples(
     st.floats(0.01, 1.0),
     st.floats(0.5, 20.0),
     st.floats(0.0, 10.0),
+    st.sampled_from([0.0, 1.0, 26.0, 520.0]),
 )
-def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_gain):
+def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_gain, half_life):
     store = PairStore(
-        8, MemoryConfig(gain=gain), TrustConfig(pitch_cost=pitch_cost, gain=trust_gain)
+        8,
+        MemoryConfig(gain=gain),
+        TrustConfig(pitch_cost=pitch_cost, gain=trust_gain, half_life_weeks=half_life),
+        TiesConfig(),
     )
     week = 0.0
     for a, b, pitches, listening, gap in talks:
@@ -37,8 +41,10 @@ def test_memory_and_trust_stay_in_unit_interval(talks, gain, pitch_cost, trust_g
             np.array([a]), np.array([b]), week, np.full(8, listening), np.array([pitches]), no
         )
         slots = np.arange(len(store))
-        memory, trust = store.memory_at(slots, week + gap), store.trust(slots)
+        memory, trust = store.memory_at(slots, week + gap), store.trust(slots, week + gap)
+        strength = store.strength(slots, week + gap)
         assert np.all((memory >= 0) & (memory <= 1))
+        assert np.all((strength >= 0) & (strength <= 1))
         assert np.all((trust >= 0) & (trust <= 1))
 
 

@@ -68,6 +68,15 @@ def test_run_writes_every_table_and_a_manifest(laptop_run):
     assert not list(result.out_dir.glob(".*tmp*"))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding: since the calibration against BNI's figures (unrenewed trust fades, fewer "
+        "mentions) the laptop builder sells about 10 units in five years (10 replications: "
+        "10.4, 95 % CI 8.1-12.6) against the pitcher's 0.5: the gap of C1 holds, the level of "
+        "about fifty only in a weekly chapter (bni: 75.6)"
+    ),
+)
 def test_laptop_relationship_builder_sells_about_fifty_direct_seller_single_digits(laptop_base):
     """C1: ~50 units in 5 years (95 % CI inside 35-65) against single digits; ratio >= 10."""
     builders, pitchers = laptop_base["units.builders"], laptop_base["units.pitchers"]
@@ -79,13 +88,20 @@ def test_laptop_relationship_builder_sells_about_fifty_direct_seller_single_digi
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "finding: about 12-16 % of the builder's units come from people he met himself "
-        "(recall by members and referrals to members), so degree 2-3 stays just under 90 %"
+        "finding: about 16 % of the builder's units come from people he met himself "
+        "(recall by members and referrals to members), so degree 2-3 stays under 90 %"
     ),
 )
 def test_laptop_more_than_ninety_percent_of_builder_units_are_indirect(laptop_base):
     """C2: more than 90 % of the relationship builders' units come from degree 2 and 3."""
     assert laptop_base["indirect_share.builders"]["mean"] > 0.9
+
+
+def test_laptop_builder_sells_at_least_ten_times_the_pitcher(laptop_base):
+    """C1's gap, the robust figure: the builders' mean units at least 10x the pitchers'."""
+    builders, pitchers = laptop_base["units.builders"], laptop_base["units.pitchers"]
+    assert builders["mean"] >= 10 * max(pitchers["mean"], 1e-9), (builders, pitchers)
+    assert pitchers["mean"] < 10
 
 
 def test_summary_has_finite_confidence_intervals(laptop_base):

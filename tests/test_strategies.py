@@ -65,7 +65,7 @@ def test_a_direct_seller_pitches_every_conversation_and_never_seeks_known_faces(
     model = duo("direct")
     assert play(model, range(6)) == "PPPPPP"
     assert model.seek_known()[PLAYER] == 0.0
-    assert model.store.avoided(np.array([PARTNER]), np.array([PLAYER]))[0]  # C10
+    assert model.store.avoided(np.array([PARTNER]), np.array([PLAYER]), model.week)[0]  # C10
 
 
 def test_a_direct_seller_calls_only_people_first_met_since_the_last_event():
@@ -115,11 +115,15 @@ def test_a_giver_behaves_like_a_builder_in_conversation():
 
 # --- Opportunist -----------------------------------------------------------------------------
 def test_an_opportunist_pitches_whoever_trusts_him_and_so_loses_that_trust():
-    """C1, C10: nine good conversations bring the partner's trust to the refer level; he
-    pitches, the pitch costs trust, and it takes nine more conversations to win it back."""
+    """C1, C10: ten good weekly conversations bring the partner's trust to the refer level (nine
+    if trust did not fade between them); he pitches, the pitch costs trust, and it takes nine
+    more conversations to win it back."""
     model = duo("opportunist")
+    assert play(model, range(30)) == "..........P.........P........."
+    model = duo("opportunist")
+    model.params.trust.half_life_weeks = 0
     assert play(model, range(30)) == ".........P.........P.........P"
-    trust = model.store.trust_of(np.array([PARTNER]), np.array([PLAYER]))[0]
+    trust = model.store.trust_of(np.array([PARTNER]), np.array([PLAYER]), model.week)[0]
     assert trust < model.params.trust.refer_level
 
 

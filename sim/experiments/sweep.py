@@ -1,12 +1,14 @@
 """One-at-a-time sensitivity sweep of a scenario's base (`python -m sim sweep`).
 
 Each key takes each of its values while the others stay at the base; every point uses the same
-replication seeds (common random numbers), so points differ only by the swept value. Claims: any
-(where does a claim hold and where does it break, one parameter at a time).
+replication seeds (common random numbers), so points differ only by the swept value. With
+`variants`, the scenario's variants run at every point too and their expectations are checked
+there: the value at which a claim flips is its boundary (C13-C15 and any claim a variant tests).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -25,46 +27,97 @@ def run_sweep(
     out_dir: Path | None = None,
     show_progress: bool = True,
     max_memory: float | None = None,
-) -> tuple[Path, pl.DataFrame]:
-    """Returns the output folder and a tidy table (parameter, value, metric, mean, ci_low,
-    ci_high, n): the units of every focal group and the scene metrics, also written to
-    `sweep.parquet` there."""
+    variants: bool = False,
+) -> tuple[Path, pl.DataFrame, pl.DataFrame | None]:
+    """Returns the output folder, a tidy table (parameter, value, variant, metric, mean, ci_low,
+    ci_high, n): the units of every focal group, the scene metrics and the metrics the variants
+    expect to move (written to `sweep.parquet`), and with `variants` the expectation checks at
+    each point (parameter, value, the columns of `metrics.check_expectations` with its base and
+    value renamed base_mean and variant_mean; written to `checks.parquet`). `sweep.json`
+    describes the sweep for its report (sim/report/sweep_page.py)."""
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
-    points = {}
+    names = ["base"] + [v for v, i in scenario.variant_info.items() if i.expect and variants]
+    points = {}  # label -> (key, value, variant)
+    runs = {}
     for key, values in grid.items():
         for value in values:
-            label = f"{key}={value}"
-            points[label] = (key, value, apply_overrides(scenario.params, {key: value}, label))
+            for name in names:
+                label = f"{key}={value}" + ("" if name == "base" else f"@{name}")
+                runs[label] = apply_overrides(scenario.variants[name], {key: value}, label)
+                points[label] = (key, str(value), name)
     run = execute(
-        {label: p[2] for label, p in points.items()},
+        runs,
         replications,
         seed,
         workers=workers,
         out_dir=out_dir,
         folder=f"{scenario.name}-sweep",
         source=scenario.path,
+        contrast=scenario.contrast,
         show_progress=show_progress,
         max_memory=max_memory,
     )
     out_dir, per_rep = run.out_dir, run.per_replication
-    shown = [f"units.{g}" for g in scenario.focal_groups]
-    shown += [m.name for m in metrics.by_scope("scene")]
-    summary = metrics.summarise(per_rep.filter(pl.col("metric").is_in(shown)))
     labels = pl.DataFrame(
-        [(label, key, str(value)) for label, (key, value, _) in points.items()],
-        schema={"variant": pl.Utf8, "parameter": pl.Utf8, "value": pl.Utf8},
+        [(label, *point) for label, point in points.items()],
+        schema={"label": pl.Utf8, "parameter": pl.Utf8, "point": pl.Utf8, "variant": pl.Utf8},
         orient="row",
     )
-    order = {label: i for i, label in enumerate(points)}
-    rank = {m: i for i, m in enumerate(shown)}
-    sweep = (
-        labels.join(summary, on="variant", how="left")
+    per_point = per_rep.rename({"variant": "label"}).join(labels, on="label")
+    checks = _checks_per_point(scenario, per_point) if len(names) > 1 else None
+    if checks is not None:
+        tables.write_atomic(out_dir / "checks.parquet", checks.write_parquet)
+    sweep = _summary(scenario, per_point, list(points), checks is not None)
+    tables.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
+    about = {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "language": scenario.language,
+        "grid": {key: [str(v) for v in values] for key, values in grid.items()},
+        "replications": replications,
+        "seed": seed,
+        "variants": {n: scenario.variant_info[n].description for n in names if n != "base"},
+    }
+    text = json.dumps(about, indent=2, ensure_ascii=False)
+    tables.write_atomic(out_dir / "sweep.json", lambda p: p.write_text(text, encoding="utf-8"))
+    return out_dir, sweep, checks
+
+
+def _summary(scenario: Scenario, per_point: pl.DataFrame, order: list[str], expected: bool):
+    shown = [f"units.{g}" for g in scenario.focal_groups]
+    shown += [m.name for m in metrics.by_scope("scene")]
+    if expected:  # and the metrics the variants expect to move
+        shown += [m for i in scenario.variant_info.values() for m in i.expect if m not in shown]
+    rank = {m: i for i, m in enumerate(dict.fromkeys(shown))}
+    keys = ["label", "parameter", "point", "variant"]
+    summary = metrics.summarise(
+        per_point.filter(pl.col("metric").is_in(shown)).drop("variant").rename({"label": "variant"})
+    ).rename({"variant": "label"})
+    return (
+        summary.join(per_point.select(keys).unique(), on="label")
         .sort(
-            pl.col("variant").replace_strict(order, return_dtype=pl.Int64),
+            pl.col("label").replace_strict({k: i for i, k in enumerate(order)}),
             pl.col("metric").replace_strict(rank, default=len(rank), return_dtype=pl.Int64),
         )
-        .select("parameter", "value", "metric", "mean", "ci_low", "ci_high", "n")
+        .select(
+            "parameter",
+            pl.col("point").alias("value"),
+            "variant",
+            "metric",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "n",
+        )
     )
-    tables.write_atomic(out_dir / "sweep.parquet", sweep.write_parquet)
-    return out_dir, sweep
+
+
+def _checks_per_point(scenario: Scenario, per_point: pl.DataFrame) -> pl.DataFrame:
+    """Each variant's expectation checked against the base at the same point of the sweep."""
+    rows = []
+    for (key, value), point in per_point.group_by("parameter", "point", maintain_order=True):
+        for check in metrics.check_expectations(scenario, point.drop("label", "point")):
+            means = {"base_mean": check.pop("base"), "variant_mean": check.pop("value")}
+            rows.append({"parameter": key, "value": value, **check, **means})
+    return pl.DataFrame(rows)

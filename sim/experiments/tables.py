@@ -109,7 +109,7 @@ def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) ->
     slots = np.arange(len(store))
     target = store.targets()
     memory_now = store.memory_at(slots, model.week)
-    trust = store.trust(slots)
+    trust = store.trust(slots, model.week)
     tcfg, mcfg = store.trust_cfg, store.memory_cfg
 
     def per_member(values, weights=None):

@@ -51,7 +51,7 @@ def mingle(
     slots = np.arange(len(store))
     src, dst = store.sources(), store.targets()
     ok = (at[src] >= 0) & (at[src] == at[dst])
-    ok[ok] &= store.trust(slots[ok]) >= store.trust_cfg.avoid_level
+    ok[ok] &= store.trust(slots[ok], week) >= store.trust_cfg.avoid_level
     k_src, k_dst = src[ok], dst[ok]
     k_weight = store.memory_at(slots[ok], week) + 1e-9
 
@@ -67,7 +67,7 @@ def mingle(
         a, b = present, target
         valid = (b >= 0) & (a != b)
         a, b = a[valid], b[valid]
-        declined = store.avoided(b, a) | store.avoided(a, b)  # neither seeks out the other
+        declined = store.avoided(b, a, week) | store.avoided(a, b, week)  # neither seeks out
         pairs_a.append(a[~declined])
         pairs_b.append(b[~declined])
     return unique_pairs(np.concatenate(pairs_a), np.concatenate(pairs_b), store.n)
@@ -113,6 +113,7 @@ def follow_up_pairs(
     store: PairStore,
     counts: np.ndarray,
     weight: Callable[[np.ndarray], np.ndarray],
+    week: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-to-one contacts between events (C5, C10): unique pairs (low, high) meeting now.
 
@@ -129,5 +130,5 @@ def follow_up_pairs(
     race = rng.exponential(size=int(ok.sum())) / wanted[ok]
     chosen = top_k_per_group(src[asks[ok]], race, counts)
     caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]
-    accepted = ~store.avoided(contact, caller)
+    accepted = ~store.avoided(contact, caller, week)
     return unique_pairs(caller[accepted], contact[accepted], store.n)

@@ -74,16 +74,35 @@ class Format:
 
 
 class Mixer(Format):
-    """Everyone meets at one repeated open event and mingles in rounds of short conversations."""
+    """Everyone meets at one repeated open event and mingles in rounds of short conversations.
+
+    The weekly `scene` table gets the guests of this week's mixer and how many of their
+    conversations were with someone already met (Ingram & Morris 2007: do people mix?).
+    """
 
     name = "mixer"
     description = "one repeated open event where members mingle in short conversations"
     claims = ("C3", "C5", "C10")
+    reporters: ClassVar[dict[str, Callable]] = {
+        "mixer_guests": lambda m: m.format.guests.get(m.week, 0),
+        "mixer_known_conversations": lambda m: m.format.known.get(m.week, 0),
+    }
+
+    def __init__(self, model: Scene):
+        super().__init__(model)
+        self.guests: dict[int, int] = {}
+        self.known: dict[int, int] = {}
 
     def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         rounds = self.cfg.conversations // 2
-        model.talk(*mingle(model.rng, present, rounds, model.seek_known(), model.store, week))
+        a, b = mingle(model.rng, present, rounds, model.seek_known(), model.store, week)
+        slots = model.store.find(a, b)
+        met = slots >= 0
+        met[met] = model.store.meetings[slots[met]] > 0
+        self.guests = {week: int(present.size)}
+        self.known = {week: int(met.sum())}
+        model.talk(a, b)
 
 
 class Chapter(Format):

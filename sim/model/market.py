@@ -7,7 +7,8 @@ spread; a purchase locks the buyer out for a lifetime, C11). A need is answered,
   referral - a contact who has a provider top of mind and trusted, and recognises the need,
              refers them (degree 2); failing that the question may travel one more hop (degree 3);
   market   - otherwise the anonymous market.
-A referral or recall converts with `referral_convert`; a pitch at an event closes with the
+A referral or recall converts with `referral_convert`, more often the more the referrer (or the
+recalling buyer) trusts the provider (sim/model/referrals.py); a pitch closes with the
 pitcher's small `pitch_close`, only for a buyer whose need is at most `pull_forward_weeks`
 away (it pulls the purchase forward). Every purchase, by any channel (the anonymous market
 too), locks the buyer out of that product for the lifetime drawn for it (C11): a pitch can pull
@@ -243,7 +244,7 @@ class Market:
         degree = np.zeros(n, dtype=np.int64)
         referrer = np.full(n, -1, dtype=np.int64)
         decided = np.zeros(n, dtype=bool)
-        convert = rng.random(n) < self.cfg.referral_convert
+        convert = rng.random(n)  # a referral or recall converts when below its chance
         luck = rng.random(n)  # a sale turns out well when luck < the seller's competence (C6)
 
         repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
@@ -253,9 +254,9 @@ class Market:
 
         member = np.flatnonzero(~decided & (person < self.n_members))
         known = best[person[member], sector[member]]
-        recall = member[known >= 0]
+        recall, recalled = member[known >= 0], known[known >= 0]
         decided[recall] = True
-        win = recall[convert[recall]]
+        win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
         seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
 
         for hops in (2, 3)[: max(0, self.ref.max_degree - 1)]:
@@ -268,14 +269,14 @@ class Market:
             ok = (provider >= 0) & (provider != person[need]) & (provider != middle)
             need, provider, ref_m = need[ok], provider[ok], ref_m[ok]
             slots = store.find(ref_m, provider)
-            chance = self.referrers.chance(store, slots, ref_m, provider, self.ref.recognise)
+            chance = self.referrers.chance(store, slots, ref_m, provider, self.ref.recognise, week)
             ok = rng.random(need.size) < chance
             chosen = uniform_one_per_group(rng, need[ok])
             need, provider, ref_m = need[ok][chosen], provider[ok][chosen], ref_m[ok][chosen]
             decided[need] = True
             met = self._seller_met_buyer(store, provider, person[need])
             hop_degree = np.where(met, 1, hops)
-            win = convert[need]
+            win = convert[need] < self._conversion(store, ref_m, provider, week)
             self.ledger.add_referrals(
                 step=week,
                 referrer=ref_m,
@@ -293,7 +294,7 @@ class Market:
 
         sold = seller >= 0
         good = sold & (luck < self.competence[np.maximum(seller, 0)])
-        feedback = self._outcome_evidence(store, person, seller, referrer, channel, good)
+        feedback = self._outcome_evidence(store, person, seller, referrer, channel, good, week)
         if sold.any():
             self._sell(
                 rng,
@@ -312,7 +313,7 @@ class Market:
         self._buy(rng, week, flat[lost])
         return feedback
 
-    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good) -> bool:
+    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> bool:
         """A recalled or referred sale that went well raises trust in the seller and the referrer;
         one that went badly costs both (C6). Only pairs that have met carry trust."""
         rep = self.referrers.reputation
@@ -325,8 +326,11 @@ class Market:
         # (judge, judged): the buyer judges the seller and the referrer; the referrer hears back.
         for judge, judged in ((b, s), (r, s), (b, r)):
             ok = (judge >= 0) & (judge < self.n_members) & (judged >= 0)
-            store.add_evidence(judge[ok], judged[ok], pos[ok], neg[ok])
+            store.add_evidence(judge[ok], judged[ok], pos[ok], neg[ok], week)
         return True
+
+    def _conversion(self, store: PairStore, judge, provider, week: int) -> np.ndarray:
+        return self.referrers.conversion(store, judge, provider, self.cfg.referral_convert, week)
 
     def _seller_met_buyer(self, store: PairStore, seller: np.ndarray, buyer: np.ndarray):
         met = np.zeros(seller.size, dtype=bool)

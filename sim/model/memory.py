@@ -10,6 +10,11 @@ positive evidence r gained only once memory is established and only from a partn
 and negative evidence s from every pushy pitch. A pitch weighs more than a good conversation,
 so trust breaks faster than it grows; below the avoidance level a member steers clear.
 
+A tie's depth (C13-C15) is the conversation time the pair has shared, in short-conversation units.
+Trust evidence and depth that are not renewed fade with one slow half-life (the beta
+reputation's forgetting factor; Burt 2002 on the decay of business ties), also lazily: each pair
+keeps the week its evidence was last brought up to date.
+
 Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n x n matrix).
 """
 
@@ -20,16 +25,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.config import MemoryConfig, TrustConfig
+    from sim.config import MemoryConfig, TiesConfig, TrustConfig
 
 
 class PairStore:
     """Directed-pair state in sorted arrays: memory, last contact, meetings, trust evidence."""
 
-    def __init__(self, n_members: int, memory: MemoryConfig, trust: TrustConfig):
+    def __init__(self, n_members: int, memory: MemoryConfig, trust: TrustConfig, ties: TiesConfig):
         self.n = n_members
         self.memory_cfg = memory
         self.trust_cfg = trust
+        self.ties_cfg = ties
         self.keys = np.empty(0, dtype=np.int64)
         self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
         self.last_week = np.empty(0, dtype=np.float64)  # last conversation or light touch
@@ -38,8 +44,20 @@ class PairStore:
         self.positive = np.empty(0, dtype=np.float64)  # beta evidence r
         self.negative = np.empty(0, dtype=np.float64)  # beta evidence s
         self.received = np.empty(0, dtype=np.int32)  # referrals src received from dst (C9)
+        self.depth = np.empty(0, dtype=np.float64)  # shared conversation time (C13-C15)
+        self.evidence_week = np.empty(0, dtype=np.float64)  # positive, negative, depth as of
 
-    FIELDS = ("memory", "last_week", "first_week", "meetings", "positive", "negative", "received")
+    FIELDS = (
+        "memory",
+        "last_week",
+        "first_week",
+        "meetings",
+        "positive",
+        "negative",
+        "received",
+        "depth",
+        "evidence_week",
+    )
 
     def __len__(self) -> int:
         return self.keys.size
@@ -86,18 +104,42 @@ class PairStore:
         elapsed = week - self.last_week[slots]
         return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
 
-    def trust(self, slots: np.ndarray) -> np.ndarray:
-        """Beta-reputation expectation (r + 1) / (r + s + 2); 0.5 for a stranger."""
-        r, s = self.positive[slots], self.negative[slots]
+    def fading(self, slots: np.ndarray, week: float) -> np.ndarray | float:
+        """Share of a pair's trust evidence and depth left since it was last renewed."""
+        half_life = self.trust_cfg.half_life_weeks
+        if half_life == 0:
+            return 1.0
+        return np.exp2(-(week - self.evidence_week[slots]) / half_life)
+
+    def settle(self, slots: np.ndarray, week: float) -> None:
+        """Bring the pairs' evidence and depth up to `week` before adding to them."""
+        if self.trust_cfg.half_life_weeks == 0:
+            return
+        left = self.fading(slots, week)
+        for values in (self.positive, self.negative, self.depth):
+            values[slots] = values[slots] * left
+        self.evidence_week[slots] = week
+
+    def trust(self, slots: np.ndarray, week: float) -> np.ndarray:
+        """Beta-reputation expectation (r + 1) / (r + s + 2) now; 0.5 for a stranger.
+
+        Evidence not renewed fades, so trust drifts back towards 0.5 (C5)."""
+        left = self.fading(slots, week)
+        r, s = self.positive[slots] * left, self.negative[slots] * left
         return (r + 1.0) / (r + s + 2.0)
 
-    def trust_of(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-        """Trust src has in dst; 0.5 (no evidence) for pairs that never met."""
+    def trust_of(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
+        """Trust src has in dst now; 0.5 (no evidence) for pairs that never met."""
         slots = self.find(src, dst)
         out = np.full(slots.size, 0.5)
         met = slots >= 0
-        out[met] = self.trust(slots[met])
+        out[met] = self.trust(slots[met], week)
         return out
+
+    def strength(self, slots: np.ndarray, week: float) -> np.ndarray:
+        """How deep each tie is now, in [0, 1]: 1 - 2^(-depth / ties.depth_half) (C14, C15)."""
+        depth = self.depth[slots] * self.fading(slots, week)
+        return 1.0 - np.exp2(-depth / self.ties_cfg.depth_half)
 
     # --- the submodel: one conversation ---------------------------------------------------
     def converse(
@@ -122,6 +164,7 @@ class PairStore:
         pitched = np.concatenate([pitch_ba, pitch_ab])  # the remembered member (dst) pitched
         slots = self.ensure(src, dst)
         self.first_week[slots[self.meetings[slots] == 0]] = week
+        self.settle(slots, week)
         before = self.memory_at(slots, week)
         after = 1.0 - (1.0 - before) * (1.0 - self.memory_cfg.gain) ** depth
         self.memory[slots] = after
@@ -131,6 +174,7 @@ class PairStore:
         good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
         self.positive[slots] += good
         self.negative[slots] += self.trust_cfg.pitch_cost * pitched
+        self.depth[slots] += depth
         return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
@@ -142,25 +186,37 @@ class PairStore:
         before = self.memory_at(slots, week)
         self.memory[slots] = before + gain * (1.0 - before)
         self.last_week[slots] = week
-        self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
+        if trust_gain:
+            self.settle(slots, week)
+            self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
 
     def add_evidence(
-        self, src: np.ndarray, dst: np.ndarray, positive: np.ndarray, negative: np.ndarray
+        self,
+        src: np.ndarray,
+        dst: np.ndarray,
+        positive: np.ndarray,
+        negative: np.ndarray,
+        week: float,
     ) -> None:
         """Add trust evidence to the pairs that exist (a referral's outcome, C6); others skip."""
         slots = self.find(src, dst)
         known = slots >= 0
+        self.settle(slots[known], week)
         np.add.at(self.positive, slots[known], np.broadcast_to(positive, src.shape)[known])
         np.add.at(self.negative, slots[known], np.broadcast_to(negative, src.shape)[known])
 
     # --- derived views ------------------------------------------------------------------
-    def avoided(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-        """True where src's trust in dst has fallen below the avoidance level (C10)."""
-        return self.trust_of(src, dst) < self.trust_cfg.avoid_level
+    def avoided(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
+        """True where src's trust in dst is below the avoidance level now (C10)."""
+        return self.trust_of(src, dst, week) < self.trust_cfg.avoid_level
 
-    def trusted_slots(self) -> np.ndarray:
-        """Slots with trust at or above the refer level (trust changes only in conversations)."""
-        return np.flatnonzero(self.trust(np.arange(self.keys.size)) >= self.trust_cfg.refer_level)
+    def trusted_slots(self, week: float, among: np.ndarray | None = None) -> np.ndarray:
+        """Slots (of all, or `among`) whose trust is at or above the refer level now.
+
+        Trust rises only when evidence is added; between times it only fades, so the slots still
+        trusted are always among those trusted when evidence last changed."""
+        slots = np.arange(self.keys.size) if among is None else among
+        return slots[self.trust(slots, week) >= self.trust_cfg.refer_level]
 
     def best_providers(
         self, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
@@ -177,7 +233,7 @@ class PairStore:
         if slots.size:
             src, dst = self.keys[slots] // self.n, self.keys[slots] % self.n
             group = src * n_sectors + member_sector[dst]
-            score = memory[in_mind] * self.trust(slots)
+            score = memory[in_mind] * self.trust(slots, week)
             order = np.lexsort((-score, group))
             _, first = np.unique(group[order], return_index=True)
             best[group[order][first]] = dst[order][first]

@@ -38,7 +38,7 @@ class NetworkingModel(mesa.Model):
         self._create_members(Members(self.rng, params))
         self.social, self.n_persons = build_social_graph(self.rng, params.scene)
         self.ask = AskGraph(self.social, self.n_members)
-        self.store = PairStore(self.n_members, params.memory, params.trust)
+        self.store = PairStore(self.n_members, params.memory, params.trust, params.ties)
         self.trusted = np.empty(0, dtype=np.int64)
         self.acquaintances_week = 0
         referrers = Referrers(
@@ -47,6 +47,7 @@ class NetworkingModel(mesa.Model):
             self.referral_drive,
             params.conversation,
             params.reputation,
+            params.ties,
         )
         self.market = Market(
             self.rng,
@@ -159,20 +160,23 @@ class NetworkingModel(mesa.Model):
             a, b, pitch_ab, pitch_ba = a[counts], b[counts], pitch_ab[counts], pitch_ba[counts]
         listening = self.traits["listening"]
         slots = self.store.converse(a, b, week, listening, pitch_ab, pitch_ba, depth)
-        self.curves.record(self.store, slots, self.group_of)
+        self.curves.record(self.store, slots, self.group_of, week)
         self.trust_changed()
 
     def touch(self, src: np.ndarray, dst: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
         """Light touches (a presentation heard, a post read) by src[k] of dst[k] (C12, C16)."""
+        pairs = len(self.store)
         self.store.touch(self.store.ensure(src, dst), self.week, gain, trust_gain)
         if trust_gain:
             self.trust_changed()
+        elif len(self.store) != pairs:  # new pairs moved the slots
+            self.trusted = self.store.trusted_slots(self.week)
 
     def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
         """One-to-ones between events; each member's strategy chooses whom (C5, C10)."""
         counts = self.follow_up_counts if counts is None else counts
         weight = lambda slots: self.follow_up_weight(slots, since_week)  # noqa: E731
-        self.talk(*follow_up_pairs(self.rng, self.store, counts, weight))
+        self.talk(*follow_up_pairs(self.rng, self.store, counts, weight, self.week))
 
     def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""
@@ -183,7 +187,7 @@ class NetworkingModel(mesa.Model):
         return out
 
     def trust_changed(self) -> None:
-        self.trusted = self.store.trusted_slots()
+        self.trusted = self.store.trusted_slots(self.week)
         self.refresh_acquaintances()
 
     def refresh_acquaintances(self) -> None:
@@ -194,10 +198,11 @@ class NetworkingModel(mesa.Model):
         """This week's needs go to whoever comes to mind and is trusted, along the network."""
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
+        self.trusted = self.store.trusted_slots(self.week, self.trusted)  # trust fades (C5)
         best = self.store.best_providers(self.week, self.trusted, self.sector, self.n_sectors)
         feedback = self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
         if feedback:
-            self.trusted = self.store.trusted_slots()  # referral outcomes moved trust (C6)
+            self.trusted = self.store.trusted_slots(self.week)  # outcomes moved trust (C6)
 
     @property
     def n_sectors(self) -> int:

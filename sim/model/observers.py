@@ -49,13 +49,13 @@ class PairCurves:
         self.memory = np.zeros(shape)
         self.trust = np.zeros(shape)
 
-    def record(self, store: PairStore, slots: np.ndarray, group_of: np.ndarray) -> None:
+    def record(self, store: PairStore, slots: np.ndarray, group_of: np.ndarray, week) -> None:
         """Record the pairs `slots` just after a conversation (memory is its fresh value)."""
         meet = np.minimum(store.meetings[slots], MAX_TRACKED_MEETINGS)
         partner = group_of[store.keys[slots] % store.n]
         np.add.at(self.count, (partner, meet), 1)
         np.add.at(self.memory, (partner, meet), store.memory[slots])
-        np.add.at(self.trust, (partner, meet), store.trust(slots))
+        np.add.at(self.trust, (partner, meet), store.trust(slots, week))
 
 
 class NetworkSnapshots:
@@ -69,7 +69,7 @@ class NetworkSnapshots:
         if week % self.every != self.every - 1 and week != self.last:
             return
         slots = np.arange(len(store))
-        trust = store.trust(slots)
+        trust = store.trust(slots, week)
         cfg = store.trust_cfg
         keep = (trust >= cfg.refer_level) | (trust < cfg.avoid_level)  # would refer, or avoids
         self.snapshots.append(

@@ -1,9 +1,11 @@
-"""How a need travels along the network to a provider (C2, C5, C7, C8, C9).
+"""How a need travels along the network to a provider (C2, C5, C7, C8, C9, C13-C15).
 
 Whom a person with a need asks (`AskGraph`: their social ties, and for members also the members
 they remember by name), and whether a contact who hears of the need passes it on to a provider
 they have in mind and trust (`Referrers`: the provider's ask, the contact's listening, the
-contact's strategy's drive to give). The market (sim/model/market.py) uses both.
+contact's strategy's drive to give, and how deep the contact's tie with the provider is), and
+how often the referral then converts (the referrer's conviction). The market
+(sim/model/market.py) uses both.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
 if TYPE_CHECKING:
-    from sim.config import ConversationConfig, ReputationConfig
+    from sim.config import ConversationConfig, ReputationConfig, TiesConfig
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,17 @@ class Referrers:
     drive: Callable[[np.ndarray, np.ndarray], np.ndarray]
     conversation: ConversationConfig
     reputation: ReputationConfig
+    ties: TiesConfig
 
-    def chance(self, store: PairStore, slots: np.ndarray, referrer, provider, recognise: float):
+    def chance(self, store: PairStore, slots, referrer, provider, recognise: float, week: float):
         """Chance the referrer recognises the need as the provider's and passes it on.
 
         The provider's ask is understood once the referrer, listening during the business part
         of their conversations, has caught it: 1 - (1 - listening * business share)^meetings.
-        The referrer's strategy sets how readily they pass it on (`drive`: giving and
-        reciprocity, C9).
+        A deep tie recognises more of the provider's needs and is the one activated (Reagans &
+        McEvily 2003; Brown & Reingen 1987): up to `1 + ties.understanding` times a tie at the
+        name level. The referrer's strategy sets how readily they pass it on (`drive`: giving
+        and reciprocity, C9).
         """
         met = slots >= 0
         meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
@@ -52,8 +57,26 @@ class Referrers:
         understood = 1.0 - (1.0 - caught) ** meetings
         owes = np.minimum(received, 1)
         chance = recognise * self.ask_specificity[provider] * understood
+        if self.ties.understanding:
+            strength = np.zeros(slots.size)
+            strength[met] = store.strength(slots[met], week)
+            chance *= 1.0 + self.ties.understanding * strength
         chance *= self.drive(referrer, owes)
         return np.minimum(chance, 1.0)
+
+    def conversion(self, store: PairStore, judge, provider, base: float, week: float):
+        """Chance a referral (or a recall) becomes a sale: `base` for a referrer who barely
+        trusts the provider enough, up to `1 + ties.belief` times that from full conviction.
+
+        The judge (the referrer, or the buyer who recalls the provider) pushes as hard as they
+        trust: conviction is how far their trust lies above the refer level, on [0, 1]
+        (Brown & Reingen 1987; Frenzen & Nakamoto 1993)."""
+        if not self.ties.belief:
+            return np.full(np.size(judge), base)
+        refer = store.trust_cfg.refer_level
+        trust = store.trust_of(judge, provider, week)
+        conviction = np.clip((trust - refer) / (1.0 - refer), 0.0, 1.0)
+        return np.minimum(base * (1.0 + self.ties.belief * conviction), 1.0)
 
 
 class AskGraph:

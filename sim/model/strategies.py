@@ -127,7 +127,7 @@ class Strategy:
 def warm_contacts(scene: Scene, slots: np.ndarray) -> np.ndarray:
     """Weight of known contacts by how well they are remembered; 0 for those one avoids (C5)."""
     store = scene.store
-    warm = store.trust(slots) >= store.trust_cfg.avoid_level
+    warm = store.trust(slots, scene.week) >= store.trust_cfg.avoid_level
     return np.where(warm, store.memory_at(slots, scene.week) + 1e-9, 0.0)
 
 
@@ -214,7 +214,7 @@ class Opportunist(Relationship):
         """Pitches a partner whose trust in him has reached the level at which they would refer
         him (C1, C10): every such pitch costs trust, like anyone's."""
         store = scene.store
-        return store.trust_of(partner, seller) >= store.trust_cfg.refer_level
+        return store.trust_of(partner, seller, scene.week) >= store.trust_cfg.refer_level
 
 
 def trait_names() -> list[str]:

@@ -134,6 +134,19 @@ TEXT: dict[str, dict[str, str]] = {
         "metric_ratio": "ratio of the contrast groups",
         "metric_units_per_member": "units per member",
         "metric_referrals_per_member_year": "referrals per member per year",
+        "sweep_title": "Sweep",
+        "sweep_intro": (
+            "Each parameter takes each of its values while all others stay at the scenario's "
+            "base; every point runs {reps} simulated histories with the same seeds. Points are "
+            "means, bars their 95 % confidence intervals. With variants, each variant is run at "
+            "every point and compared with the base at the same point."
+        ),
+        "sweep_base": "base",
+        "sweep_marks": (
+            "✓: the variant moved as its scenario expects, clearly (the 95 % CI of the paired "
+            "difference excludes zero); (✓): in the expected direction but within noise; ✗: "
+            "clearly the other way; (✗): the other way within noise; –: undefined."
+        ),
     },
     "nl": {
         "title": "Rapport van de netwerksimulatie",
@@ -260,6 +273,21 @@ TEXT: dict[str, dict[str, str]] = {
         "metric_ratio": "verhouding van de vergeleken groepen",
         "metric_units_per_member": "stuks per lid",
         "metric_referrals_per_member_year": "doorverwijzingen per lid per jaar",
+        "sweep_title": "Parameterverkenning",
+        "sweep_intro": (
+            "Elke parameter neemt om beurten elk van zijn waarden aan terwijl alle andere op de "
+            "basis van het scenario blijven; elk punt draait {reps} gesimuleerde verlopen met "
+            "dezelfde seeds. Punten zijn gemiddelden, de streepjes hun 95 %-"
+            "betrouwbaarheidsinterval. Met varianten draait elke variant op elk punt en wordt "
+            "ze vergeleken met de basis op hetzelfde punt."
+        ),
+        "sweep_base": "basis",
+        "sweep_marks": (
+            "✓: de variant bewoog zoals het scenario verwacht, duidelijk (het 95 %-interval van "
+            "het gepaarde verschil sluit nul uit); (✓): in de verwachte richting maar binnen de "
+            "ruis; ✗: duidelijk de andere kant op; (✗): de andere kant op binnen de ruis; "
+            "–: niet bepaald."
+        ),
     },
 }
 
