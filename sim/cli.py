@@ -388,11 +388,21 @@ def calibrate(
     for column in ("figure", "published", "model", "within", "fitted"):
         view.add_column(column, overflow="fold")
     for row in table.to_dicts():
-        model = _fmt_ci(row, 2) if row["mean"] is not None else "not modelled"
+        model = _calibration_value(row)
         within = {True: "yes", False: "NO", None: "-"}[row["within"]]
         view.add_row(row["figure"], row["published"], model, within, row["fitted"] or "-")
     console.print(view)
     console.print(f"results: {out_dir / 'calibration.parquet'}", markup=False)
+
+
+def _calibration_value(row: dict) -> str:
+    """The model's figure with its CI half-width; shares as percentages."""
+    if row["mean"] is None:
+        return "not modelled"
+    if row["unit"] == "%":
+        half = (row["ci_high"] - row["ci_low"]) / 2
+        return f"{100 * row['mean']:.0f} % ± {100 * half:.0f}"
+    return _fmt_ci(row, 2)
 
 
 @app.command("list")

@@ -70,6 +70,7 @@ class Figure:
     high: float | None
     measure: Measure | None
     fitted: str = ""  # the parameter fitted to this figure, if any
+    unit: str = ""  # "%": the measure is a share, shown as a percentage
 
 
 FIGURES = (
@@ -92,6 +93,7 @@ FIGURES = (
         0.62,
         _paired("fortnightly", lambda base, other: 1 - other / base),
         "trust.half_life_weeks (never -> 39)",
+        "%",
     ),
     Figure(
         "bni_size",
@@ -120,6 +122,7 @@ FIGURES = (
         0.4,
         0.6,
         _mixer(lambda: pl.col("mixer_known_conversations").sum() / pl.col("conversations").sum()),
+        unit="%",
     ),
     Figure(
         "referred_value",
@@ -176,6 +179,7 @@ def _row(figure: Figure, runs, per_rep) -> dict:
         "ci_high": None,
         "within": None,
         "fitted": figure.fitted,
+        "unit": figure.unit,
     }
     if figure.measure is None:
         return row
