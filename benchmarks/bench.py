@@ -1,5 +1,8 @@
 """`make bench`: conversations per second and peak memory (laptop, 10,000 members, formats), the
-seating program's time per round, and how fast the command line answers bad input.
+cost per member-week as chapters grow (and from the first to the last year of a run), this
+project against a plain per-agent Mesa model of the same chapter work
+(benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
+round, and how fast the command line answers bad input.
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -37,7 +40,13 @@ def one(scenario: str, overrides: dict) -> dict:
     start = time.perf_counter()
     model = NetworkingModel(params, rng=np.random.SeedSequence(1))
     built = time.perf_counter()
-    model.run()
+    years = []  # seconds per 52 weeks simulated
+    for week in range(params.run.weeks):
+        if week % 52 == 0:
+            years.append(0.0)
+        tick = time.perf_counter()
+        model.step()
+        years[-1] += time.perf_counter() - tick
     wall = time.perf_counter() - start
     conversations = int(model.conversations.sum() // 2)
     return {
@@ -53,7 +62,74 @@ def one(scenario: str, overrides: dict) -> dict:
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "estimate_mib": round(guess.peak_bytes / 2**20),
         "estimate_s": round(guess.seconds, 1),
+        "year_s": [round(y, 2) for y in years],
+        "member_week_us": round(
+            1e6 * (wall - (built - start)) / model.n_members / params.run.weeks, 1
+        ),
     }
+
+
+SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (`--world` adds 340,000)
+MESA = ((1_000, 52), (10_000, 52))  # members, weeks: project vs plain Mesa
+
+
+def in_fresh_process(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout)
+
+
+def chapters(members: int, weeks: int) -> dict:
+    case = ("bni", {"scene.members": members, "scene.sectors": 30, "run.weeks": weeks})
+    return in_fresh_process("benchmarks.bench", "--case", json.dumps(case))
+
+
+def scale(world: bool) -> None:
+    """Cost per member-week as the chapters grow (one year each), and within a 5-year run."""
+    for members in (*SCALE, 340_000) if world else SCALE:
+        r = chapters(members, 52)
+        print(
+            f"scale: {members:,} members in chapters of 30, 52 weeks: {r['member_week_us']} µs "
+            f"per member-week (build {r['build_s']} s, peak {r['peak_rss_mib']} MiB)"
+        )
+    r = chapters(10_000, 260)
+    first, last = r["year_s"][0], r["year_s"][-1]
+    print(
+        f"scale: 10,000 members over 5 years: {first} s in year 1, {last} s in year 5 "
+        f"({last / first:.2f}x)"
+    )
+
+
+def versus_mesa() -> None:
+    """Project and plain Mesa on the same chapters, alternating, each in a fresh process."""
+    for members, weeks in MESA:
+        ours, theirs = [], []
+        for _ in range(2):
+            ours.append(chapters(members, weeks)["wall_s"])
+            mesa = in_fresh_process("benchmarks.mesa_baseline", str(members), str(weeks))
+            theirs.append(mesa["wall_s"])
+        us = [1e6 * min(t) / members / weeks for t in (ours, theirs)]
+        print(
+            f"versus Mesa: {members:,} members x {weeks} weeks: project {us[0]:.1f} µs, "
+            f"plain Mesa {us[1]:.1f} µs per member-week: {us[1] / us[0]:.1f}x"
+        )
+
+
+def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
+    """Laptop base replications per second through the run machinery (tables written)."""
+    import tempfile
+    from pathlib import Path
+
+    from sim.experiments.execution import make_tasks, run_tasks
+    from sim.scenario import load_scenario
+
+    params = load_scenario("laptop", {}).params
+    tasks = make_tasks({"base": params}, replications, seed=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        run_tasks(tasks, workers, Path(tmp), show_progress=False)
+        return replications / (time.perf_counter() - start)
 
 
 def seating_round_ms(rounds: int = 8) -> float:
@@ -86,6 +162,7 @@ def command_seconds(*args: str, repeats: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--world", action="store_true", help="add 340,000 members to the scale")
     args = parser.parse_args()
     if args.case:
         print(json.dumps(one(*json.loads(args.case))))
@@ -106,6 +183,9 @@ def main() -> None:
             f"{r['needs']:,} needs, {r['pairs']:,} pairs, {r['persons']:,} persons, "
             f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
+    scale(args.world)
+    versus_mesa()
+    print(f"laptop: {laptop_throughput():.1f} replications per second on 2 workers")
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
     print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")
     print(f"command line: `sim --help` answers in {command_seconds('--help'):.2f} s")

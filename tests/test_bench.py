@@ -9,3 +9,14 @@ def test_a_small_bench_case_reports_its_measures_and_estimate():
     assert result["members"] == 40 and result["conversations"] > 0
     assert result["estimate_mib"] > 0 and result["estimate_s"] > 0
     assert seating_round_ms(rounds=2) > 0
+
+
+def test_the_plain_mesa_baseline_runs_and_passes_referrals():
+    """The comparison model works: a chapter that meets for a year passes some referrals."""
+    from benchmarks.mesa_baseline import ChapterModel
+
+    model = ChapterModel(60)
+    for _ in range(52):
+        model.step()
+    assert sum(m.referrals for m in model.agents) > 0
+    assert all(len(m.memory) == 29 for m in model.agents)  # everyone heard their chapter

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.model.grouping import top_k_per_group, weighted_one_per_group
+from sim.model.grouping import distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
@@ -24,7 +24,7 @@ def unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.n
     """Distinct unordered pairs (low, high) among (a[k], b[k]), without self-pairs."""
     keep = a != b
     low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    unique = np.unique(low.astype(np.int64) * n + high)
+    unique = distinct(low.astype(np.int64) * n + high)
     return unique // n, unique % n
 
 

@@ -124,14 +124,18 @@ class Chapter(Format):
         by_profession = np.lexsort((model.rng.random(n), model.sector))
         self.chapter_of = np.empty(n, dtype=np.int64)
         self.chapter_of[by_profession] = np.arange(n) % chapters
+        self._room_pairs: tuple | None = None
 
     def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         room = self.chapter_of[present]
         # Every attendee hears every other attendee's short presentation: a light touch.
-        a, b = pairs_within(present, room)
-        hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
-        model.touch(hearer, speaker, self.chapter_cfg.presentation_gain)
+        hearer, speaker, slots = self.room_pairs(model.store)
+        here = np.zeros(model.n_members, dtype=bool)
+        here[present] = True
+        here = here[hearer] & here[speaker]
+        gain = self.chapter_cfg.presentation_gain
+        model.touch(hearer[here], speaker[here], gain, slots=slots[here])
         rounds = self.chapter_cfg.conversations
         seek = model.seek_known()
         model.talk(*mingle(model.rng, present, rounds, seek, model.store, week, room))
@@ -141,6 +145,15 @@ class Chapter(Format):
 
     def follow_ups_due(self, week: int) -> bool:
         return False  # the chapter's one-to-ones replace the follow-ups between events
+
+    def room_pairs(self, store) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every directed pair of members of the same chapter and its slot (-1: not met yet),
+        looked up again only when pairs were inserted since (chapters are fixed)."""
+        if self._room_pairs is None or self._room_pairs[0] != store.version:
+            a, b = pairs_within(np.arange(self.chapter_of.size), self.chapter_of)
+            hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
+            self._room_pairs = (store.version, hearer, speaker, store.find(hearer, speaker))
+        return self._room_pairs[1:]
 
 
 class Circuit(Format):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.grouping import uniform_one_per_group
+from sim.model.grouping import distinct, uniform_one_per_group
 from sim.model.memory import PairStore
 from sim.model.referrals import AskGraph, Referrers
 
@@ -121,26 +121,34 @@ class Market:
         self.pitch_close = pitch_close
         self.mean_lifetime = np.where(focal_product, cfg.lifetime_weeks, cfg.other_lifetime_weeks)
         self.relative_spread = cfg.lifetime_spread_weeks / cfg.lifetime_weeks
-        self.due = np.full(n_persons * n_sectors, NEVER, dtype=np.int64)
-        self.last_seller = np.full(n_persons * n_sectors, -1, dtype=np.int64)
+        # Per (person, sector), 9 bytes (weeks and members fit in int32): the week of the next
+        # need, who sold the last one and at which degree, and the week until which a purchase
+        # made during the run locks the buyer out (C11; -1: bought before the run).
+        self.due = np.full(n_persons * n_sectors, NEVER, dtype=np.int32)
+        self.last_seller = np.full(n_persons * n_sectors, -1, dtype=np.int32)
         self.last_degree = np.zeros(n_persons * n_sectors, dtype=np.int8)
-        # The week until which a purchase made during the run locks the buyer out (C11); -1: the
-        # product in use was bought before the run.
-        self.locked_until = np.full(n_persons * n_sectors, -1, dtype=np.int64)
-        self.buckets: dict[int, list[np.ndarray]] = {}
+        self.locked_until = np.full(n_persons * n_sectors, -1, dtype=np.int32)
+        self.buckets: dict[int, list[np.ndarray]] = {}  # week -> flats due then (maybe stale)
+        self.flat_dtype = np.int32 if n_persons * n_sectors < 2**31 else np.int64
         self.ledger = Ledger()
         self.needs_arisen = 0
         self.units_to_market = 0
         self.needs_to_market = 0
         self.week_units = np.zeros(self.n_members, dtype=np.int64)
-        # Initial ownership: every product is of a uniformly random age (steady state).
-        flat = np.arange(n_persons * n_sectors)
-        sector = flat % n_sectors
-        first_due = np.floor(rng.random(flat.size) * self.mean_lifetime[sector]).astype(np.int64)
-        own = np.arange(self.n_members) * n_sectors + member_sector
-        first_due[own] = NEVER
-        self.schedule(flat, first_due)
+        self._own_products(rng)
         self.competence = self._competence(rng, competence, referrers.reputation.competence_sd)
+
+    def _own_products(self, rng: np.random.Generator, chunk: int = 2**22) -> None:
+        """Initial ownership: every product is of a uniformly random age (steady state); members
+        never need their own sector's. Scheduled in chunks, so a world of millions of persons
+        needs no temporaries the size of the whole market."""
+        own = np.arange(self.n_members) * self.n_sectors + self.member_sector
+        for start in range(0, self.due.size, chunk):
+            flat = np.arange(start, min(start + chunk, self.due.size))
+            lifetime = self.mean_lifetime[flat % self.n_sectors]
+            first_due = np.floor(rng.random(flat.size) * lifetime).astype(np.int64)
+            first_due[own[(own >= start) & (own < start + chunk)] - start] = NEVER
+            self.schedule(flat, first_due)
 
     def _competence(self, rng: np.random.Generator, mean: np.ndarray, sd: float) -> np.ndarray:
         """Chance each member's sale turns out well: their mean, or beta-spread around it (C6)."""
@@ -159,7 +167,7 @@ class Market:
     def schedule(self, flat: np.ndarray, weeks: np.ndarray) -> None:
         self.due[flat] = weeks
         inside = weeks < self.horizon
-        flat, weeks = flat[inside], weeks[inside]
+        flat, weeks = flat[inside].astype(self.flat_dtype), weeks[inside]
         order = np.argsort(weeks, kind="stable")
         flat, weeks = flat[order], weeks[order]
         bounds = np.flatnonzero(np.diff(weeks)) + 1
@@ -173,7 +181,7 @@ class Market:
         chunks = self.buckets.pop(week, [])
         if not chunks:
             return np.empty(0, dtype=np.int64)
-        flat = np.unique(np.concatenate(chunks))
+        flat = distinct(np.concatenate(chunks)).astype(np.int64)
         return flat[self.due[flat] == week]
 
     def units(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -226,17 +234,17 @@ class Market:
         best: np.ndarray,
         ask: AskGraph,
         store: PairStore,
-    ) -> bool:
+    ) -> None:
         """Answer this week's needs: repeat, recall, referral by degree 2 then 3, else market.
 
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
-        Returns whether the outcomes of recalled and referred sales changed any trust (C6).
+        The outcomes of recalled and referred sales move trust (C6).
         """
         flat = self.due_now(week)
         n = flat.size
         self.needs_arisen += n
         if n == 0:
-            return False
+            return
         person, sector = flat // self.n_sectors, flat % self.n_sectors
         units = self.units(rng, n)
         seller = np.full(n, -1, dtype=np.int64)
@@ -294,7 +302,7 @@ class Market:
 
         sold = seller >= 0
         good = sold & (luck < self.competence[np.maximum(seller, 0)])
-        feedback = self._outcome_evidence(store, person, seller, referrer, channel, good, week)
+        self._outcome_evidence(store, person, seller, referrer, channel, good, week)
         if sold.any():
             self._sell(
                 rng,
@@ -311,15 +319,14 @@ class Market:
         self.needs_to_market += int(lost.sum())
         self.last_seller[flat[lost]] = -1
         self._buy(rng, week, flat[lost])
-        return feedback
 
-    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> bool:
+    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> None:
         """A recalled or referred sale that went well raises trust in the seller and the referrer;
         one that went badly costs both (C6). Only pairs that have met carry trust."""
         rep = self.referrers.reputation
         sale = np.flatnonzero((channel == REFERRAL) | (channel == RECALL))
         if sale.size == 0:
-            return False
+            return
         pos = np.where(good[sale], rep.good_evidence, 0.0)
         neg = np.where(good[sale], 0.0, rep.bad_evidence)
         b, s, r = buyer[sale], seller[sale], referrer[sale]
@@ -327,7 +334,6 @@ class Market:
         for judge, judged in ((b, s), (r, s), (b, r)):
             ok = (judge >= 0) & (judge < self.n_members) & (judged >= 0)
             store.add_evidence(judge[ok], judged[ok], pos[ok], neg[ok], week)
-        return True
 
     def _conversion(self, store: PairStore, judge, provider, week: int) -> np.ndarray:
         return self.referrers.conversion(store, judge, provider, self.cfg.referral_convert, week)

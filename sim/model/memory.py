@@ -24,8 +24,34 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.grouping import distinct
+
 if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
+
+
+class SlotSet:
+    """The slots that pass a test which only contact can newly pass (memory at the name level,
+    trust at the refer level: both only fade while nothing happens), kept up to date
+    incrementally: a refresh re-tests the last set and the slots marked since, never the whole
+    store, unless pairs were inserted (slots moved) in between."""
+
+    def __init__(self) -> None:
+        self.slots = np.empty(0, dtype=np.int64)
+        self.version = -1  # the store's version when last refreshed
+        self.marked: list[np.ndarray] = []
+
+    def mark(self, slots: np.ndarray) -> None:
+        self.marked.append(np.asarray(slots, dtype=np.int64))
+
+    def refresh(self, store: PairStore, test) -> np.ndarray:
+        if self.version != store.version:
+            candidates = np.arange(len(store))
+        else:
+            candidates = distinct(np.concatenate([self.slots, *self.marked]))
+        self.slots = candidates[test(candidates)]
+        self.version, self.marked = store.version, []
+        return self.slots
 
 
 class PairStore:
@@ -37,6 +63,9 @@ class PairStore:
         self.trust_cfg = trust
         self.ties_cfg = ties
         self.keys = np.empty(0, dtype=np.int64)
+        self.version = 0  # how many times pairs were inserted (slots moved)
+        self.remembered = SlotSet()  # memory rose here since the last refresh
+        self.evidenced = SlotSet()  # trust evidence was added here since the last refresh
         self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
         self.last_week = np.empty(0, dtype=np.float64)  # last conversation or light touch
         self.first_week = np.empty(0, dtype=np.float64)  # week of the first conversation
@@ -74,15 +103,21 @@ class PairStore:
         pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
         return np.where(self.keys[pos] == keys, pos, -1)
 
-    def ensure(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-        """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence)."""
+    def ensure(self, src: np.ndarray, dst: np.ndarray, slots: np.ndarray | None = None):
+        """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence).
+
+        `slots`: their `find` result if the caller has it. Inserting moves slots: `version`
+        counts the inserts, so a caller may keep slots while the version stays the same."""
+        slots = self.find(src, dst) if slots is None else slots
+        if (slots >= 0).all():
+            return slots
         keys = self.key(src, dst)
-        new = np.unique(keys[self.find(src, dst) < 0])
-        if new.size:
-            at = np.searchsorted(self.keys, new)
-            self.keys = np.insert(self.keys, at, new)
-            for name in self.FIELDS:
-                setattr(self, name, np.insert(getattr(self, name), at, 0))
+        new = distinct(keys[slots < 0])
+        at = np.searchsorted(self.keys, new)
+        self.version += 1
+        self.keys = np.insert(self.keys, at, new)
+        for name in self.FIELDS:
+            setattr(self, name, np.insert(getattr(self, name), at, 0))
         return np.searchsorted(self.keys, keys)
 
     def sources(self) -> np.ndarray:
@@ -175,6 +210,8 @@ class PairStore:
         self.positive[slots] += good
         self.negative[slots] += self.trust_cfg.pitch_cost * pitched
         self.depth[slots] += depth
+        self.remembered.mark(slots)
+        self.evidenced.mark(slots)
         return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
@@ -186,9 +223,11 @@ class PairStore:
         before = self.memory_at(slots, week)
         self.memory[slots] = before + gain * (1.0 - before)
         self.last_week[slots] = week
+        self.remembered.mark(slots)
         if trust_gain:
             self.settle(slots, week)
             self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
+            self.evidenced.mark(slots)
 
     def add_evidence(
         self,
@@ -204,6 +243,7 @@ class PairStore:
         self.settle(slots[known], week)
         np.add.at(self.positive, slots[known], np.broadcast_to(positive, src.shape)[known])
         np.add.at(self.negative, slots[known], np.broadcast_to(negative, src.shape)[known])
+        self.evidenced.mark(slots[known])
 
     # --- derived views ------------------------------------------------------------------
     def avoided(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
@@ -217,6 +257,16 @@ class PairStore:
         trusted are always among those trusted when evidence last changed."""
         slots = np.arange(self.keys.size) if among is None else among
         return slots[self.trust(slots, week) >= self.trust_cfg.refer_level]
+
+    def trusted_now(self, week: float) -> np.ndarray:
+        """Sorted slots whose trust is at or above the refer level now (incrementally)."""
+        refer = self.trust_cfg.refer_level
+        return self.evidenced.refresh(self, lambda slots: self.trust(slots, week) >= refer)
+
+    def remembered_now(self, week: float, level: float) -> np.ndarray:
+        """Sorted slots whose memory is at or above `level` now (incrementally; one level per
+        store, the name level)."""
+        return self.remembered.refresh(self, lambda slots: self.memory_at(slots, week) >= level)
 
     def best_providers(
         self, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int

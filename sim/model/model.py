@@ -39,7 +39,6 @@ class NetworkingModel(mesa.Model):
         self.social, self.n_persons = build_social_graph(self.rng, params.scene)
         self.ask = AskGraph(self.social, self.n_members)
         self.store = PairStore(self.n_members, params.memory, params.trust, params.ties)
-        self.trusted = np.empty(0, dtype=np.int64)
         self.acquaintances_week = 0
         referrers = Referrers(
             self.traits["ask_specificity"],
@@ -118,7 +117,7 @@ class NetworkingModel(mesa.Model):
         strategy; `arrays` are aligned with `who` (and split the same way), `values` are shared."""
         code = self.strategy_code[who]
         out = np.empty(who.size, dtype=dtype)
-        for c in np.unique(code):
+        for c in np.flatnonzero(np.bincount(code)):
             mine = code == c
             method = getattr(self.strategies[c], decision)
             out[mine] = method(self, *(x[mine] for x in arrays), **values)
@@ -161,16 +160,13 @@ class NetworkingModel(mesa.Model):
         listening = self.traits["listening"]
         slots = self.store.converse(a, b, week, listening, pitch_ab, pitch_ba, depth)
         self.curves.record(self.store, slots, self.group_of, week)
-        self.trust_changed()
+        self.refresh_acquaintances()
 
-    def touch(self, src: np.ndarray, dst: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
+    def touch(self, src, dst, gain: float, trust_gain: float = 0.0, slots=None) -> None:
         """Light touches (a presentation heard, a post read) by src[k] of dst[k] (C12, C16)."""
-        pairs = len(self.store)
-        self.store.touch(self.store.ensure(src, dst), self.week, gain, trust_gain)
+        self.store.touch(self.store.ensure(src, dst, slots), self.week, gain, trust_gain)
         if trust_gain:
-            self.trust_changed()
-        elif len(self.store) != pairs:  # new pairs moved the slots
-            self.trusted = self.store.trusted_slots(self.week)
+            self.refresh_acquaintances()
 
     def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
         """One-to-ones between events; each member's strategy chooses whom (C5, C10)."""
@@ -186,10 +182,6 @@ class NetworkingModel(mesa.Model):
         out[known] = self.store.memory_at(slots[known], self.week)
         return out
 
-    def trust_changed(self) -> None:
-        self.trusted = self.store.trusted_slots(self.week)
-        self.refresh_acquaintances()
-
     def refresh_acquaintances(self) -> None:
         self.ask.refresh_acquaintances(self.store, self.week, self.params.memory.name_level)
         self.acquaintances_week = self.week
@@ -198,11 +190,9 @@ class NetworkingModel(mesa.Model):
         """This week's needs go to whoever comes to mind and is trusted, along the network."""
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
-        self.trusted = self.store.trusted_slots(self.week, self.trusted)  # trust fades (C5)
-        best = self.store.best_providers(self.week, self.trusted, self.sector, self.n_sectors)
-        feedback = self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
-        if feedback:
-            self.trusted = self.store.trusted_slots(self.week)  # outcomes moved trust (C6)
+        trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
+        best = self.store.best_providers(self.week, trusted, self.sector, self.n_sectors)
+        self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
 
     @property
     def n_sectors(self) -> int:

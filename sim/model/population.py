@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.grouping import distinct
+
 if TYPE_CHECKING:
     from sim.config import SceneConfig
 
@@ -27,10 +29,18 @@ class Adjacency:
     @classmethod
     def from_edges(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
         width = int(dst.max(initial=0)) + 1
-        keys = np.unique(src.astype(np.int64) * width + dst)
+        keys = distinct(src.astype(np.int64) * width + dst)
         src_u, dst_u = keys // width, keys % width
         indptr = np.searchsorted(src_u, np.arange(n_rows + 1)).astype(np.int64)
         return cls(indptr, dst_u.astype(np.int64))
+
+    @classmethod
+    def from_sorted(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
+        """From distinct edges already sorted by (src, dst), e.g. a pair store's keys: O(edges)."""
+        counts = np.bincount(src, minlength=n_rows)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return cls(indptr, np.asarray(dst, dtype=np.int64))
 
     def degree(self, rows: np.ndarray) -> np.ndarray:
         return self.indptr[rows + 1] - self.indptr[rows]

@@ -92,11 +92,8 @@ class AskGraph:
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
         """Members also ask the members they remember at the name level (refreshed per event)."""
-        slots = np.arange(len(store))
-        ok = store.memory_at(slots, week) >= level
-        self.acquaint = Adjacency.from_edges(
-            store.sources()[ok], store.targets()[ok], self.n_members
-        )
+        keys = store.keys[store.remembered_now(week, level)]
+        self.acquaint = Adjacency.from_sorted(keys // store.n, keys % store.n, self.n_members)
 
     def neighbours(self, rows: np.ndarray, members_only: bool) -> tuple[np.ndarray, np.ndarray]:
         graph = self.social_members if members_only else self.social

@@ -38,8 +38,18 @@ class Scene(Protocol):
         """Conversations between the unique pairs (a[k], b[k]) (pitches, memory, trust)."""
         ...
 
-    def touch(self, src: np.ndarray, dst: np.ndarray, gain: float, trust_gain: float = 0.0) -> None:
-        """A light touch: src[k] hears or reads something of dst[k] without a conversation."""
+    def touch(
+        self,
+        src: np.ndarray,
+        dst: np.ndarray,
+        gain: float,
+        trust_gain: float = 0.0,
+        slots: np.ndarray | None = None,
+    ) -> None:
+        """A light touch: src[k] hears or reads something of dst[k] without a conversation.
+
+        `slots`: the pairs' slots if the caller already looked them up (store.find, -1 for pairs
+        that never met), so a format that touches the same pairs every week need not search."""
         ...
 
     def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
