@@ -28,11 +28,27 @@ class Adjacency:
 
     @classmethod
     def from_edges(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
+        """From edges in any order, duplicates dropped (keys built and sorted in place, so a
+        world of a hundred million edges needs about three copies of them, not ten)."""
         width = int(dst.max(initial=0)) + 1
-        keys = distinct(src.astype(np.int64) * width + dst)
-        src_u, dst_u = keys // width, keys % width
-        indptr = np.searchsorted(src_u, np.arange(n_rows + 1)).astype(np.int64)
-        return cls(indptr, dst_u.astype(np.int64))
+        keys = src.astype(np.int64)
+        keys *= width
+        keys += dst
+        keys = distinct(keys)
+        indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * width)
+        keys %= width
+        return cls(indptr.astype(np.int64), keys.astype(narrowest(width)))
+
+    @classmethod
+    def undirected(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
+        """Both directions of each edge (src[k], dst[k]), duplicates dropped."""
+        return cls.from_edges(np.concatenate([src, dst]), np.concatenate([dst, src]), n_rows)
+
+    def restricted(self, below: int) -> Adjacency:
+        """The same rows, keeping only the neighbours numbered below `below` (the members)."""
+        keep = self.indices < below
+        rows = np.repeat(np.arange(self.indptr.size - 1, dtype=np.int32), np.diff(self.indptr))
+        return Adjacency.from_sorted(rows[keep], self.indices[keep], self.indptr.size - 1)
 
     @classmethod
     def from_sorted(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
@@ -40,7 +56,7 @@ class Adjacency:
         counts = np.bincount(src, minlength=n_rows)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
-        return cls(indptr, np.asarray(dst, dtype=np.int64))
+        return cls(indptr, np.asarray(dst))
 
     def degree(self, rows: np.ndarray) -> np.ndarray:
         return self.indptr[rows + 1] - self.indptr[rows]
@@ -53,7 +69,12 @@ class Adjacency:
             return owner, np.empty(0, dtype=np.int64)
         starts = np.repeat(self.indptr[rows], deg)
         offset = np.arange(owner.size) - np.repeat(np.cumsum(deg) - deg, deg)
-        return owner, self.indices[starts + offset]
+        return owner, self.indices[starts + offset].astype(np.int64)
+
+
+def narrowest(bound: int) -> type:
+    """int32 for person numbers below 2^31 (half the memory of a world's graph), else int64."""
+    return np.int32 if bound < 2**31 else np.int64
 
 
 def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adjacency, int]:
@@ -64,9 +85,10 @@ def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adja
     src_parts: list[np.ndarray] = []
     dst_parts: list[np.ndarray] = []
     half = cfg.outer_ties // 2
+    person = narrowest(n_persons)
     if n_outer > 1 and half > 0:
-        left = np.repeat(np.arange(n_outer), half)
-        right = (left + np.tile(np.arange(1, half + 1), n_outer)) % n_outer
+        left = np.repeat(np.arange(n_outer, dtype=person), half)
+        right = (left + np.tile(np.arange(1, half + 1, dtype=person), n_outer)) % n_outer
         rewired = rng.random(right.size) < cfg.rewire
         right[rewired] = rng.integers(0, n_outer, int(rewired.sum()))
         keep = left != right
@@ -77,10 +99,9 @@ def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adja
         window = max(cfg.member_outer_ties, cfg.outer_ties)
         offsets = rng.integers(-window, window + 1, size=(n_members, cfg.member_outer_ties))
         friends = (home[:, None] + offsets) % n_outer
-        src_parts.append(np.repeat(np.arange(n_members), cfg.member_outer_ties))
-        dst_parts.append(friends.ravel() + n_members)
-    src = np.concatenate(src_parts) if src_parts else np.empty(0, dtype=np.int64)
-    dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, dtype=np.int64)
-    both_src = np.concatenate([src, dst])
-    both_dst = np.concatenate([dst, src])
-    return Adjacency.from_edges(both_src, both_dst, n_persons), n_persons
+        src_parts.append(np.repeat(np.arange(n_members, dtype=person), cfg.member_outer_ties))
+        dst_parts.append((friends.ravel() + n_members).astype(person))
+    src = np.concatenate(src_parts) if src_parts else np.empty(0, dtype=person)
+    dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, dtype=person)
+    del src_parts, dst_parts
+    return Adjacency.undirected(src, dst, n_persons), n_persons

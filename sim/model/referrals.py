@@ -85,9 +85,7 @@ class AskGraph:
     def __init__(self, social: Adjacency, n_members: int):
         self.social = social
         self.n_members = n_members
-        owner, nbr = social.expand(np.arange(social.indptr.size - 1))
-        keep = nbr < n_members
-        self.social_members = Adjacency.from_edges(owner[keep], nbr[keep], social.indptr.size - 1)
+        self.social_members = social.restricted(n_members)
         self.acquaint = Adjacency(np.zeros(n_members + 1, dtype=np.int64), np.empty(0, np.int64))
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
