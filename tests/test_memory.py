@@ -107,3 +107,27 @@ def test_pairs_are_stored_sparsely_in_sorted_order():
     assert len(store) == 6
     assert np.all(np.diff(store.keys) > 0)
     assert store.find(np.array([3, 7]), np.array([998, 8])).tolist()[1] == -1
+
+
+def test_incremental_trusted_and_remembered_sets_equal_a_full_recount_every_week():
+    """The slot sets kept incrementally (only contact can newly pass a level) are exactly what
+    a pass over every pair gives, week by week, in a scene with pitches, posts and fading."""
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    params = load_scenario(
+        "three_ways",
+        {"run.weeks": 40, "online.enabled": True, "online.trust_gain": 0.2, "circle.join": True},
+    ).params
+    model = NetworkingModel(params, rng=np.random.SeedSequence(3))
+    level = params.memory.name_level
+    checked = 0
+    for _ in range(params.run.weeks):
+        model.step()
+        store, week = model.store, model.week
+        every = np.arange(len(store))
+        assert np.array_equal(store.trusted_now(week), store.trusted_slots(week))
+        remembered = every[store.memory_at(every, week) >= level]
+        assert np.array_equal(store.remembered_now(week, level), remembered)
+        checked += remembered.size
+    assert checked > 0 and store.trusted_now(model.week).size > 0

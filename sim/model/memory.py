@@ -44,12 +44,13 @@ class SlotSet:
     def mark(self, slots: np.ndarray) -> None:
         self.marked.append(np.asarray(slots, dtype=np.int64))
 
-    def refresh(self, store: PairStore, test) -> np.ndarray:
+    def refresh(self, store: PairStore, keep) -> np.ndarray:
+        """`keep(candidates)`: the sorted candidate slots that pass the test now."""
         if self.version != store.version:
             candidates = np.arange(len(store))
         else:
             candidates = distinct(np.concatenate([self.slots, *self.marked]))
-        self.slots = candidates[test(candidates)]
+        self.slots = keep(candidates)
         self.version, self.marked = store.version, []
         return self.slots
 
@@ -260,20 +261,21 @@ class PairStore:
 
     def trusted_now(self, week: float) -> np.ndarray:
         """Sorted slots whose trust is at or above the refer level now (incrementally)."""
-        refer = self.trust_cfg.refer_level
-        return self.evidenced.refresh(self, lambda slots: self.trust(slots, week) >= refer)
+        return self.evidenced.refresh(self, lambda slots: self.trusted_slots(week, slots))
 
     def remembered_now(self, week: float, level: float) -> np.ndarray:
         """Sorted slots whose memory is at or above `level` now (incrementally; one level per
         store, the name level)."""
-        return self.remembered.refresh(self, lambda slots: self.memory_at(slots, week) >= level)
+        return self.remembered.refresh(
+            self, lambda slots: slots[self.memory_at(slots, week) >= level]
+        )
 
     def best_providers(
         self, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
     ) -> np.ndarray:
         """best[m, s]: the provider of sector s that member m has top of mind and trusts most.
 
-        -1 where m has none. `candidates` are the trusted slots (see trusted_slots); memory is
+        -1 where m has none. `candidates` are the trusted slots (see trusted_now); memory is
         evaluated now, so a provider not met for a while drops out of mind (C5).
         """
         best = np.full(self.n * n_sectors, -1, dtype=np.int64)
