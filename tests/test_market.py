@@ -208,3 +208,30 @@ def test_a_received_referral_is_returned_more_readily():
     store.received[store.find(np.array([1]), np.array([0]))] += 1
     after = referral_rate(referrers(reciprocity=1.0), store)
     assert after > 1.6 * before
+
+
+def test_sampled_neighbours_keep_each_contact_independently_with_the_chance_given():
+    """Who hears of a need: each (need, contact) pair is kept with chance p, independently,
+    drawn without listing the others (geometric gaps); p = 1 keeps every contact."""
+    from sim.model.population import bernoulli_positions
+
+    rng = np.random.default_rng(5)
+    src = rng.integers(0, 300, 6000)
+    dst = rng.integers(0, 300, 6000)
+    graph = Adjacency.undirected(src, dst, 300)
+    rows = np.arange(300).repeat(20)  # 20 needs per person
+    owner, nbr = graph.expand(rows)
+    everything = set(zip(owner.tolist(), nbr.tolist(), strict=True))
+    k, kept = graph.sample(rng, rows, 1.0)
+    assert set(zip(k.tolist(), kept.tolist(), strict=True)) == everything
+    shares = []
+    for _ in range(20):
+        k, kept = graph.sample(rng, rows, 0.06)
+        pairs = list(zip(k.tolist(), kept.tolist(), strict=True))
+        assert len(set(pairs)) == len(pairs) and set(pairs) <= everything
+        shares.append(len(pairs) / len(everything))
+    sd = np.sqrt(0.06 * 0.94 / len(everything) / 20)
+    assert abs(np.mean(shares) - 0.06) < 4 * sd
+    position = bernoulli_positions(rng, 1000, 0.5)
+    assert np.all(np.diff(position) > 0) and position.min() >= 0 and position.max() < 1000
+    assert bernoulli_positions(rng, 0, 0.5).size == 0

@@ -3,6 +3,9 @@
 The expected directions are the claims' (C6-C17). Where the mechanisms do not produce the claimed
 direction, the case is a strict xfail whose reason states the finding (docs/scenarios.md has the
 numbers at full size); if a later change makes it hold, the xfail fails and must be revisited.
+A finding's case counts as holding only when the direction is clear (the paired 95 % CI of the
+difference excludes zero): where the finding is "no clear difference", the sign of the mean at
+four replications is a coin toss that any change of the random stream could flip.
 The laptop scenario has its own tests (tests/test_scenarios.py).
 """
 
@@ -15,7 +18,9 @@ from sim.experiments.metrics import check_expectations
 from sim.paths import available_scenarios
 from sim.scenario import load_scenario
 
-REPLICATIONS = {"open_coffee": 3}  # 700 members: the slowest scenario
+# open_coffee: 700 members, the slowest scenario; salesman: its two findings are "no clear
+# difference", which four replications cannot tell from a small one.
+REPLICATIONS = {"open_coffee": 3, "salesman": 10}
 DEFAULT_REPLICATIONS = 4
 
 FINDINGS = {
@@ -27,13 +32,13 @@ FINDINGS = {
     ),
     ("salesman", "no_monday_call", "avoided_by.closers"): (
         "C10 weakened: bad impressions fade like good ones, so the Monday call hardly changes "
-        "how many avoid the closers (10 replications: 14.4 vs 15.6 of 200, not clear; at these "
-        "4 the other way)"
+        "how many avoid the closers (10 replications: 16.0 vs 16.9 of 200, not clear)"
     ),
     ("salesman", "taker", "units.givers"): (
-        "C9 finding: a lone giver among takers gains nothing (10 replications: 12.0 as plain "
-        "builders vs 11.5 as givers, paired 95 % CI includes zero): givers pass more referrals "
-        "but receive no more, because reciprocity saturates once a contact has received one"
+        "C9 finding: a lone giver among takers gains nothing clear (10 replications: 10.6 as "
+        "plain builders vs 11.6 as givers, paired 95 % CI includes zero; an earlier random "
+        "stream gave 12.0 vs 11.5): givers pass more referrals but receive no more, because "
+        "reciprocity saturates once a contact has received one"
     ),
     ("three_ways", "online", "units.builders"): (
         "C16 finding: posts keep weak ties salient, so a builder's memory-driven choice of whom "
@@ -68,7 +73,8 @@ def expectation_cases():
 @pytest.mark.parametrize(("name", "variant", "metric", "direction"), list(expectation_cases()))
 def test_variant_moves_in_the_expected_direction(scenario_runs, name, variant, metric, direction):
     check = scenario_runs(name).check(variant, metric)
-    assert check["held"], check
+    finding = (name, variant, metric) in FINDINGS
+    assert check["held"] and (check["clear"] or not finding), check
 
 
 def test_every_scenario_names_its_claims_and_expects_something():

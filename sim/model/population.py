@@ -58,6 +58,16 @@ class Adjacency:
         np.cumsum(counts, out=indptr[1:])
         return cls(indptr, np.asarray(dst))
 
+    def sample(self, rng: np.random.Generator, rows: np.ndarray, p: float):
+        """Like `expand`, keeping each (k, neighbour) pair independently with chance p, without
+        listing the pairs that are not kept (a need heard of by a few of many contacts)."""
+        deg = self.degree(rows)
+        ends = np.cumsum(deg)
+        position = bernoulli_positions(rng, int(ends[-1]) if ends.size else 0, p)
+        owner = np.searchsorted(ends, position, side="right")
+        offset = position - (ends[owner] - deg[owner])
+        return owner, self.indices[self.indptr[rows[owner]] + offset].astype(np.int64)
+
     def degree(self, rows: np.ndarray) -> np.ndarray:
         return self.indptr[rows + 1] - self.indptr[rows]
 
@@ -70,6 +80,25 @@ class Adjacency:
         starts = np.repeat(self.indptr[rows], deg)
         offset = np.arange(owner.size) - np.repeat(np.cumsum(deg) - deg, deg)
         return owner, self.indices[starts + offset].astype(np.int64)
+
+
+def bernoulli_positions(rng: np.random.Generator, total: int, p: float) -> np.ndarray:
+    """Sorted positions in [0, total) of the successes of `total` independent trials of chance
+    p, drawn as geometric gaps: O(successes) instead of one draw per trial."""
+    if p <= 0 or total == 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(total)
+    found: list[np.ndarray] = []
+    last = -1
+    while last < total:
+        expected = (total - last) * p
+        gaps = rng.geometric(p, size=int(expected + 5 * np.sqrt(expected) + 16))
+        positions = last + np.cumsum(gaps)
+        found.append(positions)
+        last = int(positions[-1])
+    positions = np.concatenate(found)
+    return positions[positions < total]
 
 
 def narrowest(bound: int) -> type:

@@ -93,11 +93,17 @@ class AskGraph:
         keys = store.keys[store.remembered_now(week, level)]
         self.acquaint = Adjacency.from_sorted(keys // store.n, keys % store.n, self.n_members)
 
-    def neighbours(self, rows: np.ndarray, members_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    def neighbours(self, rows: np.ndarray, members_only: bool, rng=None, p: float = 1.0):
+        """(k, neighbour) for every contact of rows[k] (social ties, and for members also the
+        members they remember by name); with `rng`, each kept only with chance p."""
         graph = self.social_members if members_only else self.social
-        owner, nbr = graph.expand(rows)
         is_member = np.flatnonzero(rows < self.n_members)
-        a_owner, a_nbr = self.acquaint.expand(rows[is_member])
+        if rng is None:
+            owner, nbr = graph.expand(rows)
+            a_owner, a_nbr = self.acquaint.expand(rows[is_member])
+        else:
+            owner, nbr = graph.sample(rng, rows, p)
+            a_owner, a_nbr = self.acquaint.sample(rng, rows[is_member], p)
         return np.concatenate([owner, is_member[a_owner]]), np.concatenate([nbr, a_nbr])
 
     def paths(self, rng, people: np.ndarray, hops: int, mention: float, forward: float):
@@ -108,12 +114,9 @@ class AskGraph:
         person or -1, the member who may refer).
         """
         if hops == 2:
-            k, ref_m = self.neighbours(people, members_only=True)
-            heard = rng.random(k.size) < mention
-            return k[heard], np.full(int(heard.sum()), -1, dtype=np.int64), ref_m[heard]
-        k, middle = self.neighbours(people, members_only=False)
-        passes = rng.random(k.size) < mention * forward
-        k, middle = k[passes], middle[passes]
+            k, ref_m = self.neighbours(people, True, rng, mention)
+            return k, np.full(k.size, -1, dtype=np.int64), ref_m
+        k, middle = self.neighbours(people, False, rng, mention * forward)
         j, ref_m = self.neighbours(middle, members_only=True)
         k, middle = k[j], middle[j]
         not_back = ref_m != people[k]
