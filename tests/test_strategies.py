@@ -91,7 +91,7 @@ def test_a_builder_has_coffee_with_the_best_remembered_and_not_with_those_it_avo
     play(model, [24], partner=OTHER)  # one talk
     weights = follow_up_weights(model, since_week=24)
     assert weights[PARTNER] > weights[OTHER] > 0
-    model.store.negative[model.store.find(np.array([PLAYER]), np.array([PARTNER]))] += 50
+    model.store.add_evidence(np.array([PLAYER]), np.array([PARTNER]), 0.0, 50.0, model.week)
     assert follow_up_weights(model, since_week=24)[PARTNER] == 0
 
 

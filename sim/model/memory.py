@@ -55,6 +55,35 @@ class SlotSet:
         return self.slots
 
 
+class WeekCache:
+    """A value of every pair at one week (memory, trust), kept while the week and the slots
+    last: recomputed only where a pair's state changed since (`mark`), so the several passes of
+    a week over all pairs (networking rounds, one-to-ones, who is remembered) compute it once.
+    Values are computed by the same function either way, so results do not depend on it."""
+
+    def __init__(self, compute) -> None:
+        self.compute = compute
+        self.values: np.ndarray | None = None
+        self.key: tuple | None = None  # (week, store version) of the values
+        self.dirty: list[np.ndarray] = []
+
+    def mark(self, slots: np.ndarray) -> None:
+        if self.values is not None:
+            self.dirty.append(slots)
+
+    def get(self, store: PairStore, slots: np.ndarray, week: float) -> np.ndarray:
+        if self.key != (week, store.version):
+            if slots.size * 4 < len(store):  # a few pairs: not worth a pass over all
+                return self.compute(slots, week)
+            self.values = self.compute(np.arange(len(store)), week)
+            self.key, self.dirty = (week, store.version), []
+        elif self.dirty:
+            changed = np.concatenate(self.dirty)
+            self.values[changed] = self.compute(changed, week)
+            self.dirty = []
+        return self.values[slots]
+
+
 class PairStore:
     """Directed-pair state in sorted arrays: memory, last contact, meetings, trust evidence."""
 
@@ -66,6 +95,8 @@ class PairStore:
         self.keys = np.empty(0, dtype=np.int64)
         self.version = 0  # how many times pairs were inserted (slots moved)
         self.remembered = SlotSet()  # memory rose here since the last refresh
+        self.memory_now = WeekCache(self._memory_at)
+        self.trust_now = WeekCache(self._trust)
         self.evidenced = SlotSet()  # trust evidence was added here since the last refresh
         self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
         self.last_week = np.empty(0, dtype=np.float64)  # last conversation or light touch
@@ -137,6 +168,9 @@ class PairStore:
         """Memory now: the value after the last contact, decayed lazily since then (C5)."""
         if slots.size == 0:
             return np.empty(0)
+        return self.memory_now.get(self, slots, week)
+
+    def _memory_at(self, slots: np.ndarray, week: float) -> np.ndarray:
         elapsed = week - self.last_week[slots]
         return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
 
@@ -155,11 +189,15 @@ class PairStore:
         for values in (self.positive, self.negative, self.depth):
             values[slots] = values[slots] * left
         self.evidence_week[slots] = week
+        self.trust_now.mark(slots)
 
     def trust(self, slots: np.ndarray, week: float) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) now; 0.5 for a stranger.
 
         Evidence not renewed fades, so trust drifts back towards 0.5 (C5)."""
+        return self.trust_now.get(self, slots, week)
+
+    def _trust(self, slots: np.ndarray, week: float) -> np.ndarray:
         left = self.fading(slots, week)
         r, s = self.positive[slots] * left, self.negative[slots] * left
         return (r + 1.0) / (r + s + 2.0)
@@ -213,6 +251,8 @@ class PairStore:
         self.depth[slots] += depth
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
+        self.memory_now.mark(slots)
+        self.trust_now.mark(slots)
         return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
@@ -225,10 +265,12 @@ class PairStore:
         self.memory[slots] = before + gain * (1.0 - before)
         self.last_week[slots] = week
         self.remembered.mark(slots)
+        self.memory_now.mark(slots)
         if trust_gain:
             self.settle(slots, week)
             self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
             self.evidenced.mark(slots)
+            self.trust_now.mark(slots)
 
     def add_evidence(
         self,
@@ -245,6 +287,7 @@ class PairStore:
         np.add.at(self.positive, slots[known], np.broadcast_to(positive, src.shape)[known])
         np.add.at(self.negative, slots[known], np.broadcast_to(negative, src.shape)[known])
         self.evidenced.mark(slots[known])
+        self.trust_now.mark(slots[known])
 
     # --- derived views ------------------------------------------------------------------
     def avoided(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
