@@ -95,8 +95,8 @@ class PairStore:
         self.keys = np.empty(0, dtype=np.int64)
         self.version = 0  # how many times pairs were inserted (slots moved)
         self.remembered = SlotSet()  # memory rose here since the last refresh
-        self.memory_now = WeekCache(self._memory_at)
-        self.trust_now = WeekCache(self._trust)
+        self._memory_cache = WeekCache(self._memory_at)
+        self._trust_cache = WeekCache(self._trust)
         self.evidenced = SlotSet()  # trust evidence was added here since the last refresh
         self.memory = np.empty(0, dtype=np.float64)  # value right after the last contact
         self.last_week = np.empty(0, dtype=np.float64)  # last conversation or light touch
@@ -168,7 +168,7 @@ class PairStore:
         """Memory now: the value after the last contact, decayed lazily since then (C5)."""
         if slots.size == 0:
             return np.empty(0)
-        return self.memory_now.get(self, slots, week)
+        return self._memory_cache.get(self, slots, week)
 
     def _memory_at(self, slots: np.ndarray, week: float) -> np.ndarray:
         elapsed = week - self.last_week[slots]
@@ -189,13 +189,13 @@ class PairStore:
         for values in (self.positive, self.negative, self.depth):
             values[slots] = values[slots] * left
         self.evidence_week[slots] = week
-        self.trust_now.mark(slots)
+        self._trust_cache.mark(slots)
 
     def trust(self, slots: np.ndarray, week: float) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) now; 0.5 for a stranger.
 
         Evidence not renewed fades, so trust drifts back towards 0.5 (C5)."""
-        return self.trust_now.get(self, slots, week)
+        return self._trust_cache.get(self, slots, week)
 
     def _trust(self, slots: np.ndarray, week: float) -> np.ndarray:
         left = self.fading(slots, week)
@@ -251,8 +251,8 @@ class PairStore:
         self.depth[slots] += depth
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
-        self.memory_now.mark(slots)
-        self.trust_now.mark(slots)
+        self._memory_cache.mark(slots)
+        self._trust_cache.mark(slots)
         return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
@@ -265,12 +265,12 @@ class PairStore:
         self.memory[slots] = before + gain * (1.0 - before)
         self.last_week[slots] = week
         self.remembered.mark(slots)
-        self.memory_now.mark(slots)
+        self._memory_cache.mark(slots)
         if trust_gain:
             self.settle(slots, week)
             self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
             self.evidenced.mark(slots)
-            self.trust_now.mark(slots)
+            self._trust_cache.mark(slots)
 
     def add_evidence(
         self,
@@ -287,7 +287,7 @@ class PairStore:
         np.add.at(self.positive, slots[known], np.broadcast_to(positive, src.shape)[known])
         np.add.at(self.negative, slots[known], np.broadcast_to(negative, src.shape)[known])
         self.evidenced.mark(slots[known])
-        self.trust_now.mark(slots[known])
+        self._trust_cache.mark(slots[known])
 
     # --- derived views ------------------------------------------------------------------
     def avoided(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
