@@ -29,8 +29,9 @@ NEED_BYTES = 8  # the ledger of sales and referrals, per need that arises (busy 
 PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
 SECONDS_PER_CONVERSATION = 9.3e-6
 SECONDS_PER_NEED = 1.09e-6
-# Every round of conversations passes over all pairs (trust, the ask graph); per pair that pass
-# gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
+# Each week passes over all pairs (memory and trust in the rounds and one-to-ones); per pair that
+# pass gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
+# Fitted before the incremental sets and the week cache (docs/performance.md): now an overestimate.
 SECONDS_PER_PAIR_WEEK = 3.3e-8
 SECONDS_PER_RUN = 0.6  # building the model, writing its tables
 UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
