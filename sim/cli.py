@@ -38,6 +38,14 @@ SetOpt = Annotated[
 OutOpt = Annotated[Path | None, typer.Option(help="output folder")]
 WorkersOpt = Annotated[int | None, typer.Option(min=1, max=256, help="worker processes")]
 QuietOpt = Annotated[bool, typer.Option(help="no progress bar")]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(help="run the tasks on a Dask cluster: 'local' starts a LocalCluster"),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="run the tasks on a running Dask cluster, e.g. tcp://10.0.0.5:8786"),
+]
 MemoryOpt = Annotated[
     str | None,
     typer.Option(help="memory the run may use, e.g. 8G (default: the memory available now)"),
@@ -54,6 +62,16 @@ def _announce(plan) -> None:
     """Before a run: its estimate, and what the user should know (fewer workers, a long run)."""
     for note in plan.notes:
         console.print(Text(f"note: {note}"))
+
+
+def _where(cluster: str | None, scheduler: str | None):
+    """Where the tasks run (None: here); exit 2 with one line on a bad option."""
+    from sim.experiments.cluster import Where
+
+    try:
+        return Where(cluster, scheduler)
+    except ConfigError as err:
+        _fail(str(err))
 
 
 def _fail(message: str) -> None:
@@ -86,9 +104,12 @@ def run(
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
     max_memory: MemoryOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
     scn = _load(scenario, set_)
+    where = _where(cluster, scheduler)
     from sim.experiments.runner import run_scenario
 
     console.print(Text.assemble((shown(scn.name, 64), "bold"), ": ", shown(scn.description, 300)))
@@ -102,6 +123,7 @@ def run(
             show_progress=not quiet,
             max_memory=_max_memory(max_memory),
             on_plan=_announce,
+            where=where,
         )
     except ConfigError as err:
         _fail(str(err))

@@ -41,6 +41,14 @@ class SceneConfig(_Section):
         14, ge=0, le=150, description="ties of an outsider (~Dunbar 15; odd rounds down)"
     )
     rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
+    regions: int = Field(
+        1,
+        ge=1,
+        le=10_000,
+        description="independent regions the members are split into (sizes differ by at most "
+        "one); members meet only within their region, so each region is a model run of its own "
+        "and a group's count is per region",
+    )
     ask_specificity: float = Field(
         1.0,
         ge=0,
@@ -154,6 +162,20 @@ class ChapterConfig(_Section):
     )
     one_to_ones: int = Field(
         1, ge=0, le=10, description="one-to-one meetings a member initiates per meeting"
+    )
+    size_cv: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="spread of chapter sizes around chapter.size (coefficient of variation of a "
+        "gamma draw; 0: all chapters equal)",
+    )
+    visits: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="chance that an attending member goes to another chapter of the region that "
+        "week instead, as a visitor or substitute",
     )
 
 
@@ -285,6 +307,13 @@ class RunConfig(_Section):
     network_every_weeks: int = Field(
         26, ge=1, le=5200, description="weeks between snapshots of the network (report slider)"
     )
+    detail_regions: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="regions whose sales and referrals are written row by row (0: all); the "
+        "agents, steps, scene and pairs tables always cover every region",
+    )
 
 
 class Params(_Section):
@@ -337,8 +366,10 @@ class Params(_Section):
 
     @model_validator(mode="after")
     def _groups_fit_in_the_scene(self) -> Params:
-        """A chapter, a table or a circle cannot be larger than the scene it is part of."""
-        members, fmt = self.scene.members, self.events.format
+        """A chapter, a table or a circle cannot be larger than the scene (or region) it is part
+        of."""
+        members, fmt = min(self.region_sizes()), self.events.format
+        where = "scene.members" if self.scene.regions == 1 else "the smallest region"
         sizes = {
             "chapter.size": (self.chapter.size, fmt == "chapter"),
             "dinner.table_size": (self.dinner.table_size, fmt == "dinner"),
@@ -347,15 +378,28 @@ class Params(_Section):
         for key, (size, used) in sizes.items():
             if used and size > members:
                 raise ValueError(
-                    f"{key} ({size}) must be at most scene.members ({members}): a group of the "
-                    "scene cannot be larger than the scene"
+                    f"{key} ({size}) must be at most {where} ({members} members): a group of "
+                    "the scene cannot be larger than the scene"
                 )
         return self
 
     @model_validator(mode="after")
     def _roster_fills_the_scene(self) -> Params:
-        check_roster(self.scene.groups, self.scene.members, self.scene.sectors)
+        for members in sorted(set(self.region_sizes())):
+            check_roster(self.scene.groups, members, self.scene.sectors, self.scene.regions > 1)
         return self
+
+    def region_sizes(self) -> list[int]:
+        """Members of each region (scene.regions of them, sizes differing by at most one)."""
+        base, extra = divmod(self.scene.members, self.scene.regions)
+        return [base + (r < extra) for r in range(self.scene.regions)]
+
+    def for_region(self, region: int) -> Params:
+        """The parameters of one region's model run: its members, and no further regions."""
+        if self.scene.regions == 1:
+            return self
+        scene = self.scene.model_copy(update={"members": self.region_sizes()[region], "regions": 1})
+        return self.model_copy(update={"scene": scene})
 
     @model_validator(mode="after")
     def _competence_spread_fits_every_group(self) -> Params:

@@ -1,21 +1,25 @@
 """Running replications in worker processes, reproducibly, with nothing held in memory.
 
-A task is one replication of one variant. Its seed comes from numpy's SeedSequence spawned in
-the parent (replication i uses the same seed in every variant: common random numbers), so
-results never depend on worker count or completion order. A worker writes its replication's
-tables to `<out>/.parts/` as soon as it finishes (each file written to a temporary name and
-renamed) and returns only the replication's metrics, so memory does not grow with the number of
-replications; at the end the parts are concatenated lazily into one Parquet file per table.
+A task is one region of one replication of one variant (a scene without `scene.regions` is one
+region). Its seed comes from numpy's SeedSequence: replication i's seed is spawned from the
+master seed (the same in every variant: common random numbers) and region r's is keyed by
+(i, r) under it, so results never depend on worker count, completion order or executor. Regions
+do not exchange anything in the model (members meet only within their region), so they are
+independent tasks. A worker writes its task's tables to `<out>/.parts/` as soon as it finishes
+(each file written to a temporary name and renamed) and returns only the replication's metrics
+(a region returns its members' rows; the parent measures a replication when all its regions are
+in), so memory does not grow with the number of replications; at the end the parts are combined
+lazily into one Parquet file per table (sim/experiments/tables.py: REGION_SUMS). Tasks go to a
+`concurrent.futures` executor: this process, a local process pool, or a Dask cluster
+(sim/experiments/cluster.py).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sim.config import Params
 from sim.errors import ConfigError
-from sim.experiments import metrics, resources, tables
+from sim.experiments import cluster, metrics, resources, tables
 from sim.model import NetworkingModel
 from sim.paths import RESULTS_DIR
 
@@ -35,7 +39,7 @@ PARTS = ".parts"
 
 @dataclass(frozen=True)
 class Task:
-    """One replication of one variant (`order`: its place in the run, for the parts' names)."""
+    """One region of one replication of one variant (`order`: its place in the run)."""
 
     order: int
     variant: str
@@ -43,22 +47,46 @@ class Task:
     params_json: str
     seed: np.random.SeedSequence
     contrast: tuple[str, str] | None = None
+    region: int = 0
+    regions: int = 1
 
 
 def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(n)
 
 
+def region_seed(replication: np.random.SeedSequence, region: int, regions: int):
+    """Region r's seed: the replication's own when there is one region, else keyed by (i, r)."""
+    if regions == 1:
+        return replication
+    return np.random.SeedSequence(replication.entropy, spawn_key=(*replication.spawn_key, region))
+
+
 def make_tasks(
     variants: dict[str, Params], replications: int, seed: int, contrast: list[str] | None = None
 ) -> list[Task]:
-    """Every replication of every variant; replication i has the same seed in every variant."""
+    """Every region of every replication of every variant; replication i has the same seed in
+    every variant, and region r of it the same seed too."""
     seeds = replication_seeds(seed, replications)
     pairs = tuple(contrast) if contrast else None
-    runs = [(name, p, i) for name, p in variants.items() for i in range(replications)]
+    runs = [
+        (name, p, i, r)
+        for name, p in variants.items()
+        for i in range(replications)
+        for r in range(p.scene.regions)
+    ]
     return [
-        Task(order, name, i, p.model_dump_json(), seeds[i], pairs)
-        for order, (name, p, i) in enumerate(runs)
+        Task(
+            order,
+            name,
+            i,
+            p.model_dump_json(),
+            region_seed(seeds[i], r, p.scene.regions),
+            pairs,
+            r,
+            p.scene.regions,
+        )
+        for order, (name, p, i, r) in enumerate(runs)
     ]
 
 
@@ -85,9 +113,10 @@ def execute(
     show_progress: bool = True,
     max_memory: float | None = None,
     on_plan: Callable[[resources.Plan], None] | None = None,
+    where: cluster.Where | None = None,
 ) -> Execution:
     """Plan the run (ConfigError before anything is written if it cannot fit), then run every
-    replication of every variant into `out_dir` (default results/<folder>/<stamp>)."""
+    task into `out_dir` (default results/<folder>/<stamp>), here or on a Dask cluster (`where`)."""
     tasks = make_tasks(variants, replications, seed, contrast)
     wanted = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     plan = resources.plan(variants, replications, wanted, max_memory, source)
@@ -95,32 +124,53 @@ def execute(
         on_plan(plan)
     out_dir = prepare_out_dir(out_dir, folder)
     start = time.perf_counter()
-    per_rep = run_tasks(tasks, plan.workers, out_dir, plan.label(), show_progress)
+    per_rep = run_tasks(tasks, plan.workers, out_dir, plan.label(), show_progress, where)
     return Execution(out_dir, per_rep, plan, time.perf_counter() - start)
 
 
 def run_replication(task: Task, parts: Path) -> pl.DataFrame:
-    """One model run in a worker: its tables go to `parts`, its metrics come back."""
+    """One model run (a region of a replication) in a worker: its tables go to `parts`; back
+    come the replication's metrics, or, for one region of several, its members' rows."""
     params = Params.model_validate_json(task.params_json)
-    # The network over time is kept for the first replication only (the report's slider).
-    model = NetworkingModel(params, rng=task.seed, record_network=task.replication == 0).run()
-    results = tables.model_tables(model, task.replication, task.variant)
+    # The network over time is kept for the first replication's first region (report slider).
+    first = task.replication == 0 and task.region == 0
+    model = NetworkingModel(params.for_region(task.region), rng=task.seed, record_network=first)
+    results = tables.model_tables(model.run(), task.replication, task.variant, task.region)
+    detail = params.run.detail_regions
+    if detail and task.region >= detail:  # counted in agents, steps and scene; no rows
+        results["sales"], results["referrals"] = (
+            results["sales"].clear(),
+            results["referrals"].clear(),
+        )
     for name, df in results.items():
         tables.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
-    weeks = {task.variant: params.run.weeks}
+    if task.regions > 1:
+        return results["agents"]
+    return measure(task, params, results["agents"])
+
+
+def measure(task: Task, params: Params, agents: pl.DataFrame) -> pl.DataFrame:
+    """A replication's metrics from the rows of all its members."""
     contrast = list(task.contrast) if task.contrast else None
-    return metrics.per_replication(results["agents"], weeks, contrast)
+    return metrics.per_replication(agents, {task.variant: params.run.weeks}, contrast)
 
 
 def run_tasks(
-    tasks: list[Task], workers: int, out_dir: Path, label: str = "", show_progress: bool = True
+    tasks: list[Task],
+    workers: int,
+    out_dir: Path,
+    label: str = "",
+    show_progress: bool = True,
+    where: cluster.Where | None = None,
 ) -> pl.DataFrame:
-    """Run the tasks on `workers` processes (1: in this process), write their tables into
-    out_dir, and return every replication's metrics (variant, replication, metric, value)."""
+    """Run the tasks on `workers` processes (1: in this process) or on a Dask cluster, write
+    their tables into out_dir, and return every replication's metrics (variant, replication,
+    metric, value)."""
     parts = out_dir / PARTS
     shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir(parents=True)
-    done: dict[int, pl.DataFrame] = {}
+    done: dict[tuple[str, int], pl.DataFrame] = {}
+    regions: dict[tuple[str, int], dict[int, pl.DataFrame]] = {}
     progress = Progress(
         TextColumn("[bold]simulating"),
         TextColumn(label, markup=False),
@@ -132,28 +182,31 @@ def run_tasks(
     )
     with progress:
         bar = progress.add_task("runs", total=len(tasks))
-        if workers <= 1:
-            for task in tasks:
-                done[task.order] = run_replication(task, parts)
-                progress.advance(bar)
-        else:
-            # spawn, not fork: forking after polars' thread pool started can deadlock.
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-                futures = {pool.submit(run_replication, t, parts): t.order for t in tasks}
-                for future in as_completed(futures):
-                    done[futures[future]] = future.result()
-                    progress.advance(bar)
-    combine_parts(parts, out_dir)
-    return pl.concat([done[t.order] for t in tasks])
+        for task, result in cluster.completed(run_replication, tasks, workers, where, parts):
+            key = (task.variant, task.replication)
+            if task.regions == 1:
+                done[key] = result
+            else:  # measured when the replication's last region is in, in region order
+                regions.setdefault(key, {})[task.region] = result
+                if len(regions[key]) == task.regions:
+                    rows = regions.pop(key)
+                    rows = pl.concat([rows[r] for r in range(task.regions)])
+                    done[key] = measure(task, Params.model_validate_json(task.params_json), rows)
+            progress.advance(bar)
+    combine_parts(parts, out_dir, regions=max(t.regions for t in tasks))
+    order = dict.fromkeys((t.variant, t.replication) for t in tasks)
+    return pl.concat([done[key] for key in order])
 
 
-def combine_parts(parts: Path, out_dir: Path) -> None:
-    """One Parquet file per table from the replications' parts, in task order, streamed (a
-    format's own columns, e.g. seating in `scene`, are null for the others)."""
+def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:
+    """One Parquet file per table from the tasks' parts, in task order, streamed (a format's own
+    columns, e.g. seating in `scene`, are null for the others). With regions, the weekly and
+    per-conversation tables are summed over the regions of each replication."""
     for name in tables.TABLES:
         files = sorted(parts.glob(f"{name}-*.parquet"))
         frame = pl.concat([pl.scan_parquet(f) for f in files], how="diagonal_relaxed")
+        if regions > 1:
+            frame = tables.sum_regions(name, frame)
         tables.write_atomic(out_dir / f"{name}.parquet", frame.sink_parquet)
     shutil.rmtree(parts)
 

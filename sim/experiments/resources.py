@@ -160,11 +160,14 @@ def plan(
     would not fit (ConfigError naming what to change). `limit` defaults to the memory available."""
     available = limit if limit is not None else available_bytes()
     which = "--max-memory" if limit is not None else "available memory"
-    each = {name: estimate(p) for name, p in variants.items()}
+    # A task is one region of a replication (region 0 is the largest); regions run one by one.
+    each = {name: estimate(p.for_region(0)) for name, p in variants.items()}
+    regions = {name: p.scene.regions for name, p in variants.items()}
     biggest = max(each.values(), key=lambda e: e.peak_bytes)
+    task = "region" if max(regions.values()) > 1 else "replication"
     if PARENT_BYTES + biggest.peak_bytes > available:
         raise ConfigError(
-            f"{source}: one replication needs about {size(biggest.peak_bytes)} of memory "
+            f"{source}: one {task} needs about {size(biggest.peak_bytes)} of memory "
             f"({biggest.pairs:,.0f} pairs that meet, the market's needs of every person and "
             f"sector), more than the {size(available)} of {which}; lower scene.members, "
             "scene.outer_per_member or scene.sectors"
@@ -177,7 +180,7 @@ def plan(
             f" of memory; using {fit} (the {which} is {size(available)})"
         )
         workers = fit
-    seconds = sum(e.seconds for e in each.values()) * replications / workers
+    seconds = sum(e.seconds * regions[name] for name, e in each.items()) * replications / workers
     if seconds > WARN_SECONDS:
         notes.append(
             f"this run will take about {duration(seconds)} on {workers} "

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from sim.config import Params
-from sim.experiments import metrics, resources, tables
+from sim.experiments import cluster, metrics, resources, tables
 from sim.experiments.execution import execute, replication_seeds
 from sim.model.roster import resolve_traits
 from sim.model.strategies import STRATEGIES
@@ -89,13 +89,15 @@ def run_scenario(
     show_progress: bool = True,
     max_memory: float | None = None,
     on_plan=None,
+    where: cluster.Where | None = None,
 ) -> RunResult:
     """Run all variants and replications, write Parquet tables and manifest.json to out_dir.
 
     ConfigError (nothing written) when one replication would not fit in `max_memory` (default:
     the memory available). `on_plan(plan)` hears the plan before the run starts. With workers >
-    1 the replications run in spawned processes, so a script that calls this must do so under
-    `if __name__ == "__main__":` (the standard multiprocessing rule).
+    1 the replications run in spawned processes (or on a Dask cluster: `where`), so a script
+    that calls this must do so under `if __name__ == "__main__":` (the standard multiprocessing
+    rule).
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
@@ -111,6 +113,7 @@ def run_scenario(
         show_progress=show_progress,
         max_memory=max_memory,
         on_plan=on_plan,
+        where=where,
     )
     summary = metrics.summarise(run.per_replication)
     checks = metrics.check_expectations(scenario, run.per_replication)

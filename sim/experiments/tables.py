@@ -2,7 +2,9 @@
 
 Tables (every column documented in docs/results.md): sales, referrals, agents, steps, scene,
 pairs, network. Members are named by their group and strategy; the metrics computed from these
-tables are in sim/experiments/metrics.py.
+tables are in sim/experiments/metrics.py. In a scene of several regions, members and persons are
+numbered within their region (the `region` column of the per-member and per-event tables), and
+the weekly and per-conversation tables are summed over the regions (REGION_SUMS).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sim.model.market import CHANNELS
 from sim.model.strategies import trait_names
 
 TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
+REGIONAL = ("sales", "referrals", "agents", "network")  # rows of one region: a `region` column
 
 
 def _names(model, members: np.ndarray) -> dict[str, pl.Series]:
@@ -35,8 +38,9 @@ def _group_names(model, group: np.ndarray, prefix: str = "") -> dict[str, pl.Ser
     }
 
 
-def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFrame]:
-    """All tables of one finished replication, with `replication` and `variant` columns first."""
+def model_tables(model, replication: int, variant: str, region: int = 0) -> dict[str, pl.DataFrame]:
+    """All tables of one finished replication (or region of one), with `replication` and
+    `variant` columns first, then `region` in the tables of REGIONAL."""
     sales = model.market.ledger.sales_arrays()
     refs = model.market.ledger.referral_arrays()
     n_members = model.n_members
@@ -97,10 +101,44 @@ def model_tables(model, replication: int, variant: str) -> dict[str, pl.DataFram
         name: df.select(
             pl.lit(replication, dtype=pl.Int32).alias("replication"),
             pl.lit(variant).alias("variant"),
+            *([pl.lit(region, dtype=pl.Int32).alias("region")] if name in REGIONAL else []),
             pl.all(),
         )
         for name, df in out.items()
     }
+
+
+def _weighted(column: str) -> pl.Expr:
+    """The mean of a per-row mean over rows weighted by their conversations."""
+    total = (pl.col(column) * pl.col("conversations")).sum() / pl.col("conversations").sum()
+    return total.alias(column)
+
+
+# How the regions' rows of the weekly and per-conversation tables add up to the scene's: the
+# keys of a row, and the columns that are not summed (computed from the sums).
+REGION_SUMS: dict[str, tuple[list[str], dict[str, pl.Expr]]] = {
+    "steps": (
+        ["replication", "variant", "step", "group", "strategy"],
+        {"units_cum_per_seller": pl.col("units_cum").sum() / pl.col("sellers").sum()},
+    ),
+    "scene": (["replication", "variant", "step"], {}),
+    "pairs": (
+        ["replication", "variant", "partner_group", "partner_strategy", "meetings"],
+        {"memory_mean": _weighted("memory_mean"), "trust_mean": _weighted("trust_mean")},
+    ),
+}
+
+
+def sum_regions(name: str, frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The scene's rows of table `name` from its regions' rows (other tables pass through)."""
+    if name not in REGION_SUMS:
+        return frame
+    keys, derived = REGION_SUMS[name]
+    columns = frame.collect_schema().names()
+    aggregate = [
+        derived[c].alias(c) if c in derived else pl.col(c).sum() for c in columns if c not in keys
+    ]
+    return frame.group_by(keys, maintain_order=True).agg(aggregate).select(columns)
 
 
 def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from sim.model.chapters import seat_order
 from sim.model.events import mingle
 from sim.model.grouping import pairs_within
 from sim.model.scene import Scene
@@ -108,8 +109,11 @@ class Mixer(Format):
 class Chapter(Format):
     """A closed referral chapter: presentations heard by all, a few talks, weekly one-to-ones.
 
-    Members are split into chapters of about `chapter.size`, spreading each profession over the
-    chapters (one seat per profession when there are enough chapters). Claims: C12.
+    Members are split into chapters of about `chapter.size` (sizes spread by `chapter.size_cv`),
+    spreading each profession over the chapters (one seat per profession when there are enough
+    chapters). With `chapter.visits`, an attending member now and then goes to another chapter
+    of the region instead (a visitor or a substitute): they miss their own chapter's
+    presentations and join the other chapter's open networking. Claims: C12.
     """
 
     name = "chapter"
@@ -118,21 +122,27 @@ class Chapter(Format):
 
     def __init__(self, model: Scene):
         super().__init__(model)
-        self.chapter_cfg = model.params.chapter
+        self.chapter_cfg = cfg = model.params.chapter
         n = model.n_members
-        chapters = max(1, -(-n // self.chapter_cfg.size))
         by_profession = np.lexsort((model.rng.random(n), model.sector))
         self.chapter_of = np.empty(n, dtype=np.int64)
-        self.chapter_of[by_profession] = np.arange(n) % chapters
+        self.chapter_of[by_profession] = seat_order(model.rng, n, cfg.size, cfg.size_cv)
+        self.chapters = int(self.chapter_of.max()) + 1
         self._room_pairs: tuple | None = None
 
     def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
         room = self.chapter_of[present]
+        away = self.visitors(model, present)
+        if away.size:  # to one of the other chapters, uniformly
+            room[away] = (
+                room[away] + model.rng.integers(1, self.chapters, away.size)
+            ) % self.chapters
         # Every attendee hears every other attendee's short presentation: a light touch.
         hearer, speaker, slots = self.room_pairs(model.store)
         here = np.zeros(model.n_members, dtype=bool)
         here[present] = True
+        here[present[away]] = False  # visitors are away: they join another chapter's talks
         here = here[hearer] & here[speaker]
         gain = self.chapter_cfg.presentation_gain
         model.touch(hearer[here], speaker[here], gain, slots=slots[here])
@@ -145,6 +155,14 @@ class Chapter(Format):
 
     def follow_ups_due(self, week: int) -> bool:
         return False  # the chapter's one-to-ones replace the follow-ups between events
+
+    def visitors(self, model: Scene, present: np.ndarray) -> np.ndarray:
+        """Positions in `present` of members visiting another chapter of the region this week
+        (a visitor or substitute, with chance `chapter.visits`; none when there is one chapter).
+        """
+        if self.chapter_cfg.visits <= 0 or self.chapters < 2:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(model.rng.random(present.size) < self.chapter_cfg.visits)
 
     def room_pairs(self, store) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every directed pair of members of the same chapter and its slot (-1: not met yet),

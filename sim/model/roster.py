@@ -94,8 +94,10 @@ def trait_error(err: ValidationError, traits: type[BaseModel]) -> str:
     return f"trait '{key}' = {got} is invalid ({first['msg']}); allowed: {allowed}"
 
 
-def check_roster(groups: list[Group], members: int, sectors: int) -> None:
-    """Rules across groups: unique names, counts and shares that fill the scene, enough sectors."""
+def check_roster(groups: list[Group], members: int, sectors: int, per_region: bool = False) -> None:
+    """Rules across groups: unique names, counts and shares that fill the scene, enough sectors.
+
+    With regions (`per_region`), `members` is one region's and the counts are per region."""
     names = [g.name for g in groups]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -104,19 +106,17 @@ def check_roster(groups: list[Group], members: int, sectors: int) -> None:
         raise ValueError("scene.groups: the roster is empty; list at least one group")
     counted = sum(g.count or 0 for g in groups)
     shares = [g.share for g in groups if g.share is not None]
+    where = f"a region's members ({members})" if per_region else f"scene.members ({members})"
     if counted > members:
-        raise ValueError(
-            f"scene.groups: the groups' counts add up to {counted}, more than scene.members "
-            f"({members})"
-        )
+        raise ValueError(f"scene.groups: the groups' counts add up to {counted}, more than {where}")
     if counted == members and shares:
         raise ValueError(
-            f"scene.groups: the counted groups fill all {members} members, so no members are "
+            f"scene.groups: the counted groups fill all of {where}, so no members are "
             "left for the groups with a share; lower a count or raise scene.members"
         )
     if counted < members and not shares:
         raise ValueError(
-            f"scene.groups: {members - counted} of scene.members ({members}) belong to no group; "
+            f"scene.groups: {members - counted} of {where} belong to no group; "
             "add a group with a share, or set scene.members to the counts' sum"
         )
     if shares and abs(sum(shares) - 1.0) > 1e-9:

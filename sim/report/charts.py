@@ -192,7 +192,8 @@ def network(report) -> go.Figure | None:
     """Who would refer whom, and who avoids a focal member, over time (a slider; C10)."""
     t = report.t
     snaps = data.network_snapshots(report.run)
-    agents = report.run.tables["agents"].filter(variant="base", replication=0).sort("member")
+    agents = report.run.tables["agents"].filter(variant="base", replication=0)
+    agents = data.first_region(agents).sort("member")  # the network is kept for region 0
     if snaps.height == 0 or agents.height == 0:
         return None
     nodes = network_nodes(agents, snaps)

@@ -120,9 +120,22 @@ def crossover_summary(steps: pl.DataFrame, contrast: list[str] | None) -> pl.Dat
     return counts.join(summary, on="variant", how="left").drop("n")
 
 
+def with_event_rows(run: Run, variant: str, agents: pl.DataFrame) -> pl.DataFrame:
+    """The members whose sales and referrals are in the tables row by row: all, or those of the
+    first `run.detail_regions` regions."""
+    detail = run.params(variant)["run"].get("detail_regions", 0)
+    return agents.filter(pl.col("region") < detail) if detail else agents
+
+
+def first_region(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of region 0 (the whole scene when it has no regions; older runs have no column)."""
+    return frame.filter(pl.col("region") == 0) if "region" in frame.columns else frame
+
+
 def sales_sources(run: Run, variant: str = "base") -> pl.DataFrame:
     """Units per member of each focal group by degree (1-3) and channel, with CIs (C2)."""
     agents = run.tables["agents"].filter(pl.col("variant") == variant, pl.col("focal"))
+    agents = with_event_rows(run, variant, agents)
     sellers = agents.group_by("replication", "group").agg(pl.len().alias("sellers"))
     grid = (
         sellers.select("replication", "group")
