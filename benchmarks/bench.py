@@ -1,6 +1,7 @@
 """`make bench`: conversations per second and peak memory (laptop, 10,000 members, formats), the
-cost per member-week as chapters grow (and from the first to the last year of a run), this
-project against a plain per-agent Mesa model of the same chapter work
+cost per member-week as chapters grow (and from the first to the last year of a run), the whole
+BNI world (`sim run bni_world`: time, peak memory of all its processes, run folder size; skip
+with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, and how fast the command line answers bad input.
 
@@ -15,7 +16,9 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 CASES = {
     "laptop (200 members, 5 years)": ("laptop", {}),
@@ -69,7 +72,7 @@ def one(scenario: str, overrides: dict) -> dict:
     }
 
 
-SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (`--world` adds 340,000)
+SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (the world run adds 340,000)
 MESA = ((1_000, 52), (10_000, 52))  # members, weeks: project vs plain Mesa
 
 
@@ -85,9 +88,9 @@ def chapters(members: int, weeks: int) -> dict:
     return in_fresh_process("benchmarks.bench", "--case", json.dumps(case))
 
 
-def scale(world: bool) -> None:
+def scale() -> None:
     """Cost per member-week as the chapters grow (one year each), and within a 5-year run."""
-    for members in (*SCALE, 340_000) if world else SCALE:
+    for members in SCALE:
         r = chapters(members, 52)
         print(
             f"scale: {members:,} members in chapters of 30, 52 weeks: {r['member_week_us']} µs "
@@ -98,6 +101,55 @@ def scale(world: bool) -> None:
     print(
         f"scale: 10,000 members over 5 years: {first} s in year 1, {last} s in year 5 "
         f"({last / first:.2f}x)"
+    )
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants now (Linux /proc)."""
+    parent, rss = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(stat.parent.name)
+        parent[pid], rss[pid] = int(fields[1]), int(fields[21]) * resource.getpagesize()
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, ppid in parent.items() if ppid in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def world(workers: int = 2, sets: tuple[str, ...] = ()) -> str:
+    """`sim run bni_world` as a user runs it: wall time (simulation and report), the peak of all
+    its processes' memory together (sampled twice a second), the run folder's size, and the cost
+    per member-week (core-seconds of simulation / member-weeks)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "world"
+        command = [sys.executable, "-m", "sim", "run", "bni_world", "--quiet"]
+        command += ["--out", str(out), "--workers", str(workers)]
+        command += [arg for key_value in sets for arg in ("--set", key_value)]
+        start, peak = time.perf_counter(), 0
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.5)
+        wall = time.perf_counter() - start
+        if proc.returncode:
+            return f"world: failed\n{proc.stderr.read().decode()[-2000:]}"
+        manifest = json.loads((out / "manifest.json").read_text())
+        folder = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
+    params = manifest["variants"]["base"]["params"]
+    scene, weeks = params["scene"], params["run"]["weeks"]
+    simulated = manifest["wall_seconds"]
+    return (
+        f"world: bni_world, {scene['members']:,} members in {scene['regions']} regions x {weeks} "
+        f"weeks on {workers} workers: {wall / 60:.1f} min in all ({simulated / 60:.1f} min "
+        f"simulating), peak {peak / 2**30:.2f} GiB, run folder {folder / 1e6:.0f} MB, "
+        f"{1e6 * simulated * workers / scene['members'] / weeks:.1f} µs per member-week "
+        "(core time)"
     )
 
 
@@ -162,7 +214,7 @@ def command_seconds(*args: str, repeats: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--case", help=argparse.SUPPRESS)
-    parser.add_argument("--world", action="store_true", help="add 340,000 members to the scale")
+    parser.add_argument("--no-world", action="store_true", help="skip the BNI world run")
     args = parser.parse_args()
     if args.case:
         print(json.dumps(one(*json.loads(args.case))))
@@ -183,7 +235,9 @@ def main() -> None:
             f"{r['needs']:,} needs, {r['pairs']:,} pairs, {r['persons']:,} persons, "
             f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
-    scale(args.world)
+    scale()
+    if not args.no_world:
+        print(world())
     versus_mesa()
     print(f"laptop: {laptop_throughput():.1f} replications per second on 2 workers")
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")

@@ -370,6 +370,11 @@ class Params(_Section):
         of."""
         members, fmt = min(self.region_sizes()), self.events.format
         where = "scene.members" if self.scene.regions == 1 else "the smallest region"
+        if members < 4:
+            raise ValueError(
+                f"scene.regions ({self.scene.regions}) leaves {members} members per region; a "
+                "region needs at least 4 (fewer regions or more scene.members)"
+            )
         sizes = {
             "chapter.size": (self.chapter.size, fmt == "chapter"),
             "dinner.table_size": (self.dinner.table_size, fmt == "dinner"),

@@ -31,12 +31,15 @@ def _fmt(x: float | None, digits: int = 1) -> str:
 
 
 def _fmt_ci(row: dict | None, digits: int = 1) -> str:
-    """`mean ± half-width` of a summary row, just the mean without an interval, or `-`."""
+    """`mean ± half-width` of a summary row, the mean alone (marked n=1 after one replication),
+    or `-`."""
     if not row or row.get("mean") is None:
         return "-"
     low, high = row.get("ci_low"), row.get("ci_high")
     if low is None or high is None or math.isnan(low) or math.isnan(high):
         return _fmt(row["mean"], digits)
+    if row.get("n", 2) < 2:  # one replication: no interval (not one of zero width)
+        return f"{_fmt(row['mean'], digits)} (n=1)"
     return f"{_fmt(row['mean'], digits)} ± {_fmt((high - low) / 2, digits)}"
 
 

@@ -310,3 +310,26 @@ def test_a_sweep_over_text_values(tmp_path):
     )
     assert code == 0, err
     assert set(pl.read_parquet(tmp_path / "sweep.parquet")["value"]) == {"mixer", "circle"}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--cluster", "slurm"], "--cluster 'slurm': allowed: local"),
+        (["--scheduler", "10.0.0.5:8786"], "give the scheduler's address, e.g. tcp://"),
+        (["--cluster", "local", "--scheduler", "tcp://127.0.0.1:1"], "give one of them"),
+    ],
+)
+def test_bad_cluster_options_are_one_line_errors(tmp_path, args, expected):
+    code, err, _ = run_cli("run", "laptop", "--out", str(tmp_path / "out"), *args)
+    assert code == 2 and expected in err and "\n" not in err
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    code, err, _ = run_cli(
+        "run", "laptop", "--set", "run.weeks=2", "--replications", "1", "--quiet",
+        "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
+    )  # fmt: skip
+    assert code == 2 and "cannot reach the Dask scheduler" in err and "\n" not in err
+    assert not (tmp_path / "out").exists()  # no empty folder, no parts left behind

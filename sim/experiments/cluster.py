@@ -25,7 +25,7 @@ from typing import Any
 
 from sim.errors import ConfigError
 
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ lazily into one Parquet file per table (sim/experiments/tables.py: REGION_SUMS).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,6 +146,10 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
         )
     for name, df in results.items():
         tables.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
+    # A model holds reference cycles (Mesa's agents and model): free it now, not at some later
+    # collection, so a worker running hundreds of regions stays at one region's memory.
+    del model
+    gc.collect()
     if task.regions > 1:
         return results["agents"]
     return measure(task, params, results["agents"])
@@ -180,7 +186,7 @@ def run_tasks(
         disable=not show_progress,
         transient=False,
     )
-    with progress:
+    with progress, _cleaned_on_refusal(out_dir):
         bar = progress.add_task("runs", total=len(tasks))
         for task, result in cluster.completed(run_replication, tasks, workers, where, parts):
             key = (task.variant, task.replication)
@@ -196,6 +202,19 @@ def run_tasks(
     combine_parts(parts, out_dir, regions=max(t.regions for t in tasks))
     order = dict.fromkeys((t.variant, t.replication) for t in tasks)
     return pl.concat([done[key] for key in order])
+
+
+@contextmanager
+def _cleaned_on_refusal(out_dir: Path):
+    """A run refused on the way (e.g. an unreachable cluster) leaves no parts, nor an empty
+    output folder."""
+    try:
+        yield
+    except ConfigError:
+        shutil.rmtree(out_dir / PARTS, ignore_errors=True)
+        if out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        raise
 
 
 def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:

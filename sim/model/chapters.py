@@ -13,9 +13,10 @@ import numpy as np
 
 
 def seat_order(rng: np.random.Generator, n: int, size: int, cv: float) -> np.ndarray:
-    """The chapter of each of n seats, dealt round by round over the chapters (seat k of every
-    chapter before seat k + 1 of any), so members taking the seats in order of profession get one
-    seat per profession in each chapter while chapters outnumber a profession's members.
+    """The chapter of each of n seats, dealt so that every chapter's seats are spread evenly over
+    the order (a chapter of size s has a seat about every n / s places), so members taking the
+    seats in order of profession get one seat per profession in each chapter as long as a
+    chapter has no more seats than there are professions.
 
     cv = 0: ceil(n / size) chapters of equal size (within one). cv > 0: sizes drawn from a gamma
     distribution with mean `size` and coefficient of variation cv, at least 4 and at most 100,
@@ -35,4 +36,5 @@ def seat_order(rng: np.random.Generator, n: int, size: int, cv: float) -> np.nda
         sizes = np.r_[sizes[:-2], sizes[-2] + sizes[-1]]
     chapter = np.repeat(np.arange(sizes.size), sizes)
     seat = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return chapter[np.lexsort((chapter, seat))]
+    spread = (seat + 0.5) / sizes[chapter]  # each chapter's seats evenly over the order
+    return chapter[np.lexsort((chapter, spread))]

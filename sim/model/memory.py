@@ -330,6 +330,7 @@ class PairStore:
             group = src * n_sectors + member_sector[dst]
             score = memory[in_mind] * self.trust(slots, week)
             order = np.lexsort((-score, group))
-            _, first = np.unique(group[order], return_index=True)
-            best[group[order][first]] = dst[order][first]
+            group, dst = group[order], dst[order]
+            first = np.r_[True, group[1:] != group[:-1]]  # the best of each sorted group
+            best[group[first]] = dst[first]
         return best.reshape(self.n, n_sectors)

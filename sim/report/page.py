@@ -102,6 +102,8 @@ class Report:
             return "-"
         low, high = summary.get("ci_low"), summary.get("ci_high")
         half = (high - low) / 2 if low is not None and high is not None else math.nan
+        if summary.get("n", 2) < 2:  # one replication: no interval (not one of zero width)
+            return f"{self.num(summary['mean'])} (n=1)"
         return f"{self.num(summary['mean'])} ± {self.num(half)}"
 
     def metric_label(self, metric: str) -> str:
