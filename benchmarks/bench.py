@@ -96,6 +96,12 @@ def scale() -> None:
             f"scale: {members:,} members in chapters of 30, 52 weeks: {r['member_week_us']} µs "
             f"per member-week (build {r['build_s']} s, peak {r['peak_rss_mib']} MiB)"
         )
+    region = ("bni_world", {"scene.members": 1_000, "scene.regions": 1})
+    r = in_fresh_process("benchmarks.bench", "--case", json.dumps(region))
+    print(
+        f"scale: one region of bni_world alone (1,000 members, 260 weeks): {r['member_week_us']}"
+        " µs per member-week (compare the world's figure below)"
+    )
     r = chapters(10_000, 260)
     first, last = r["year_s"][0], r["year_s"][-1]
     print(

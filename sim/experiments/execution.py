@@ -140,10 +140,8 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
     results = tables.model_tables(model.run(), task.replication, task.variant, task.region)
     detail = params.run.detail_regions
     if detail and task.region >= detail:  # counted in agents, steps and scene; no rows
-        results["sales"], results["referrals"] = (
-            results["sales"].clear(),
-            results["referrals"].clear(),
-        )
+        for name in ("sales", "referrals"):
+            results[name] = results[name].clear()
     for name, df in results.items():
         tables.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
     # A model holds reference cycles (Mesa's agents and model): free it now, not at some later
