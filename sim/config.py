@@ -369,7 +369,11 @@ class Params(_Section):
         """A chapter, a table or a circle cannot be larger than the scene (or region) it is part
         of."""
         members, fmt = min(self.region_sizes()), self.events.format
-        where = "scene.members" if self.scene.regions == 1 else "the smallest region"
+        where = (
+            f"scene.members ({members})"
+            if self.scene.regions == 1
+            else f"the smallest region ({members} members)"
+        )
         if members < 4:
             raise ValueError(
                 f"scene.regions ({self.scene.regions}) leaves {members} members per region; a "
@@ -383,8 +387,8 @@ class Params(_Section):
         for key, (size, used) in sizes.items():
             if used and size > members:
                 raise ValueError(
-                    f"{key} ({size}) must be at most {where} ({members} members): a group of "
-                    "the scene cannot be larger than the scene"
+                    f"{key} ({size}) must be at most {where}: a group of the scene cannot be "
+                    "larger than the scene"
                 )
         return self
 

@@ -162,7 +162,8 @@ def test_a_valid_file_with_hostile_text_runs_to_its_report(tmp_path_factory, nam
     result = CliRunner().invoke(
         app,
         ["run", str(path), "--out", str(folder / "run"), "--quiet", "--replications", "1",
-         "--workers", "1", "--set", "run.weeks=2", "--set", "scene.members=40"],
+         "--workers", "1", "--set", "run.weeks=2", "--set", "scene.members=40",
+         "--set", "scene.regions=1"],
     )  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception

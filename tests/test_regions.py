@@ -90,6 +90,16 @@ def test_regions_add_up_to_the_scene(in_process):
     assert sorted(metrics["replication"].unique()) == [0, 1]
 
 
+def test_builders_outsell_pitchers_in_a_small_world(in_process):
+    """bni_world's contrast (C12) at small size: in every replication the relationship builders
+    sell more per member than the pitchers."""
+    metrics, _ = in_process
+    units = metrics.filter(pl.col("metric").is_in(["units.builders", "units.pitchers"]))
+    wide = units.pivot(on="metric", index="replication", values="value")
+    assert wide.height == 2
+    assert (wide["units.builders"] > wide["units.pitchers"]).all(), wide
+
+
 def test_a_dask_cluster_and_a_process_pool_give_the_same_tables(in_process, tmp_path):
     """Two regions on a two-worker Dask LocalCluster, and on a local pool of two processes, write
     exactly the tables of one process."""
