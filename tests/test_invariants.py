@@ -24,7 +24,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "variant"), CASES, ids=[f"{n}-{v}" for n, v in CASES])
 def test_needs_sales_degrees_and_lockout_hold(name, variant):
     params = load_scenario(name).variants[variant]
-    params = apply_overrides(params, {"run.weeks": 30}, "test")
+    params = apply_overrides(params, {"run.weeks": 30}, "test").for_region(0)  # a region
     model = NetworkingModel(params, rng=7).run()
     market = model.market
     sales = model_tables(model, 0, variant)["sales"]

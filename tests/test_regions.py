@@ -49,6 +49,11 @@ def test_counts_are_per_region():
         apply_overrides(bni, {"scene.members": 90, "scene.regions": 45, "chapter.size": 4}, "test")
 
 
+def test_a_model_is_one_region():
+    with pytest.raises(ValueError, match="a model is one region"):
+        NetworkingModel(world().params, rng=np.random.SeedSequence(1))
+
+
 def test_region_seeds_are_keyed_by_replication_and_region():
     seeds = replication_seeds(11, 3)
     tasks = make_tasks(world().variants, 3, 11)

@@ -34,6 +34,11 @@ class NetworkingModel(mesa.Model):
     def __init__(self, params: Params | None = None, rng=None, record_network: bool = False):
         super().__init__(rng=rng)
         self.params = params = params or Params()
+        if params.scene.regions > 1:
+            raise ValueError(
+                f"a model is one region; these parameters have scene.regions = "
+                f"{params.scene.regions}: build each region from params.for_region(r)"
+            )
         self.week = 0
         self._create_members(Members(self.rng, params))
         self.social, self.n_persons = build_social_graph(self.rng, params.scene)
