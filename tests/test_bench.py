@@ -28,6 +28,6 @@ def test_the_world_case_measures_a_small_world_and_its_processes_memory():
     from benchmarks.bench import tree_rss, world
 
     assert tree_rss(os.getpid()) > 10 * 2**20  # this process alone holds numpy and polars
-    line = world(2, ("scene.members=241", "scene.regions=2", "run.weeks=6"))
-    assert line.startswith("world: bni_world, 241 members in 2 regions x 6 weeks"), line
+    line = world(1, ("scene.members=241", "scene.regions=2", "run.weeks=4"))
+    assert line.startswith("world: bni_world, 241 members in 2 regions x 4 weeks"), line
     assert "GiB" in line and "per member-week" in line
