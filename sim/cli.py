@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|sweep|calibrate|report|figures|list|validate`.
+"""Command line: `python -m sim run|sweep|explore|atlas|calibrate|report|figures|list|validate`.
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -20,6 +20,7 @@ from sim.report.i18n import LANGUAGES
 from sim.terminal import (
     console,
     print_calibration,
+    print_exploration,
     print_summary,
     print_sweep,
     print_sweep_checks,
@@ -239,6 +240,134 @@ def sweep(
 
     console.print(f"results: {out_dir / 'sweep.parquet'}", markup=False)
     console.print(f"report:  {build_sweep_report(out_dir)}", markup=False)
+
+
+def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_, resume):
+    """The scenario and the validated design: from the options, or from a folder to resume."""
+    from sim.experiments.design import load_plan
+    from sim.scenario import read_toml
+
+    if resume is not None:
+        if scenario is not None or ranges or set_:
+            raise ConfigError("--resume DIR: give no scenario, --ranges or --set; they are DIR's")
+        from sim.experiments.explore import read_manifest
+
+        found = read_manifest(resume)
+        scenario, set_ = found["scenario_file"], found.get("set") or []
+        section, seed = found["design"], found["seed"]
+    elif scenario is None:
+        raise ConfigError("give a scenario (see `list`), or --resume DIR")
+    scn = _load(scenario, set_)
+    if resume is None:
+        section, source = scn.explore, scn.path
+        if ranges is not None:
+            doc, _ = read_toml(ranges)
+            section, source = doc.get("explore"), str(ranges)
+        section = dict(section or {})
+        for key, value in (
+            ("design", design),
+            ("samples", samples),
+            ("replications", replications),
+        ):
+            if value is not None and section:
+                section[key] = value
+        seed = scn.params.run.seed if seed is None else seed
+    else:
+        source = str(resume / "manifest.json")
+    return scn, load_plan(section, scn.params, seed, source), set_
+
+
+@app.command()
+def explore(
+    scenario: Annotated[
+        str | None, typer.Argument(help="scenario name or .toml path (not with --resume)")
+    ] = None,
+    ranges: Annotated[
+        Path | None, typer.Option(help="a TOML file whose [explore] replaces the scenario's")
+    ] = None,
+    design: Annotated[str | None, typer.Option(help="morris, sobol or lhs")] = None,
+    samples: Annotated[
+        int | None, typer.Option(help="Morris trajectories, Sobol base samples, lhs points")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=1, max=10_000, help="replications per point")
+    ] = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="finish the exploration in this folder (its settings)")
+    ] = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+    max_memory: MemoryOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Explore the parameter space: what drives each claim, and where it holds (an atlas)."""
+    _check_lang(lang)
+    where = _where(cluster, scheduler)
+    try:
+        scn, plan, overrides = _explore_inputs(
+            scenario, ranges, design, samples, replications, seed, set_, resume
+        )
+        from sim.experiments.explore import explore as run_exploration
+
+        console.print(
+            f"{plan.spec.design}: {len(plan.points)} points x {plan.spec.replications} "
+            f"replications over {len(plan.names)} parameters",
+            markup=False,
+        )
+        found = run_exploration(
+            scn,
+            plan,
+            workers=workers,
+            out_dir=resume or out,
+            where=where,
+            show_progress=not quiet,
+            max_memory=_max_memory(max_memory),
+            on_plan=_announce,
+            overrides=overrides,
+        )
+    except ConfigError as err:
+        _fail(str(err))
+    _finish_exploration(found, lang)
+
+
+def _finish_exploration(found, lang: str | None) -> None:
+    for task, error in list(found.failed.items())[:5]:
+        console.print(Text(f"failed: {task}: {shown(error, 300)}"))
+    if found.analysis.get("missing_points"):
+        console.print(
+            f"{len(found.failed)} tasks failed; no analysis yet. Re-run the same command "
+            f"(or --resume {found.out_dir}) to retry them.",
+            markup=False,
+        )
+        raise typer.Exit(1)
+    print_exploration(found.out_dir)
+    from sim.report.atlas import build_atlas
+
+    console.print(f"results: {found.out_dir}  ({found.wall_seconds:.1f} s)", markup=False)
+    console.print(f"atlas:   {build_atlas(found.out_dir, lang)}", markup=False)
+    if found.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def atlas(
+    explore_dir: Annotated[Path, typer.Argument(help="a folder written by `explore`")],
+    lang: LangOpt = None,
+) -> None:
+    """(Re)build atlas.html in an exploration folder from its saved results alone."""
+    _check_lang(lang)
+    from sim.report.atlas import build_atlas
+    from sim.report.data import RunFolderError
+
+    try:
+        console.print(f"atlas: {build_atlas(explore_dir, lang)}", markup=False)
+    except RunFolderError as err:
+        _fail(str(err))
 
 
 @app.command()

@@ -3,8 +3,9 @@
 A scenario file (TOML) has a `[scenario]` head, `[params.*]` sections that override the defaults
 (including the roster, `[[params.scene.groups]]`) and `[variants.<name>]` tables, each with
 dotted-key overrides of the base (`set`) and the direction it expects each metric to move
-(`expect`). Dotted keys reach every parameter: `market.pitch_close`, a group's value
-`scene.groups.<group>.<key>`, a strategy's trait `strategies.<strategy>.<trait>`.
+(`expect`); an optional `[explore]` section holds the ranges `python -m sim explore` varies
+(read by sim/experiments/design.py). Dotted keys reach every parameter: `market.pitch_close`,
+a group's value `scene.groups.<group>.<key>`, a strategy's trait `strategies.<strategy>.<trait>`.
 Bad input raises ConfigError, whose message is one line naming file, key and what is allowed.
 """
 
@@ -101,6 +102,7 @@ class Scenario(BaseModel):
     variant_info: dict[str, Variant]
     path: str
     sha256: str
+    explore: dict[str, Any] | None = None  # the [explore] section as written (design.py reads it)
 
     @property
     def params(self) -> Params:
@@ -264,7 +266,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
     path = resolve_scenario_path(name_or_path)
     doc, raw_bytes = read_toml(path)
     check_shape(doc, str(path))
-    allowed_top = {"scenario", "params", "variants"}
+    allowed_top = {"scenario", "params", "variants", "explore"}
     for key, value in doc.items():
         if key not in allowed_top:
             raise ConfigError(
@@ -328,6 +330,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         variant_info=info,
         path=str(path),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        explore=doc.get("explore"),
     )
     check_metrics(scenario, str(path))
     return scenario

@@ -190,3 +190,37 @@ def print_calibration(table) -> None:
         within = {True: "yes", False: "NO", None: "-"}[row["within"]]
         view.add_row(row["figure"], row["published"], model, within, row["fitted"] or "-")
     console.print(view)
+
+
+def print_exploration(out_dir) -> None:
+    """Per claim: the share of the explored points where it holds, and PRIM's box."""
+    import polars as pl
+
+    bounds = pl.read_parquet(out_dir / "boundaries.parquet")
+    table = Table(
+        title="Where each claim holds: share of the explored points (Wilson 95 % CI), PRIM box",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption="box: the parameters PRIM restricts (coverage: share of the points where the "
+        "claim holds that fall in the box; density: share of the box's points where it holds)",
+    )
+    for col in ("claim", "holds at", "box", "coverage", "density"):
+        table.add_column(col, justify="right" if col in ("coverage", "density") else "left")
+    if bounds.is_empty():
+        console.print("no claim is measured by this scenario's metrics", markup=False)
+        return
+    for (claim,), rows in bounds.group_by("claim", maintain_order=True):
+        first = rows.row(0, named=True)
+        share = (
+            f"{_fmt(first['share'] * 100, 0)} % ({_fmt(first['share_ci_low'] * 100, 0)}-"
+            f"{_fmt(first['share_ci_high'] * 100, 0)} %) of {first['points']}"
+        )
+        limits = [
+            f"{shown(r['parameter'], 50)} {_fmt(r['low'], 3)}-{_fmt(r['high'], 3)}"
+            for r in rows.filter(pl.col("restricted")).iter_rows(named=True)
+        ]
+        where = "; ".join(limits) or ("nowhere" if first["held_points"] == 0 else "everywhere")
+        table.add_row(
+            Text(claim), share, Text(where), _fmt(first["coverage"], 2), _fmt(first["density"], 2)
+        )
+    console.print(table)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 C1_UNITS = {"better": 50, "other": 1}  # the essay's units in five years, for the chart's marks
+C1_FLOOR = 35  # C1 holds from 70 % of the essay's 50 units (the explore issue's threshold)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Claim:
     id: str
     threshold: str
     judge: Callable[[Evidence], Verdict | None] = field(repr=False)
+    # the metric that measures it (what the atlas asks "what drives it" of), if one does
+    metric: Callable[[Evidence], str | None] = field(repr=False, default=lambda e: None)
 
 
 def _c1(e: Evidence) -> Verdict | None:
@@ -56,11 +59,17 @@ def _c1(e: Evidence) -> Verdict | None:
     if better is None or other is None:
         return None
     values = {"better": e.contrast[0], "other": e.contrast[1], "a": better, "b": other}
-    return Verdict(values, "≥ 10x", better >= 10 * max(other, 1e-9))
+    held = better >= 10 * max(other, 1e-9) and better >= C1_FLOOR
+    return Verdict(values, f"≥ 10x, ≥ {C1_FLOOR}", held)
+
+
+def _better(e: Evidence) -> str | None:
+    """The group C2 is about: the better contrast group, else the first focal group."""
+    return (e.contrast or e.focal_groups or [None])[0]
 
 
 def _c2(e: Evidence) -> Verdict | None:
-    group = (e.contrast or e.focal_groups or [None])[0]
+    group = _better(e)
     share = e.mean(f"indirect_share.{group}")
     if share is None:
         return None
@@ -97,14 +106,40 @@ def _c12(e: Evidence) -> Verdict | None:
 CLAIMS: dict[str, Claim] = {
     c.id: c
     for c in (
-        Claim("C1", "the better contrast group sells at least 10x the other", _c1),
-        Claim("C2", "more than 90 % of the better group's units from degrees 2-3", _c2),
+        Claim(
+            "C1",
+            f"the better contrast group sells at least 10x the other and {C1_FLOOR} units",
+            _c1,
+            lambda e: "ratio" if e.contrast else None,
+        ),
+        Claim(
+            "C2",
+            "more than 90 % of the better group's units from degrees 2-3",
+            _c2,
+            lambda e: f"indirect_share.{_better(e)}" if _better(e) else None,
+        ),
         Claim("C3", "mean memory reaches the name level at conversation 5 or later", _c3),
         Claim("C4", "trust reaches the refer level after memory reaches the name level", _c4),
-        Claim("C10", "more than a quarter of the members avoid the other contrast group", _c10),
-        Claim("C12", "21-84 referrals per member per year (BNI: ~42)", _c12),
+        Claim(
+            "C10",
+            "more than a quarter of the members avoid the other contrast group",
+            _c10,
+            lambda e: f"avoided_by.{e.contrast[1]}" if e.contrast else None,
+        ),
+        Claim(
+            "C12",
+            "21-84 referrals per member per year (BNI: ~42)",
+            _c12,
+            lambda e: "referrals_per_member_year",
+        ),
     )
 }
+
+
+def measure_of(claim: str, contrast: list[str] | None, focal_groups: list[str]) -> str | None:
+    """The metric that measures a claim in a scenario with these groups (None: no one metric)."""
+    entry = CLAIMS.get(claim)
+    return entry.metric(Evidence({}, contrast, focal_groups, 0)) if entry else None
 
 
 def judge(claim: str, evidence: Evidence) -> Verdict | None:

@@ -228,9 +228,9 @@ def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:
     shutil.rmtree(parts)
 
 
-def default_out_dir(scenario_name: str) -> Path:
-    """results/<scenario>/<UTC timestamp>, with a suffix if that folder already exists."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+def default_out_dir(scenario_name: str, prefix: str = "") -> Path:
+    """results/<scenario>/<prefix><UTC timestamp>, with a suffix if that folder exists."""
+    stamp = prefix + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     candidate, n = RESULTS_DIR / scenario_name / stamp, 1
     while candidate.exists():
         n += 1

@@ -311,3 +311,14 @@ def percent(x: float | None, lang: str) -> str:
 def separators(lang: str) -> str:
     """Plotly's `layout.separators`: decimal mark, then thousands mark."""
     return ",." if lang == "nl" else ".,"
+
+
+def _merge() -> None:
+    """The atlas's strings live in their own file, in this one table."""
+    from sim.report.atlas_text import ATLAS
+
+    for lang in LANGUAGES:
+        TEXT[lang].update(ATLAS[lang])
+
+
+_merge()

@@ -1,0 +1,260 @@
+"""`python -m sim explore`: many points of the parameter space, each replicated, crash-proof.
+
+A task is one replication at one point of the design (sim/experiments/design.py). Replication
+i has the same seed at every point, the seed `run` gives its replication i (SeedSequence(master)
+.spawn(R)[i], regions keyed under it): common random numbers, so points differ by their
+parameters and not by their luck, and a task's result depends only on its identity (point,
+replication), never on worker count, order, executor or what ran before a crash. Each finished
+task writes its metrics to `runs/p<point>-r<replication>.parquet` (temporary name, then rename:
+a file is complete or absent); re-running the same command on the same folder runs only the
+tasks without a file. A task that fails is recorded with its error in the manifest and the rest
+go on (a re-run retries it). At the end the points are analysed (sim/experiments/discovery.py)
+and the claims atlas is written (sim/report/atlas.py). Claims: C1, C2, C10, C12 and every claim
+measured by the registry in sim/experiments/claims.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from sim.config import Params
+from sim.errors import ConfigError
+from sim.experiments import cluster, metrics, resources, tables
+from sim.experiments.design import Plan
+from sim.experiments.execution import default_out_dir, region_seed, replication_seeds
+from sim.experiments.runner import _git_commit, _versions
+from sim.model import NetworkingModel
+from sim.scenario import Scenario, apply_overrides
+
+RUNS = "runs"
+MANIFEST = "manifest.json"
+KIND = "explore"
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """One replication at one point of the design."""
+
+    point: int
+    replication: int
+    params_json: str
+    seed: np.random.SeedSequence
+    contrast: tuple[str, str] | None
+    regions: int
+
+
+def task_file(runs: Path, point: int, replication: int) -> Path:
+    return runs / f"p{point:06d}-r{replication:04d}.parquet"
+
+
+def run_point(task: PointTask, runs: Path) -> str | None:
+    """Run one task in a worker; its metrics go to runs/. Back comes None, or its error."""
+    try:
+        params = Params.model_validate_json(task.params_json)
+        agents = []
+        for r in range(task.regions):  # a replication's regions, one after the other
+            seed = region_seed(task.seed, r, task.regions)
+            model = NetworkingModel(params.for_region(r), rng=seed)
+            agents.append(tables.model_tables(model.run(), task.replication, "point", r)["agents"])
+            del model
+            gc.collect()  # Mesa's reference cycles: free a model now (see execution.py)
+        contrast = list(task.contrast) if task.contrast else None
+        rows = metrics.per_replication(pl.concat(agents), {"point": params.run.weeks}, contrast)
+        rows = rows.select(
+            pl.lit(task.point, pl.Int64).alias("point"),
+            pl.col("replication").cast(pl.Int64),
+            "metric",
+            "value",
+        )
+        path = task_file(runs, task.point, task.replication)
+        tables.write_atomic(path, rows.write_parquet)
+        return None
+    except Exception as err:  # noqa: BLE001 - recorded in the manifest; the rest goes on
+        return f"{type(err).__name__}: {err}"[:2000]
+
+
+@dataclass(frozen=True)
+class Exploration:
+    out_dir: Path
+    tasks: int
+    ran: int  # tasks run by this call (the others were found finished)
+    failed: dict[str, str]  # "p<point>-r<replication>" -> error
+    analysis: dict  # what discovery.analyse did (missing points, metrics analysed)
+    wall_seconds: float
+
+
+def identity(scenario: Scenario, plan: Plan) -> dict:
+    """What makes two explorations the same experiment: resuming needs all of it equal."""
+    base = hashlib.sha256(scenario.params.model_dump_json().encode()).hexdigest()
+    return {"scenario": scenario.name, "base_sha256": base, **plan.identity()}
+
+
+def explore(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    workers: int | None = None,
+    out_dir: Path | None = None,
+    where: cluster.Where | None = None,
+    show_progress: bool = True,
+    max_memory: float | None = None,
+    on_plan=None,
+    overrides: list[str] | None = None,
+) -> Exploration:
+    """Run every task of the design that has no result yet in out_dir/runs/, then analyse.
+    `overrides`: the --set options the scenario was loaded with (kept for --resume)."""
+    ident = identity(scenario, plan)
+    out_dir = claim_folder(out_dir, scenario.name, ident)
+    runs = out_dir / RUNS
+    runs.mkdir(exist_ok=True)
+    points = point_params(scenario, plan)
+    seeds = replication_seeds(plan.seed, plan.spec.replications)
+    contrast = tuple(scenario.contrast) if scenario.contrast else None
+    tasks = [
+        PointTask(p, i, params.model_dump_json(), seeds[i], contrast, params.scene.regions)
+        for p, params in enumerate(points)
+        for i in range(plan.spec.replications)
+    ]
+    todo = [t for t in tasks if not task_file(runs, t.point, t.replication).exists()]
+    corners = {f"p{p}": params for p, params in enumerate(points)}
+    wanted = max(1, min(workers or os.cpu_count() or 1, max(1, len(todo))))
+    budget = resources.plan(corners, 1, wanted, max_memory, scenario.path)
+    if on_plan:
+        on_plan(budget)
+    about = (scenario, plan, ident, overrides or [])
+    write_manifest(out_dir, about, len(tasks), {}, "running")
+    start, failed = time.perf_counter(), {}
+    with _progress(show_progress, len(tasks), len(tasks) - len(todo)) as (progress, bar):
+        for task, error in cluster.completed(run_point, todo, budget.workers, where, runs):
+            if error:
+                failed[f"p{task.point}-r{task.replication}"] = error
+            progress.advance(bar)
+    from sim.experiments.discovery import analyse
+
+    found = analyse(scenario, plan, out_dir, [p.scene.members for p in points])
+    status = "complete" if not failed else "failed tasks"
+    write_manifest(out_dir, about, len(tasks), failed, status, found)
+    wall = time.perf_counter() - start
+    return Exploration(out_dir, len(tasks), len(todo), failed, found, wall)
+
+
+def point_params(scenario: Scenario, plan: Plan) -> list[Params]:
+    return [
+        apply_overrides(scenario.params, plan.overrides(p), f"explore point {p}")
+        for p in range(len(plan.points))
+    ]
+
+
+class _progress:
+    """A progress bar over all tasks (finished ones counted) with the time left."""
+
+    def __init__(self, show: bool, total: int, done: int):
+        self.bar = Progress(
+            TextColumn("[bold]exploring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            disable=not show,
+        )
+        self.total, self.done = total, done
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self.bar, self.bar.add_task("tasks", total=self.total, completed=self.done)
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def claim_folder(out_dir: Path | None, name: str, ident: dict) -> Path:
+    """The output folder: new, or one holding this same exploration (then it resumes). A folder
+    holding anything else, or another exploration, is refused (nothing in it is touched)."""
+    path = Path(out_dir) if out_dir else default_out_dir(name, "explore-")
+    manifest = path / MANIFEST
+    if path.is_dir() and any(path.iterdir()):
+        if not manifest.is_file():
+            raise ConfigError(f"--out {path}: the folder holds something else; choose another")
+        old = read_manifest(path).get("experiment", {})
+        differ = [k for k in sorted(set(old) | set(ident)) if old.get(k) != ident.get(k)]
+        if differ:
+            raise ConfigError(
+                f"--out {path}: the folder holds another exploration ({', '.join(differ)} "
+                "differ); resume it with its own settings or choose another folder"
+            )
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"--out {path}: cannot create the folder ({err.strerror})") from None
+    return path
+
+
+def read_manifest(folder: Path) -> dict:
+    """An exploration folder's manifest; ConfigError if the folder holds none."""
+    try:
+        found = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ConfigError(f"{folder}: no exploration here (no readable {MANIFEST})") from None
+    if not isinstance(found, dict) or found.get("kind") != KIND:
+        raise ConfigError(f"{folder}: the folder holds a run, not an exploration")
+    return found
+
+
+def write_manifest(out_dir, about, total, failed, status, analysis=None) -> None:
+    """The exploration's identity, design, seeds, versions and tasks done/failed."""
+    scenario, plan, ident, overrides = about
+    done = len(list((out_dir / RUNS).glob("p*-r*.parquet")))
+    tables.write_json(
+        out_dir / MANIFEST,
+        {
+            "kind": KIND,
+            "status": status,
+            "experiment": ident,
+            "scenario": scenario.name,
+            "description": scenario.description,
+            "language": scenario.language,
+            "claims": scenario.claims,
+            "contrast": scenario.contrast,
+            "focal_groups": scenario.focal_groups,
+            "scenario_file": scenario.path,
+            "scenario_sha256": scenario.sha256,
+            "set": overrides,
+            "design": plan.spec.model_dump(),
+            "parameters": [
+                {"key": k, "low": lo, "high": hi, "whole": w}
+                for (k, (lo, hi)), w in zip(plan.spec.ranges.items(), plan.whole, strict=True)
+            ],
+            "points": len(plan.points),
+            "seed": plan.seed,
+            "design_seed": plan.design_seed,
+            "replication_seeds": [
+                {"entropy": str(s.entropy), "spawn_key": list(s.spawn_key)}
+                for s in replication_seeds(plan.seed, plan.spec.replications)
+            ],
+            "tasks": {"total": total, "done": done, "failed": len(failed)},
+            "failed": [{"task": k, "error": v} for k, v in failed.items()],
+            "analysis": analysis,
+            "updated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "versions": _versions(),
+            "git_commit": _git_commit(),
+        },
+    )

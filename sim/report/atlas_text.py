@@ -1,0 +1,114 @@
+"""The claims atlas's text in English and Dutch (merged into sim/report/i18n.py's TEXT)."""
+
+from __future__ import annotations
+
+ATLAS: dict[str, dict[str, str]] = {
+    "en": {
+        "atlas_title": "Claims atlas",
+        "atlas_intro": (
+            "{design} design: {points} points of the parameter space, each run {reps} times "
+            "with the same seeds; {params} parameters vary over the ranges below, all others "
+            "stay at the scenario's base. At each point a claim is judged on the mean over its "
+            "runs, with the same thresholds as the run report."
+        ),
+        "atlas_design_morris": "Morris (elementary effects)",
+        "atlas_design_sobol": "Sobol' (variance decomposition)",
+        "atlas_design_lhs": "Latin hypercube (RBD-FAST)",
+        "atlas_ranges": "Parameters and ranges",
+        "atlas_parameter": "parameter",
+        "atlas_low": "low",
+        "atlas_high": "high",
+        "atlas_summary": "Where each claim holds",
+        "atlas_claim": "claim",
+        "atlas_threshold": "holds when",
+        "atlas_share": "share of points where it holds (95 % CI)",
+        "atlas_box": "PRIM box: where it holds",
+        "atlas_coverage": "coverage",
+        "atlas_density": "density",
+        "atlas_nowhere": "nowhere in the explored space",
+        "atlas_everywhere": "everywhere in the explored space",
+        "atlas_no_restriction": "no parameter restricted",
+        "atlas_summary_caption": (
+            "Share: the share of the design's points where the claim holds, with a Wilson 95 % "
+            "interval. The box is found by PRIM (patient rule induction): the densest box that "
+            "still holds 80 % of the points where the claim holds. Coverage: the share of those "
+            "points inside the box; density: the share of the box's points where it holds."
+        ),
+        "atlas_drivers": "What drives it: {metric}",
+        "atlas_where": "Where it holds over {x} and {y}",
+        "atlas_held": "holds",
+        "atlas_not_held": "does not hold",
+        "atlas_box_trace": "PRIM box",
+        "atlas_claim_caption": (
+            "Left: how strongly each parameter moves the claim's measure ({index}; bars: 95 % "
+            "intervals from SALib's bootstrap). Right: every point of the design over the two "
+            "parameters that move it most, coloured by whether the claim holds there (points "
+            "may overlap); the rectangle is PRIM's box on these two parameters."
+        ),
+        "atlas_no_measure": "This claim's measure is undefined at some points; no indices.",
+        "atlas_metrics": "What drives each metric",
+        "atlas_metric": "metric",
+        "atlas_first": "strongest",
+        "atlas_second": "second",
+        "atlas_third": "third",
+        "atlas_metrics_caption": (
+            "The three parameters that move each metric most ({index}), with their index."
+        ),
+        "atlas_none": "No claim is measured by this scenario's metrics.",
+    },
+    "nl": {
+        "atlas_title": "Atlas van de stellingen",
+        "atlas_intro": (
+            "{design}: {points} punten van de parameterruimte, elk {reps} keer gedraaid met "
+            "dezelfde seeds; {params} parameters variëren over de bereiken hieronder, alle "
+            "andere blijven op de basis van het scenario. Op elk punt wordt een stelling "
+            "beoordeeld op het gemiddelde van de runs, met dezelfde drempels als het rapport."
+        ),
+        "atlas_design_morris": "Morris-ontwerp (elementaire effecten)",
+        "atlas_design_sobol": "Sobol'-ontwerp (variantiedecompositie)",
+        "atlas_design_lhs": "Latin hypercube (RBD-FAST)",
+        "atlas_ranges": "Parameters en bereiken",
+        "atlas_parameter": "parameter",
+        "atlas_low": "laag",
+        "atlas_high": "hoog",
+        "atlas_summary": "Waar elke stelling opgaat",
+        "atlas_claim": "stelling",
+        "atlas_threshold": "gaat op als",
+        "atlas_share": "aandeel punten waar ze opgaat (95 %-interval)",
+        "atlas_box": "PRIM-doos: waar ze opgaat",
+        "atlas_coverage": "dekking",
+        "atlas_density": "dichtheid",
+        "atlas_nowhere": "nergens in de verkende ruimte",
+        "atlas_everywhere": "overal in de verkende ruimte",
+        "atlas_no_restriction": "geen parameter begrensd",
+        "atlas_summary_caption": (
+            "Aandeel: het deel van de punten van het ontwerp waar de stelling opgaat, met een "
+            "Wilson-95 %-interval. De doos komt uit PRIM (patient rule induction): de dichtste "
+            "doos die nog 80 % van de punten bevat waar de stelling opgaat. Dekking: het deel "
+            "van die punten in de doos; dichtheid: het deel van de punten in de doos waar ze "
+            "opgaat."
+        ),
+        "atlas_drivers": "Wat haar drijft: {metric}",
+        "atlas_where": "Waar ze opgaat, over {x} en {y}",
+        "atlas_held": "gaat op",
+        "atlas_not_held": "gaat niet op",
+        "atlas_box_trace": "PRIM-doos",
+        "atlas_claim_caption": (
+            "Links: hoe sterk elke parameter de maat van de stelling beweegt ({index}; "
+            "streepjes: 95 %-intervallen uit de bootstrap van SALib). Rechts: elk punt van het "
+            "ontwerp over de twee parameters die haar het sterkst bewegen, gekleurd naar of de "
+            "stelling daar opgaat (punten kunnen overlappen); de rechthoek is de PRIM-doos op "
+            "deze twee parameters."
+        ),
+        "atlas_no_measure": "De maat van deze stelling is op sommige punten niet bepaald.",
+        "atlas_metrics": "Wat elke maat drijft",
+        "atlas_metric": "maat",
+        "atlas_first": "sterkst",
+        "atlas_second": "tweede",
+        "atlas_third": "derde",
+        "atlas_metrics_caption": (
+            "De drie parameters die elke maat het sterkst bewegen ({index}), met hun index."
+        ),
+        "atlas_none": "Geen stelling wordt door de maten van dit scenario gemeten.",
+    },
+}
