@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench clean venv figures chromium
+.PHONY: run test lint bench clean venv figures chromium explore
 
 venv: $(STAMP)
 
@@ -44,6 +44,12 @@ chromium:
 	  echo "installing Debian's chromium (apt-get) for the browser test and PNG export"; \
 	  $(SUDO) apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get $(APT_WAIT) install -y -qq chromium >/dev/null; \
 	} || { echo "error: could not install chromium; install Debian's 'chromium' package" >&2; exit 2; }
+
+# Where each claim holds over the scenario's [explore] ranges: tables and atlas.html in
+# results/<scenario>/explore-<stamp>/ (docs/explore.md). Re-running with ARGS="--resume DIR"
+# finishes a killed exploration.
+explore: $(STAMP)
+	$(VENV)/bin/python -m sim explore $(SCENARIO) $(ARGS)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)

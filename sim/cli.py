@@ -248,12 +248,19 @@ def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_,
     from sim.scenario import read_toml
 
     if resume is not None:
-        if scenario is not None or ranges or set_:
-            raise ConfigError("--resume DIR: give no scenario, --ranges or --set; they are DIR's")
+        if ranges or set_ or design or samples or replications or seed is not None:
+            raise ConfigError("--resume DIR: the settings are DIR's; give no --ranges, --set, ...")
         from sim.experiments.explore import read_manifest
+        from sim.paths import resolve_scenario_path
 
         found = read_manifest(resume)
-        scenario, set_ = found["scenario_file"], found.get("set") or []
+        wanted = found["scenario_file"]
+        if (
+            scenario is not None
+            and resolve_scenario_path(scenario).resolve() != Path(wanted).resolve()
+        ):
+            raise ConfigError(f"--resume {resume}: the folder explores {wanted}, not {scenario}")
+        scenario, set_ = wanted, found.get("set") or []
         section, seed = found["design"], found["seed"]
     elif scenario is None:
         raise ConfigError("give a scenario (see `list`), or --resume DIR")

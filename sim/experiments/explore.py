@@ -124,6 +124,8 @@ def explore(
     out_dir = claim_folder(out_dir, scenario.name, ident)
     runs = out_dir / RUNS
     runs.mkdir(exist_ok=True)
+    for stale in runs.glob(".*.tmp-*"):  # half-written by a process killed mid-write
+        stale.unlink(missing_ok=True)
     points = point_params(scenario, plan)
     seeds = replication_seeds(plan.seed, plan.spec.replications)
     contrast = tuple(scenario.contrast) if scenario.contrast else None
