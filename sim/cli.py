@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, TasksFailed
 from sim.report.i18n import LANGUAGES
 from sim.terminal import (
     console,
@@ -47,6 +47,9 @@ SchedulerOpt = Annotated[
     str | None,
     typer.Option(help="run the tasks on a running Dask cluster, e.g. tcp://10.0.0.5:8786"),
 ]
+OverwriteOpt = Annotated[
+    bool, typer.Option("--overwrite", help="replace a finished run in --out (else refused)")
+]
 MemoryOpt = Annotated[
     str | None,
     typer.Option(help="memory the run may use, e.g. 8G (default: the memory available now)"),
@@ -73,6 +76,13 @@ def _where(cluster: str | None, scheduler: str | None):
         return Where(cluster, scheduler)
     except ConfigError as err:
         _fail(str(err))
+
+
+def _incomplete(err: Exception, out: Path | None) -> None:
+    """Some tasks failed: say so in one line, and how to retry (exit status 1)."""
+    again = "run the same command" + ("" if out else " with --out DIR")
+    typer.echo(f"error: {shown(err, 2000)}; {again} to retry the rest", err=True)
+    raise typer.Exit(1)
 
 
 def _fail(message: str) -> None:
@@ -107,8 +117,10 @@ def run(
     max_memory: MemoryOpt = None,
     cluster: ClusterOpt = None,
     scheduler: SchedulerOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
-    """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html."""
+    """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html.
+    A run killed half-way resumes when run again with the same --out."""
     scn = _load(scenario, set_)
     where = _where(cluster, scheduler)
     from sim.experiments.runner import run_scenario
@@ -125,9 +137,12 @@ def run(
             max_memory=_max_memory(max_memory),
             on_plan=_announce,
             where=where,
+            overwrite=overwrite,
         )
     except ConfigError as err:
         _fail(str(err))
+    except TasksFailed as err:
+        _incomplete(err, out)
     print_summary(scn, result)
     console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)", markup=False)
     _write_report(result.out_dir, None)
@@ -220,6 +235,7 @@ def sweep(
             help="also run the scenario's variants at every point and check their expectations",
         ),
     ] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
     scn = _load(scenario, set_)
@@ -229,10 +245,12 @@ def sweep(
 
         limit = _max_memory(max_memory)
         out_dir, table, checks = run_sweep(
-            scn, grid, replications, seed, workers, out, not quiet, limit, variants
+            scn, grid, replications, seed, workers, out, not quiet, limit, variants, overwrite
         )
     except ConfigError as err:
         _fail(str(err))
+    except TasksFailed as err:
+        _incomplete(err, out)
     print_sweep(scn, table.filter(table["variant"] == "base"))
     if checks is not None:
         print_sweep_checks(checks)

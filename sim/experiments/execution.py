@@ -9,9 +9,11 @@ independent tasks. A worker writes its task's tables to `<out>/.parts/` as soon 
 (each file written to a temporary name and renamed) and returns only the replication's metrics
 (a region returns its members' rows; the parent measures a replication when all its regions are
 in), so memory does not grow with the number of replications; at the end the parts are combined
-lazily into one Parquet file per table (sim/experiments/tables.py: REGION_SUMS). Tasks go to a
-`concurrent.futures` executor: this process, a local process pool, or a Dask cluster
-(sim/experiments/cluster.py).
+lazily into one Parquet file per table (sim/experiments/tables.py: REGION_SUMS). Tasks go
+through the engine shared with `explore` (sim/experiments/engine.py: a result file per finished
+task, resume, failures recorded) to a `concurrent.futures` executor: this process, a local
+process pool, or a Dask cluster (sim/experiments/cluster.py). A run is written into a staging
+folder and published whole (sim/experiments/folders.py).
 """
 
 from __future__ import annotations
@@ -22,17 +24,16 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim.config import Params
-from sim.errors import ConfigError
-from sim.experiments import cluster, metrics, resources, tables
+from sim.errors import ConfigError, TasksFailed
+from sim.experiments import cluster, engine, folders, metrics, resources, tables
 from sim.model import NetworkingModel
 from sim.paths import RESULTS_DIR
 
@@ -51,6 +52,11 @@ class Task:
     contrast: tuple[str, str] | None = None
     region: int = 0
     regions: int = 1
+
+    @property
+    def key(self) -> str:
+        """The task's result file in the store (sim/experiments/engine.py)."""
+        return f"task-{self.order:07d}"
 
 
 def replication_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
@@ -94,12 +100,18 @@ def make_tasks(
 
 @dataclass(frozen=True)
 class Execution:
-    """A finished execution: where its tables are, every replication's metrics, its plan."""
+    """A finished execution: its tables in `staging` (published to `out_dir` by `publish`),
+    every replication's metrics, its plan."""
 
     out_dir: Path
+    staging: Path
     per_replication: pl.DataFrame
     plan: resources.Plan
     wall_seconds: float
+
+    def publish(self) -> None:
+        """The staging folder, complete with what the caller added, becomes out_dir whole."""
+        folders.publish(self.staging, self.out_dir)
 
 
 def execute(
@@ -116,18 +128,31 @@ def execute(
     max_memory: float | None = None,
     on_plan: Callable[[resources.Plan], None] | None = None,
     where: cluster.Where | None = None,
+    overwrite: bool = False,
 ) -> Execution:
     """Plan the run (ConfigError before anything is written if it cannot fit), then run every
-    task into `out_dir` (default results/<folder>/<stamp>), here or on a Dask cluster (`where`)."""
+    task (here or on a Dask cluster: `where`) into the staging folder of `out_dir` (default
+    results/<folder>/<stamp>; sim/experiments/folders.py). A staging folder left by a killed
+    run of the same settings is resumed: its finished tasks are kept."""
     tasks = make_tasks(variants, replications, seed, contrast)
     wanted = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     plan = resources.plan(variants, replications, wanted, max_memory, source)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(folder)
+    ident = folders.identity(variants, replications, seed, source, {"contrast": contrast})
+    staging, resumed = folders.open_staging(out_dir, ident, overwrite)
+    if resumed:
+        kept = len(list((staging / PARTS).glob("task-*.parquet")))
+        note = f"resuming {out_dir}: {kept} of {len(tasks)} tasks are done"
+        plan = replace(plan, notes=(*plan.notes, note))
     if on_plan:
         on_plan(plan)
-    out_dir = prepare_out_dir(out_dir, folder)
     start = time.perf_counter()
-    per_rep = run_tasks(tasks, plan.workers, out_dir, plan.label(), show_progress, where)
-    return Execution(out_dir, per_rep, plan, time.perf_counter() - start)
+    try:
+        per_rep = run_tasks(tasks, plan.workers, staging, plan.label(), show_progress, where)
+    except ConfigError:
+        folders.discard_if_empty(staging)
+        raise
+    return Execution(out_dir, staging, per_rep, plan, time.perf_counter() - start)
 
 
 def run_replication(task: Task, parts: Path) -> pl.DataFrame:
@@ -167,51 +192,57 @@ def run_tasks(
     show_progress: bool = True,
     where: cluster.Where | None = None,
 ) -> pl.DataFrame:
-    """Run the tasks on `workers` processes (1: in this process) or on a Dask cluster, write
-    their tables into out_dir, and return every replication's metrics (variant, replication,
-    metric, value)."""
-    parts = out_dir / PARTS
-    shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True)
+    """Run the tasks without a result in out_dir/.parts (all, unless resuming) on `workers`
+    processes (1: in this process) or a Dask cluster, combine their tables into out_dir, and
+    return every replication's metrics (variant, replication, metric, value). TasksFailed if
+    any task raised (its error named; the finished tasks stay in .parts for a re-run)."""
+    store = engine.Store(out_dir / PARTS)
     done: dict[tuple[str, int], pl.DataFrame] = {}
     regions: dict[tuple[str, int], dict[int, pl.DataFrame]] = {}
-    progress = Progress(
-        TextColumn("[bold]simulating"),
-        TextColumn(label, markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        disable=not show_progress,
-        transient=False,
-    )
-    with progress, _cleaned_on_refusal(out_dir):
-        bar = progress.add_task("runs", total=len(tasks))
-        for task, result in cluster.completed(run_replication, tasks, workers, where, parts):
-            key = (task.variant, task.replication)
-            if task.regions == 1:
-                done[key] = result
-            else:  # measured when the replication's last region is in, in region order
-                regions.setdefault(key, {})[task.region] = result
-                if len(regions[key]) == task.regions:
-                    rows = regions.pop(key)
-                    rows = pl.concat([rows[r] for r in range(task.regions)])
-                    done[key] = measure(task, Params.model_validate_json(task.params_json), rows)
-            progress.advance(bar)
-    combine_parts(parts, out_dir, regions=max(t.regions for t in tasks))
+
+    def collect(task: Task, result: pl.DataFrame) -> None:
+        key = (task.variant, task.replication)
+        if task.regions == 1:
+            done[key] = result
+            return
+        regions.setdefault(key, {})[task.region] = result  # measured when all regions are in
+        if len(regions[key]) == task.regions:
+            rows = regions.pop(key)
+            rows = pl.concat([rows[r] for r in range(task.regions)])
+            done[key] = measure(task, Params.model_validate_json(task.params_json), rows)
+
+    with _cleaned_on_refusal(out_dir):
+        outcome = engine.run_all(
+            tasks,
+            run_replication,
+            store,
+            store.folder,
+            workers=workers,
+            where=where,
+            label=label,
+            show_progress=show_progress,
+            on_result=collect,
+        )
+    if outcome.failed:
+        key, error = next(iter(outcome.failed.items()))
+        raise TasksFailed(
+            f"{len(outcome.failed)} of {len(tasks)} tasks failed (first: {key}: {error}); the "
+            f"{len(tasks) - len(outcome.failed)} finished are kept"
+        )
+    combine_parts(store.folder, out_dir, regions=max(t.regions for t in tasks))
     order = dict.fromkeys((t.variant, t.replication) for t in tasks)
     return pl.concat([done[key] for key in order])
 
 
 @contextmanager
 def _cleaned_on_refusal(out_dir: Path):
-    """A run refused on the way (e.g. an unreachable cluster) leaves no parts, nor an empty
-    output folder."""
+    """A run refused on the way (e.g. an unreachable cluster) leaves no parts behind."""
     try:
         yield
     except ConfigError:
-        shutil.rmtree(out_dir / PARTS, ignore_errors=True)
-        if out_dir.is_dir() and not any(out_dir.iterdir()):
-            out_dir.rmdir()
+        parts = out_dir / PARTS
+        if not any(parts.glob("task-*.parquet")):
+            shutil.rmtree(parts, ignore_errors=True)
         raise
 
 
@@ -236,15 +267,3 @@ def default_out_dir(scenario_name: str, prefix: str = "") -> Path:
         n += 1
         candidate = RESULTS_DIR / scenario_name / f"{stamp}-{n}"
     return candidate
-
-
-def prepare_out_dir(out_dir: Path | None, scenario_name: str) -> Path:
-    """Create the output folder; ConfigError if it is a file or cannot be created."""
-    path = Path(out_dir) if out_dir else default_out_dir(scenario_name)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ConfigError(
-            f"--out {path}: cannot create the output folder ({err.strerror})"
-        ) from None
-    return path

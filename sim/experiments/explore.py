@@ -25,18 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from sim.config import Params
 from sim.errors import ConfigError
-from sim.experiments import cluster, metrics, resources, tables
+from sim.experiments import cluster, engine, metrics, resources, tables
 from sim.experiments.design import Plan
 from sim.experiments.execution import default_out_dir, region_seed, replication_seeds
 from sim.experiments.runner import _git_commit, _versions
@@ -59,35 +51,38 @@ class PointTask:
     contrast: tuple[str, str] | None
     regions: int
 
+    @property
+    def key(self) -> str:
+        """Its file in runs/ (sim/experiments/engine.py writes it, last)."""
+        return task_key(self.point, self.replication)
+
+
+def task_key(point: int, replication: int) -> str:
+    return f"p{point:06d}-r{replication:04d}"
+
 
 def task_file(runs: Path, point: int, replication: int) -> Path:
-    return runs / f"p{point:06d}-r{replication:04d}.parquet"
+    return runs / f"{task_key(point, replication)}.parquet"
 
 
-def run_point(task: PointTask, runs: Path) -> str | None:
-    """Run one task in a worker; its metrics go to runs/. Back comes None, or its error."""
-    try:
-        params = Params.model_validate_json(task.params_json)
-        agents = []
-        for r in range(task.regions):  # a replication's regions, one after the other
-            seed = region_seed(task.seed, r, task.regions)
-            model = NetworkingModel(params.for_region(r), rng=seed)
-            agents.append(tables.model_tables(model.run(), task.replication, "point", r)["agents"])
-            del model
-            gc.collect()  # Mesa's reference cycles: free a model now (see execution.py)
-        contrast = list(task.contrast) if task.contrast else None
-        rows = metrics.per_replication(pl.concat(agents), {"point": params.run.weeks}, contrast)
-        rows = rows.select(
-            pl.lit(task.point, pl.Int64).alias("point"),
-            pl.col("replication").cast(pl.Int64),
-            "metric",
-            "value",
-        )
-        path = task_file(runs, task.point, task.replication)
-        tables.write_atomic(path, rows.write_parquet)
-        return None
-    except Exception as err:  # noqa: BLE001 - recorded in the manifest; the rest goes on
-        return f"{type(err).__name__}: {err}"[:2000]
+def run_point(task: PointTask) -> pl.DataFrame:
+    """One task in a worker: the replication's metrics (point, replication, metric, value)."""
+    params = Params.model_validate_json(task.params_json)
+    agents = []
+    for r in range(task.regions):  # a replication's regions, one after the other
+        seed = region_seed(task.seed, r, task.regions)
+        model = NetworkingModel(params.for_region(r), rng=seed)
+        agents.append(tables.model_tables(model.run(), task.replication, "point", r)["agents"])
+        del model
+        gc.collect()  # Mesa's reference cycles: free a model now (see execution.py)
+    contrast = list(task.contrast) if task.contrast else None
+    rows = metrics.per_replication(pl.concat(agents), {"point": params.run.weeks}, contrast)
+    return rows.select(
+        pl.lit(task.point, pl.Int64).alias("point"),
+        pl.col("replication").cast(pl.Int64),
+        "metric",
+        "value",
+    )
 
 
 @dataclass(frozen=True)
@@ -122,10 +117,7 @@ def explore(
     `overrides`: the --set options the scenario was loaded with (kept for --resume)."""
     ident = identity(scenario, plan)
     out_dir = claim_folder(out_dir, scenario.name, ident)
-    runs = out_dir / RUNS
-    runs.mkdir(exist_ok=True)
-    for stale in runs.glob(".*.tmp-*"):  # half-written by a process killed mid-write
-        stale.unlink(missing_ok=True)
+    store = engine.Store(out_dir / RUNS)
     points = point_params(scenario, plan)
     seeds = replication_seeds(plan.seed, plan.spec.replications)
     contrast = tuple(scenario.contrast) if scenario.contrast else None
@@ -134,27 +126,31 @@ def explore(
         for p, params in enumerate(points)
         for i in range(plan.spec.replications)
     ]
-    todo = [t for t in tasks if not task_file(runs, t.point, t.replication).exists()]
+    todo = sum(not store.done(t.key) for t in tasks)
     corners = {f"p{p}": params for p, params in enumerate(points)}
-    wanted = max(1, min(workers or os.cpu_count() or 1, max(1, len(todo))))
-    budget = resources.plan(corners, 1, wanted, max_memory, scenario.path)
+    wanted = max(1, min(workers or os.cpu_count() or 1, max(1, todo)))
+    budget = resources.plan(corners, plan.spec.replications, wanted, max_memory, scenario.path)
     if on_plan:
         on_plan(budget)
     about = (scenario, plan, ident, overrides or [])
     write_manifest(out_dir, about, len(tasks), {}, "running")
-    start, failed = time.perf_counter(), {}
-    with _progress(show_progress, len(tasks), len(tasks) - len(todo)) as (progress, bar):
-        for task, error in cluster.completed(run_point, todo, budget.workers, where, runs):
-            if error:
-                failed[f"p{task.point}-r{task.replication}"] = error
-            progress.advance(bar)
+    start = time.perf_counter()
+    outcome = engine.run_all(
+        tasks,
+        run_point,
+        store,
+        workers=budget.workers,
+        where=where,
+        show_progress=show_progress,
+    )
+    failed = outcome.failed
     from sim.experiments.discovery import analyse
 
     found = analyse(scenario, plan, out_dir, [p.scene.members for p in points])
     status = "complete" if not failed else "failed tasks"
     write_manifest(out_dir, about, len(tasks), failed, status, found)
     wall = time.perf_counter() - start
-    return Exploration(out_dir, len(tasks), len(todo), failed, found, wall)
+    return Exploration(out_dir, len(tasks), outcome.ran, failed, found, wall)
 
 
 def point_params(scenario: Scenario, plan: Plan) -> list[Params]:
@@ -162,29 +158,6 @@ def point_params(scenario: Scenario, plan: Plan) -> list[Params]:
         apply_overrides(scenario.params, plan.overrides(p), f"explore point {p}")
         for p in range(len(plan.points))
     ]
-
-
-class _progress:
-    """A progress bar over all tasks (finished ones counted) with the time left."""
-
-    def __init__(self, show: bool, total: int, done: int):
-        self.bar = Progress(
-            TextColumn("[bold]exploring"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            disable=not show,
-        )
-        self.total, self.done = total, done
-
-    def __enter__(self):
-        self.bar.__enter__()
-        return self.bar, self.bar.add_task("tasks", total=self.total, completed=self.done)
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
 
 
 def claim_folder(out_dir: Path | None, name: str, ident: dict) -> Path:

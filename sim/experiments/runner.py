@@ -90,6 +90,7 @@ def run_scenario(
     max_memory: float | None = None,
     on_plan=None,
     where: cluster.Where | None = None,
+    overwrite: bool = False,
 ) -> RunResult:
     """Run all variants and replications, write Parquet tables and manifest.json to out_dir.
 
@@ -97,7 +98,8 @@ def run_scenario(
     the memory available). `on_plan(plan)` hears the plan before the run starts. With workers >
     1 the replications run in spawned processes (or on a Dask cluster: `where`), so a script
     that calls this must do so under `if __name__ == "__main__":` (the standard multiprocessing
-    rule).
+    rule). The run folder appears whole at the end (sim/experiments/folders.py): a finished
+    folder is replaced only with `overwrite`; the same `out_dir` after a kill resumes.
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
@@ -114,12 +116,14 @@ def run_scenario(
         max_memory=max_memory,
         on_plan=on_plan,
         where=where,
+        overwrite=overwrite,
     )
     summary = metrics.summarise(run.per_replication)
     checks = metrics.check_expectations(scenario, run.per_replication)
     write_manifest(
-        run.out_dir, scenario, replications, seed, run.plan, run.wall_seconds, summary, checks
+        run.staging, scenario, replications, seed, run.plan, run.wall_seconds, summary, checks
     )
+    run.publish()
     return RunResult(run.out_dir, run.per_replication, summary, checks, run.wall_seconds, run.plan)
 
 

@@ -1,5 +1,9 @@
 """One-at-a-time sensitivity sweep of a scenario's base (`python -m sim sweep`).
 
+The one-at-a-time design of the same engine as `run` and `explore` (sim/experiments/engine.py):
+each point is a variant of the run machinery, so a sweep resumes, publishes its folder whole and
+runs on the same executors.
+
 Each key takes each of its values while the others stay at the base; every point uses the same
 replication seeds (common random numbers), so points differ only by the swept value. With
 `variants`, the scenario's variants run at every point too and their expectations are checked
@@ -28,6 +32,7 @@ def run_sweep(
     show_progress: bool = True,
     max_memory: float | None = None,
     variants: bool = False,
+    overwrite: bool = False,
 ) -> tuple[Path, pl.DataFrame, pl.DataFrame | None]:
     """Returns the output folder, a tidy table (parameter, value, variant, metric, mean, ci_low,
     ci_high, n): the units of every focal group, the scene metrics and the metrics the variants
@@ -57,8 +62,9 @@ def run_sweep(
         contrast=scenario.contrast,
         show_progress=show_progress,
         max_memory=max_memory,
+        overwrite=overwrite,
     )
-    out_dir, per_rep = run.out_dir, run.per_replication
+    out_dir, per_rep = run.staging, run.per_replication
     labels = pl.DataFrame(
         [(label, *point) for label, point in points.items()],
         schema={"label": pl.Utf8, "parameter": pl.Utf8, "point": pl.Utf8, "variant": pl.Utf8},
@@ -81,7 +87,8 @@ def run_sweep(
     }
     text = json.dumps(about, indent=2, ensure_ascii=False)
     tables.write_atomic(out_dir / "sweep.json", lambda p: p.write_text(text, encoding="utf-8"))
-    return out_dir, sweep, checks
+    run.publish()
+    return run.out_dir, sweep, checks
 
 
 def _summary(scenario: Scenario, per_point: pl.DataFrame, order: list[str], expected: bool):
