@@ -190,6 +190,45 @@ def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
         return replications / (time.perf_counter() - start)
 
 
+def explore_machinery(tasks: int = 40, thousand: int = 1000) -> None:
+    """The explore engine: time per task against plain run replications (the same laptop base
+    on 2 workers), Dask's overhead over the local pool, and 1,000 laptop replications."""
+    import tempfile
+    from pathlib import Path
+
+    from sim.experiments.cluster import Where
+    from sim.experiments.design import load_plan
+    from sim.experiments.explore import explore
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario("laptop", {})
+    # a Morris design whose ranges are one value wide: every point is the base
+    ranges = {"market.pitch_close": [0.005, 0.0050001], "trust.gain": [0.5, 0.5000001]}
+    section = {"samples": 2, "replications": tasks // 6, "ranges": ranges}
+    plan = load_plan(section, scenario.params, 1, "bench")
+    n = len(plan.points) * plan.spec.replications
+    timings = {}
+    for name, where in (("pool", None), ("dask", Where(cluster="local"))):
+        with tempfile.TemporaryDirectory() as tmp:
+            found = explore(
+                scenario, plan, workers=2, out_dir=Path(tmp), where=where, show_progress=False
+            )
+            timings[name] = found.task_seconds
+    run_rate = laptop_throughput(n)
+    print(
+        f"explore: {n} laptop tasks on 2 workers: {timings['pool'] / n:.2f} s per task "
+        f"(a run replication, tables written: {1 / run_rate:.2f} s); Dask LocalCluster "
+        f"{timings['dask']:.1f} s vs local pool {timings['pool']:.1f} s "
+        f"({timings['dask'] / timings['pool'] - 1:+.0%}, cluster start-up included)"
+    )
+    start = time.perf_counter()
+    rate = laptop_throughput(thousand)
+    print(
+        f"laptop: {thousand:,} replications in {time.perf_counter() - start:.0f} s on 2 workers "
+        f"({rate:.2f} per second)"
+    )
+
+
 def seating_round_ms(rounds: int = 8) -> float:
     """Median milliseconds to seat 40 people at tables of 8 with the rotation program (C14)."""
     import numpy as np
@@ -221,9 +260,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--no-world", action="store_true", help="skip the BNI world run")
+    parser.add_argument(
+        "--explore", action="store_true", help="only the explore engine's cases (~20 min)"
+    )
     args = parser.parse_args()
     if args.case:
         print(json.dumps(one(*json.loads(args.case))))
+        return
+    if args.explore:
+        explore_machinery()
         return
     for name, case in CASES.items():
         out = subprocess.run(

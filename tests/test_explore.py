@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -95,6 +97,35 @@ def test_bad_ranges_are_refused_naming_the_key(section, message):
     base = load_scenario("laptop").params
     with pytest.raises(ConfigError, match=message):
         load_plan(section, base, 1, "f.toml")
+
+
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=True),
+    st.text(max_size=20), st.lists(st.one_of(st.integers(-3, 300), st.floats(-1, 600)), max_size=3),
+)  # fmt: skip
+KEYS = st.sampled_from(
+    [*RANGES, "market.pitch_close", "trust.gain", "scene.members", "run.weeks", "market",
+     "scene.groups.builders.listening", "strategies.relationship.follow_ups", "nope.x", "a..b"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    head=st.dictionaries(
+        st.sampled_from(["design", "samples", "replications", "levels", "extra"]), VALUES
+    ),
+    ranges=st.one_of(VALUES, st.dictionaries(KEYS, VALUES, max_size=5)),
+)
+def test_any_explore_section_is_a_design_or_one_line_naming_the_key(head, ranges):
+    base = load_scenario("laptop").params
+    try:
+        plan = load_plan({**head, "ranges": ranges}, base, 1, "f.toml")
+    except ConfigError as err:
+        assert str(err).startswith("f.toml") and "\n" not in str(err)
+        return
+    assert len(plan.names) >= 2  # a valid design: its points are in range
+    low, high = np.array(plan.problem["bounds"]).T
+    assert (low < high).all() and np.isfinite(plan.points).all()
 
 
 # --- the engine --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ all of those a scenario's metrics measure (C1, C2, C10, C12; sim/experiments/cla
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -147,9 +148,9 @@ def _ranges(ranges: Any, source: str) -> Any:
 
 def _check_range(base: Params, key: str, bounds: list, source: str) -> None:
     where = f"{source} [explore.ranges]"
-    if len(bounds) != 2 or not bounds[0] < bounds[1]:
+    if len(bounds) != 2 or not bounds[0] < bounds[1] or not all(map(math.isfinite, bounds)):
         raise ConfigError(
-            f"{where}: key '{key}' = {quoted(bounds)}: give [low, high] with low < high"
+            f"{where}: key '{key}' = {quoted(bounds)}: give [low, high] with low < high (finite numbers)"
         )
     for value in bounds:  # the config's own bounds: each end must be a valid setting
         apply_overrides(base, {key: value}, where)

@@ -92,7 +92,8 @@ class Exploration:
     ran: int  # tasks run by this call (the others were found finished)
     failed: dict[str, str]  # "p<point>-r<replication>" -> error
     analysis: dict  # what discovery.analyse did (missing points, metrics analysed)
-    wall_seconds: float
+    task_seconds: float  # running the tasks
+    wall_seconds: float  # and the analysis
 
 
 def identity(scenario: Scenario, plan: Plan) -> dict:
@@ -143,14 +144,14 @@ def explore(
         where=where,
         show_progress=show_progress,
     )
-    failed = outcome.failed
+    failed, simulated = outcome.failed, time.perf_counter() - start
     from sim.experiments.discovery import analyse
 
     found = analyse(scenario, plan, out_dir, [p.scene.members for p in points])
     status = "complete" if not failed else "failed tasks"
     write_manifest(out_dir, about, len(tasks), failed, status, found)
     wall = time.perf_counter() - start
-    return Exploration(out_dir, len(tasks), outcome.ran, failed, found, wall)
+    return Exploration(out_dir, len(tasks), outcome.ran, failed, found, simulated, wall)
 
 
 def point_params(scenario: Scenario, plan: Plan) -> list[Params]:
