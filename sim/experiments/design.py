@@ -150,7 +150,8 @@ def _check_range(base: Params, key: str, bounds: list, source: str) -> None:
     where = f"{source} [explore.ranges]"
     if len(bounds) != 2 or not bounds[0] < bounds[1] or not all(map(math.isfinite, bounds)):
         raise ConfigError(
-            f"{where}: key '{key}' = {quoted(bounds)}: give [low, high] with low < high (finite numbers)"
+            f"{where}: key '{key}' = {quoted(bounds)}: give [low, high] with low < high "
+            "(finite numbers)"
         )
     for value in bounds:  # the config's own bounds: each end must be a valid setting
         apply_overrides(base, {key: value}, where)
