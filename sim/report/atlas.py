@@ -159,22 +159,34 @@ class Atlas:
         """The points over the two most influential parameters; PRIM's box on them."""
         ranked = self.ranked(metric)["parameter"].to_list() if metric else []
         x, y = (ranked + [n for n in self.names if n not in ranked])[:2]
-        held = self.points[f"held.{claim}"]
-        fig = go.Figure()
-        for value, label, colour in (
-            (True, "atlas_held", PALETTE[1]),
-            (False, "atlas_not_held", PALETTE[0]),
-        ):
-            part = self.points.filter(held == value)
-            fig.add_trace(
-                go.Scatter(
-                    x=part[x].to_list(),
-                    y=part[y].to_list(),
-                    mode="markers",
-                    name=self.t[label],
-                    marker={"color": colour, "size": 10, "opacity": 0.6},
-                )
+        cells = (
+            self.points.filter(pl.col(f"held.{claim}").is_not_null())
+            .group_by(x, y)
+            .agg(pl.len().alias("n"), pl.col(f"held.{claim}").mean().alias("share"))
+            .sort(x, y)
+        )
+        fig = go.Figure(
+            go.Scatter(
+                x=cells[x].to_list(),
+                y=cells[y].to_list(),
+                mode="markers",
+                text=[
+                    self.t["atlas_cell"].format(n=n, share=self.num(100 * share, 0))
+                    for n, share in cells.select("n", "share").iter_rows()
+                ],
+                hoverinfo="text",
+                showlegend=False,
+                marker={
+                    "color": cells["share"].to_list(),
+                    "cmin": 0,
+                    "cmax": 1,
+                    "colorscale": [[0, PALETTE[0]], [0.5, "#dddddd"], [1, PALETTE[1]]],
+                    "size": (8 + 4 * cells["n"].sqrt()).to_list(),
+                    "line": {"color": "#555", "width": 1},
+                    "colorbar": {"title": esc(self.t["atlas_held"]), "tickformat": ".0%"},
+                },
             )
+        )
         box = self.bounds.filter(claim=claim, parameter=x).row(0, named=True)
         box_y = self.bounds.filter(claim=claim, parameter=y).row(0, named=True)
         if box["low"] is not None:
@@ -188,8 +200,7 @@ class Atlas:
             )
         fig.update_xaxes(title=esc(x))
         fig.update_yaxes(title=esc(y))
-        title = self.t["atlas_where"].format(x=x, y=y)
-        return self.styled(fig, title, f"{claim}-where")
+        return self.styled(fig, self.t["atlas_where"], f"{claim}-where")
 
     def claim(self, claim: str) -> str:
         rows = self.bounds.filter(claim=claim)

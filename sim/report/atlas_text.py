@@ -35,15 +35,17 @@ ATLAS: dict[str, dict[str, str]] = {
             "points inside the box; density: the share of the box's points where it holds."
         ),
         "atlas_drivers": "What drives it: {metric}",
-        "atlas_where": "Where it holds over {x} and {y}",
+        "atlas_where": "Where it holds",
         "atlas_held": "holds",
-        "atlas_not_held": "does not hold",
+        "atlas_cell": "{n} points, holds at {share} %",
         "atlas_box_trace": "PRIM box",
         "atlas_claim_caption": (
             "Left: how strongly each parameter moves the claim's measure ({index}; bars: 95 % "
-            "intervals from SALib's bootstrap). Right: every point of the design over the two "
-            "parameters that move it most, coloured by whether the claim holds there (points "
-            "may overlap); the rectangle is PRIM's box on these two parameters."
+            "intervals from SALib's bootstrap). Right: the design's points over the two "
+            "parameters that move it most; a marker stands for the points at those two values "
+            "(larger: more points) and its colour for the share of them where the claim holds "
+            "(green: all, orange: none); the dashed rectangle is PRIM's box on these two "
+            "parameters."
         ),
         "atlas_no_measure": "This claim's measure is undefined at some points; no indices.",
         "atlas_metrics": "What drives each metric",
@@ -89,16 +91,17 @@ ATLAS: dict[str, dict[str, str]] = {
             "opgaat."
         ),
         "atlas_drivers": "Wat haar drijft: {metric}",
-        "atlas_where": "Waar ze opgaat, over {x} en {y}",
+        "atlas_where": "Waar ze opgaat",
         "atlas_held": "gaat op",
-        "atlas_not_held": "gaat niet op",
+        "atlas_cell": "{n} punten, gaat op bij {share} %",
         "atlas_box_trace": "PRIM-doos",
         "atlas_claim_caption": (
             "Links: hoe sterk elke parameter de maat van de stelling beweegt ({index}; "
-            "streepjes: 95 %-intervallen uit de bootstrap van SALib). Rechts: elk punt van het "
-            "ontwerp over de twee parameters die haar het sterkst bewegen, gekleurd naar of de "
-            "stelling daar opgaat (punten kunnen overlappen); de rechthoek is de PRIM-doos op "
-            "deze twee parameters."
+            "streepjes: 95 %-intervallen uit de bootstrap van SALib). Rechts: de punten van het "
+            "ontwerp over de twee parameters die haar het sterkst bewegen; een stip staat voor "
+            "de punten met die twee waarden (groter: meer punten) en haar kleur voor het deel "
+            "waar de stelling opgaat (groen: alle, oranje: geen); de gestippelde rechthoek is "
+            "de PRIM-doos op deze twee parameters."
         ),
         "atlas_no_measure": "De maat van deze stelling is op sommige punten niet bepaald.",
         "atlas_metrics": "Wat elke maat drijft",
