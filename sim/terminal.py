@@ -205,7 +205,8 @@ def print_exploration(out_dir) -> None:
         "claim holds that fall in the box; density: share of the box's points where it holds)",
     )
     for col in ("claim", "holds at", "box", "coverage", "density"):
-        table.add_column(col, justify="right" if col in ("coverage", "density") else "left")
+        right = col in ("coverage", "density")
+        table.add_column(col, justify="right" if right else "left", overflow="fold")
     if bounds.is_empty():
         console.print("no claim is measured by this scenario's metrics", markup=False)
         return
@@ -216,7 +217,7 @@ def print_exploration(out_dir) -> None:
             f"{_fmt(first['share_ci_high'] * 100, 0)} %) of {first['points']}"
         )
         limits = [
-            f"{shown(r['parameter'], 50)} {_fmt(r['low'], 3)}-{_fmt(r['high'], 3)}"
+            f"{shown(r['parameter'], 60)} {r['low']:.4g}-{r['high']:.4g}"
             for r in rows.filter(pl.col("restricted")).iter_rows(named=True)
         ]
         where = "; ".join(limits) or ("nowhere" if first["held_points"] == 0 else "everywhere")
