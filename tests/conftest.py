@@ -2,6 +2,8 @@
 runs simulated once per test worker (session scope: a worker that moves between test modules
 keeps them; `make test` groups each scenario's tests on one worker with --dist loadgroup)."""
 
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +67,37 @@ def finished_runs(tmp_path_factory):
         return cache[key]
 
     return get
+
+
+# --- a page in Debian's chromium -----------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium_page(path: Path):
+    """The offline page at `path` in Debian's chromium (1280 x 900): yields the page and the list
+    its console errors and page errors are collected in; the browser closes afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(Path(path).resolve().as_uri())
+            yield page, errors
+        finally:
+            browser.close()

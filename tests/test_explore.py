@@ -25,6 +25,7 @@ from sim.experiments.design import load_plan
 from sim.experiments.explore import PointTask, explore, run_point
 from sim.report.atlas import build_atlas
 from sim.scenario import load_scenario
+from tests.conftest import chromium_page
 
 pytestmark = pytest.mark.xdist_group("explore")
 
@@ -352,38 +353,21 @@ def test_the_atlas_command_refuses_a_folder_that_is_not_an_exploration(tmp_path)
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_atlas_renders_in_chromium_with_its_prim_boxes(one_process, lang):
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
-
-    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
     path = build_atlas(one_process, lang)
     bounds = pl.read_parquet(one_process / "boundaries.parquet")
     claims = bounds["claim"].unique(maintain_order=True).to_list()
     boxed = bounds.filter(pl.col("low").is_not_null())["claim"].unique().to_list()
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.resolve().as_uri())
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.plotly-graph-div')]"
-                ".every(g => g.querySelector('.main-svg') && g._fullLayout)",
-                timeout=30_000,
-            )
-            assert page.locator("html").get_attribute("lang") == lang
-            for claim in claims:  # each claim's section draws where it holds
-                assert page.locator(f"#fig-{claim}-where .main-svg").count() >= 1
-            for claim in boxed:  # and PRIM's box on it
-                shapes = page.evaluate(
-                    f"document.getElementById('fig-{claim}-where').layout.shapes"
-                )
-                assert len(shapes) == 1 and shapes[0]["type"] == "rect"
-            rows = page.locator("#summary tbody tr").count()
-            assert rows == len(claims)
-        finally:
-            browser.close()
+    with chromium_page(path) as (page, errors):
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')]"
+            ".every(g => g.querySelector('.main-svg') && g._fullLayout)",
+            timeout=30_000,
+        )
+        assert page.locator("html").get_attribute("lang") == lang
+        for claim in claims:  # each claim's section draws where it holds
+            assert page.locator(f"#fig-{claim}-where .main-svg").count() >= 1
+        for claim in boxed:  # and PRIM's box on it
+            shapes = page.evaluate(f"document.getElementById('fig-{claim}-where').layout.shapes")
+            assert len(shapes) == 1 and shapes[0]["type"] == "rect"
+        assert page.locator("#summary tbody tr").count() == len(claims)
     assert errors == []

@@ -8,7 +8,6 @@ on any console or page error, moves the network slider, and checks both language
 from __future__ import annotations
 
 import math
-import shutil
 
 import numpy as np
 import polars as pl
@@ -20,18 +19,8 @@ from sim.experiments.runner import run_scenario
 from sim.report.data import crossover_summary, crossover_weeks
 from sim.report.page import build_report
 from sim.scenario import load_scenario
+from tests.conftest import CHROMIUM, chromium_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE = "<script>alert('x')</script>"
 HOSTILE_NAME = "<script>alert(1)"  # a file name cannot hold "/"
 
@@ -169,49 +158,36 @@ def test_report_command_rejects_a_folder_that_is_not_a_run(tmp_path):
 # --- in a real browser --------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(small_run, lang):
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
-
     path = build_report(small_run, lang)
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.resolve().as_uri())
-            page.wait_for_function(
-                "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
-                " return d.length === 4 && d.every(g => g.querySelector('.main-svg')"
-                " && g._fullLayout); }",
-                timeout=30_000,
-            )
-            assert page.locator("html").get_attribute("lang") == lang
-            heading = {"en": "Units sold over 2 years", "nl": "Verkochte stuks over 2 jaar"}
-            assert page.locator("#headline h2").inner_text() == heading[lang]
+    with chromium_page(path) as (page, errors):
+        page.wait_for_function(
+            "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
+            " return d.length === 4 && d.every(g => g.querySelector('.main-svg')"
+            " && g._fullLayout); }",
+            timeout=30_000,
+        )
+        assert page.locator("html").get_attribute("lang") == lang
+        heading = {"en": "Units sold over 2 years", "nl": "Verkochte stuks over 2 jaar"}
+        assert page.locator("#headline h2").inner_text() == heading[lang]
 
-            # Move the slider by clicking the far end of its rail, as a user would.
-            rail = page.locator("#fig-network .slider-rail-touch-rect").first
-            rail.scroll_into_view_if_needed()
-            box = rail.bounding_box()
-            before = page.evaluate("document.getElementById('fig-network')._fullLayout")
-            assert before["sliders"][0]["active"] == 0
-            edges_before = page.evaluate(
-                "document.getElementById('fig-network').data.map(t => t.x.length)"
-            )
-            page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
-            page.wait_for_function(
-                "document.getElementById('fig-network')._fullLayout.sliders[0].active > 0"
-            )
-            page.wait_for_timeout(300)
-            edges_after = page.evaluate(
-                "document.getElementById('fig-network').data.map(t => t.x.length)"
-            )
-            assert edges_after != edges_before  # the network of a later week is drawn
-        finally:
-            browser.close()
+        # Move the slider by clicking the far end of its rail, as a user would.
+        rail = page.locator("#fig-network .slider-rail-touch-rect").first
+        rail.scroll_into_view_if_needed()
+        box = rail.bounding_box()
+        before = page.evaluate("document.getElementById('fig-network')._fullLayout")
+        assert before["sliders"][0]["active"] == 0
+        edges_before = page.evaluate(
+            "document.getElementById('fig-network').data.map(t => t.x.length)"
+        )
+        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        page.wait_for_function(
+            "document.getElementById('fig-network')._fullLayout.sliders[0].active > 0"
+        )
+        page.wait_for_timeout(300)
+        edges_after = page.evaluate(
+            "document.getElementById('fig-network').data.map(t => t.x.length)"
+        )
+        assert edges_after != edges_before  # the network of a later week is drawn
     assert errors == []
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.experiments.calibration import FIGURES, calibrate
 from sim.paths import ROOT
-from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import chromium_page
 
 pytestmark = pytest.mark.xdist_group("sweep")
 HOSTILE = "<script>alert('x')</script>"
@@ -55,29 +55,17 @@ def test_a_sweep_with_variants_checks_every_expectation_at_every_point(sweep_dir
 
 
 def test_the_sweep_report_renders_in_chromium_and_escapes_file_text(sweep_dir):
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
     page_html = (sweep_dir[0] / "sweep.html").read_text(encoding="utf-8")
     assert HOSTILE not in page_html and "&lt;script&gt;" in page_html
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto((sweep_dir[0] / "sweep.html").resolve().as_uri())
-            page.wait_for_function(
-                "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
-                " return d.length === 6 && d.every(g => g.querySelector('.main-svg')"
-                " && g._fullLayout); }",
-                timeout=30_000,
-            )
-            assert page.locator("h2").first.inner_text() == "events.attendance"
-            assert page.locator("table tbody tr").count() == 2  # one row per value
-        finally:
-            browser.close()
+    with chromium_page(sweep_dir[0] / "sweep.html") as (page, errors):
+        page.wait_for_function(
+            "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
+            " return d.length === 6 && d.every(g => g.querySelector('.main-svg')"
+            " && g._fullLayout); }",
+            timeout=30_000,
+        )
+        assert page.locator("h2").first.inner_text() == "events.attendance"
+        assert page.locator("table tbody tr").count() == 2  # one row per value
     assert errors == []
 
 

@@ -20,8 +20,8 @@ from plotly.offline import get_plotlyjs
 from sim.experiments import claims
 from sim.experiments.tables import write_atomic
 from sim.report.data import RunFolderError
-from sim.report.i18n import TEXT, number, separators
-from sim.report.page import PALETTE, STYLE, esc, section, table_html
+from sim.report.i18n import TEXT, number
+from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
 
 PRIMARY = {"morris": "mu_star", "sobol": "ST", "lhs": "S1"}  # the index that ranks parameters
 INDEX_LABEL = {"mu_star": "μ*", "ST": "ST", "S1": "S1"}
@@ -65,15 +65,7 @@ class Atlas:
         return self.sens.filter(metric=metric, index=self.index).sort("value", descending=True)
 
     def styled(self, fig: go.Figure, title: str, name: str) -> str:
-        fig.update_layout(
-            title={"text": esc(title), "font": {"size": 16}},
-            separators=separators(self.lang),
-            template="plotly_white",
-            margin={"l": 60, "r": 20, "t": 50, "b": 50},
-            font={"size": 14},
-            height=420,
-        )
-        return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}")
+        return titled_figure_html(fig, title, name, self.lang, 420)
 
     # --- sections -------------------------------------------------------------------------
     def ranges(self) -> str:

@@ -258,6 +258,19 @@ def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def titled_figure_html(fig: go.Figure, title: str, name: str, lang: str, height: int) -> str:
+    """A figure with its title in the house style (sweep and atlas pages), as a div."""
+    fig.update_layout(
+        title={"text": esc(title), "font": {"size": 16}},
+        separators=separators(lang),
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        font={"size": 14},
+        height=height,
+    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}")
+
+
 def section(anchor: str, title: str, body: str, caption: str) -> str:
     caption_html = f'<p class="caption">{caption}</p>' if caption else ""
     return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}{caption_html}</section>'

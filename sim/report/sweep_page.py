@@ -16,8 +16,8 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from sim.experiments.tables import write_atomic
-from sim.report.i18n import TEXT, number, separators
-from sim.report.page import PALETTE, STYLE, esc, section, table_html
+from sim.report.i18n import TEXT, number
+from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
 
 
 class SweepReport:
@@ -55,16 +55,8 @@ class SweepReport:
                     line={"color": PALETTE[i % len(PALETTE)]},
                 )
             )
-        fig.update_layout(
-            title={"text": esc(title), "font": {"size": 16}},
-            separators=separators(self.lang),
-            template="plotly_white",
-            margin={"l": 60, "r": 20, "t": 50, "b": 50},
-            font={"size": 14},
-            height=360,
-        )
         fig.update_xaxes(type="category")
-        return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}")
+        return titled_figure_html(fig, title, name, self.lang, 360)
 
     def verdict(self, check: dict) -> str:
         if check["held"] is None:
