@@ -15,7 +15,14 @@ TITLES = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
 
 
 def test_the_guide_has_an_example_for_each_building_block():
-    assert TITLES == ["A strategy", "A trait", "An event format", "A metric", "A scenario"]
+    assert TITLES == [
+        "A strategy",
+        "A trait",
+        "An event format",
+        "A metric",
+        "A claim",
+        "A scenario",
+    ]
     assert len(BLOCKS) == len(TITLES)
 
 

@@ -100,6 +100,10 @@ def evidence(**metrics):
 def test_claim_thresholds_live_in_one_registry():
     assert claims.judge("C1", evidence(**{"units.b": 46, "units.p": 0.5})).held is True
     assert claims.judge("C1", evidence(**{"units.b": 46, "units.p": 5})).held is False
+    assert claims.judge("C1", evidence(**{"units.b": 30, "units.p": 0.5})).held is False  # < 35
+    assert claims.measure_of("C1", ["b", "p"], ["b", "p"]) == "ratio"
+    assert claims.measure_of("C10", ["b", "p"], ["b", "p"]) == "avoided_by.p"
+    assert claims.measure_of("C3", ["b", "p"], ["b", "p"]) is None  # curves, not a metric
     assert claims.judge("C2", evidence(**{"indirect_share.b": 0.88})).held is False
     assert claims.judge("C3", evidence()).held is True  # 6 >= 5
     assert claims.judge("C4", evidence()).held is True  # 14 > 6
