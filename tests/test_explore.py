@@ -211,7 +211,7 @@ def test_a_finished_exploration_reruns_nothing_and_another_one_is_refused(one_pr
 
 
 def test_a_failed_task_is_recorded_the_rest_go_on_and_a_rerun_retries_it(tmp_path, monkeypatch):
-    import sim.experiments.explore as ex
+    from sim.experiments import execution as ex  # where every task builds its model
 
     scenario, plan = small(samples=2, replications=1)
     real = ex.NetworkingModel

@@ -72,9 +72,8 @@ def _guarded(task: Any, work: Callable, store: Store, *args) -> pl.DataFrame | F
 
 @dataclass
 class Outcome:
-    """Every task's result (finished before or now), the failures, how many ran now."""
+    """The failures (task key -> error) and how many tasks ran now."""
 
-    results: dict[str, pl.DataFrame]
     failed: dict[str, str]
     ran: int
 
@@ -91,26 +90,22 @@ def run_all(
     on_result: Callable[[Any, pl.DataFrame], None] | None = None,
 ) -> Outcome:
     """Run `work(task, *args)` for every task without a result in the store. Tasks have a
-    `key` (their identity as a file name). `on_result(task, result)` hears each result, the
-    finished ones first, then in the order tasks finish."""
-    outcome = Outcome({}, {}, 0)
-    todo = []
-    for task in tasks:
-        if store.done(task.key):
-            outcome.results[task.key] = result = store.load(task.key)
-            if on_result:
-                on_result(task, result)
-        else:
-            todo.append(task)
+    `key` (their identity as a file name). `on_result(task, result)` hears each result, those
+    found finished first (read back from the store only then), then in the order tasks finish."""
+    outcome = Outcome({}, 0)
+    finished = {task.key for task in tasks if store.done(task.key)}
+    todo = [task for task in tasks if task.key not in finished]
+    if on_result:
+        for task in tasks:
+            if task.key in finished:
+                on_result(task, store.load(task.key))
     with _bar(show_progress, label, len(tasks), len(tasks) - len(todo)) as advance:
         for task, result in cluster.completed(_guarded, todo, workers, where, work, store, *args):
             outcome.ran += 1
             if isinstance(result, Failed):
                 outcome.failed[task.key] = result.error
-            else:
-                outcome.results[task.key] = result
-                if on_result:
-                    on_result(task, result)
+            elif on_result:
+                on_result(task, result)
             advance()
     return outcome
 

@@ -23,7 +23,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,21 +160,29 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
     params = Params.model_validate_json(task.params_json)
     # The network over time is kept for the first replication's first region (report slider).
     first = task.replication == 0 and task.region == 0
-    model = NetworkingModel(params.for_region(task.region), rng=task.seed, record_network=first)
-    results = tables.model_tables(model.run(), task.replication, task.variant, task.region)
+    results = region_tables(params, task.seed, task.replication, task.variant, task.region, first)
     detail = params.run.detail_regions
     if detail and task.region >= detail:  # counted in agents, steps and scene; no rows
         for name in ("sales", "referrals"):
             results[name] = results[name].clear()
     for name, df in results.items():
         tables.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
-    # A model holds reference cycles (Mesa's agents and model): free it now, not at some later
-    # collection, so a worker running hundreds of regions stays at one region's memory.
-    del model
-    gc.collect()
     if task.regions > 1:
         return results["agents"]
     return measure(task, params, results["agents"])
+
+
+def region_tables(
+    params: Params, seed, replication: int, variant: str, region: int, network: bool = False
+) -> dict[str, pl.DataFrame]:
+    """One region of a replication simulated here (run's and explore's tasks): its tidy tables.
+    A model holds reference cycles (Mesa's agents and model): it is freed at once, not at some
+    later collection, so a worker running hundreds of regions stays at one region's memory."""
+    model = NetworkingModel(params.for_region(region), rng=seed, record_network=network)
+    results = tables.model_tables(model.run(), replication, variant, region)
+    del model
+    gc.collect()
+    return results
 
 
 def measure(task: Task, params: Params, agents: pl.DataFrame) -> pl.DataFrame:
@@ -211,18 +218,17 @@ def run_tasks(
             rows = pl.concat([rows[r] for r in range(task.regions)])
             done[key] = measure(task, Params.model_validate_json(task.params_json), rows)
 
-    with _cleaned_on_refusal(out_dir):
-        outcome = engine.run_all(
-            tasks,
-            run_replication,
-            store,
-            store.folder,
-            workers=workers,
-            where=where,
-            label=label,
-            show_progress=show_progress,
-            on_result=collect,
-        )
+    outcome = engine.run_all(
+        tasks,
+        run_replication,
+        store,
+        store.folder,
+        workers=workers,
+        where=where,
+        label=label,
+        show_progress=show_progress,
+        on_result=collect,
+    )
     if outcome.failed:
         key, error = next(iter(outcome.failed.items()))
         raise TasksFailed(
@@ -232,18 +238,6 @@ def run_tasks(
     combine_parts(store.folder, out_dir, regions=max(t.regions for t in tasks))
     order = dict.fromkeys((t.variant, t.replication) for t in tasks)
     return pl.concat([done[key] for key in order])
-
-
-@contextmanager
-def _cleaned_on_refusal(out_dir: Path):
-    """A run refused on the way (e.g. an unreachable cluster) leaves no parts behind."""
-    try:
-        yield
-    except ConfigError:
-        parts = out_dir / PARTS
-        if not any(parts.glob("task-*.parquet")):
-            shutil.rmtree(parts, ignore_errors=True)
-        raise
 
 
 def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:

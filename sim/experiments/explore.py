@@ -15,7 +15,6 @@ measured by the registry in sim/experiments/claims.py.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -30,9 +29,13 @@ from sim.config import Params
 from sim.errors import ConfigError
 from sim.experiments import cluster, engine, metrics, resources, tables
 from sim.experiments.design import Plan
-from sim.experiments.execution import default_out_dir, region_seed, replication_seeds
-from sim.experiments.runner import _git_commit, _versions
-from sim.model import NetworkingModel
+from sim.experiments.execution import (
+    default_out_dir,
+    region_seed,
+    region_tables,
+    replication_seeds,
+)
+from sim.experiments.runner import git_commit, versions
 from sim.scenario import Scenario, apply_overrides
 
 RUNS = "runs"
@@ -68,13 +71,12 @@ def task_file(runs: Path, point: int, replication: int) -> Path:
 def run_point(task: PointTask) -> pl.DataFrame:
     """One task in a worker: the replication's metrics (point, replication, metric, value)."""
     params = Params.model_validate_json(task.params_json)
-    agents = []
-    for r in range(task.regions):  # a replication's regions, one after the other
-        seed = region_seed(task.seed, r, task.regions)
-        model = NetworkingModel(params.for_region(r), rng=seed)
-        agents.append(tables.model_tables(model.run(), task.replication, "point", r)["agents"])
-        del model
-        gc.collect()  # Mesa's reference cycles: free a model now (see execution.py)
+    agents = [  # a replication's regions, one after the other
+        region_tables(
+            params, region_seed(task.seed, r, task.regions), task.replication, "point", r
+        )["agents"]
+        for r in range(task.regions)
+    ]
     contrast = list(task.contrast) if task.contrast else None
     rows = metrics.per_replication(pl.concat(agents), {"point": params.run.weeks}, contrast)
     return rows.select(
@@ -128,9 +130,9 @@ def explore(
         for i in range(plan.spec.replications)
     ]
     todo = sum(not store.done(t.key) for t in tasks)
-    corners = {f"p{p}": params for p, params in enumerate(points)}
-    wanted = max(1, min(workers or os.cpu_count() or 1, max(1, todo)))
-    budget = resources.plan(corners, plan.spec.replications, wanted, max_memory, scenario.path)
+    by_point = {f"p{p}": params for p, params in enumerate(points)}
+    wanted = max(1, min(workers or os.cpu_count() or 1, todo))
+    budget = resources.plan(by_point, plan.spec.replications, wanted, max_memory, scenario.path)
     if on_plan:
         on_plan(budget)
     about = (scenario, plan, ident, overrides or [])
@@ -230,7 +232,7 @@ def write_manifest(out_dir, about, total, failed, status, analysis=None) -> None
             "failed": [{"task": k, "error": v} for k, v in failed.items()],
             "analysis": analysis,
             "updated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "versions": _versions(),
-            "git_commit": _git_commit(),
+            "versions": versions(),
+            "git_commit": git_commit(),
         },
     )

@@ -27,7 +27,7 @@ from sim.model.strategies import STRATEGIES
 from sim.scenario import Scenario
 
 
-def _git_commit() -> str | None:
+def git_commit() -> str | None:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "HEAD"],
@@ -42,7 +42,7 @@ def _git_commit() -> str | None:
         return None
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     names = ["mesa", "numpy", "polars", "pydantic", "scipy", "netsim"]
     out = {"python": platform.python_version()}
     for name in names:
@@ -166,8 +166,8 @@ def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summar
             },
             "metrics": metrics.as_dict(summary),
             "expectations": checks,
-            "versions": _versions(),
-            "git_commit": _git_commit(),
+            "versions": versions(),
+            "git_commit": git_commit(),
             "tables": counts,
         },
     )
