@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench clean venv figures chromium explore
+.PHONY: run test lint bench clean venv figures chromium explore app
 
 venv: $(STAMP)
 
@@ -50,6 +50,13 @@ chromium:
 # finishes a killed exploration.
 explore: $(STAMP)
 	$(VENV)/bin/python -m sim explore $(SCENARIO) $(ARGS)
+
+# The live app (docs/workshop.md): http://127.0.0.1:8765/ on this machine; HOST=0.0.0.0 shares
+# it with a workshop network (anyone on it can open http://<this machine's address>:8765/).
+HOST ?= 127.0.0.1
+PORT ?= 8765
+app: $(STAMP)
+	$(VENV)/bin/python -m sim app --host $(HOST) --port $(PORT) $(ARGS)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)

@@ -3,7 +3,8 @@ cost per member-week as chapters grow (and from the first to the last year of a 
 BNI world (`sim run bni_world`: time, peak memory of all its processes, run folder size; skip
 with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
-round, and how fast the command line answers bad input.
+round, and how fast the command line answers bad input. `--workshop`: the live app's frame rate
+(benchmarks/workshop.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -263,7 +264,15 @@ def main() -> None:
     parser.add_argument(
         "--explore", action="store_true", help="only the explore engine's cases (~20 min)"
     )
+    parser.add_argument(
+        "--workshop", action="store_true", help="only the live app's frame rate (~1 min)"
+    )
     args = parser.parse_args()
+    if args.workshop:
+        from benchmarks import workshop
+
+        workshop.main()
+        return
     if args.case:
         print(json.dumps(one(*json.loads(args.case))))
         return

@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|sweep|explore|atlas|calibrate|report|figures|list|validate`.
+"""Command line: `python -m sim run|sweep|explore|atlas|calibrate|report|figures|list|validate|app`.
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from sim import cli_explore
+from sim import cli_app, cli_explore
 from sim.cli_options import (
     ClusterOpt,
     LangOpt,
@@ -164,7 +164,7 @@ def validate(path: Annotated[str, typer.Argument(help="scenario name or .toml fi
     typer.echo(f"{shown(scn.path, 300)}: ok ({len(scn.variants)} variants: {names})")
 
 
-for command in (cli_explore.sweep, cli_explore.explore, cli_explore.atlas):
+for command in (cli_explore.sweep, cli_explore.explore, cli_explore.atlas, cli_app.app):
     app.command()(command)
 
 

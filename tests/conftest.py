@@ -84,9 +84,10 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def chromium_page(path: Path):
-    """The offline page at `path` in Debian's chromium (1280 x 900): yields the page and the list
-    its console errors and page errors are collected in; the browser closes afterwards."""
+def chromium_page(path: Path | str, width: int = 1280, height: int = 900):
+    """The offline page at `path` (or an http URL on 127.0.0.1) in Debian's chromium: yields the
+    page and the list its console errors and page errors are collected in; the browser closes
+    afterwards."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
@@ -94,10 +95,11 @@ def chromium_page(path: Path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(Path(path).resolve().as_uri())
+            url = path if str(path).startswith("http://") else Path(path).resolve().as_uri()
+            page.goto(url)
             yield page, errors
         finally:
             browser.close()

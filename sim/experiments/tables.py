@@ -108,7 +108,7 @@ def model_tables(model, replication: int, variant: str, region: int = 0) -> dict
     }
 
 
-def _weighted(column: str) -> pl.Expr:
+def weighted(column: str) -> pl.Expr:
     """The mean of a per-row mean over rows weighted by their conversations."""
     total = (pl.col(column) * pl.col("conversations")).sum() / pl.col("conversations").sum()
     return total.alias(column)
@@ -124,7 +124,7 @@ REGION_SUMS: dict[str, tuple[list[str], dict[str, pl.Expr]]] = {
     "scene": (["replication", "variant", "step"], {}),
     "pairs": (
         ["replication", "variant", "partner_group", "partner_strategy", "meetings"],
-        {"memory_mean": _weighted("memory_mean"), "trust_mean": _weighted("trust_mean")},
+        {"memory_mean": weighted("memory_mean"), "trust_mean": weighted("trust_mean")},
     ),
 }
 

@@ -314,11 +314,12 @@ def separators(lang: str) -> str:
 
 
 def _merge() -> None:
-    """The atlas's strings live in their own file, in this one table."""
+    """The atlas's and the app's strings live in their own files, in this one table."""
+    from sim.report.app_text import APP
     from sim.report.atlas_text import ATLAS
 
     for lang in LANGUAGES:
-        TEXT[lang].update(ATLAS[lang])
+        TEXT[lang].update(ATLAS[lang] | APP[lang])
 
 
 _merge()

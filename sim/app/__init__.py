@@ -1,0 +1,1 @@
+"""The live app (make app): a scenario stepped week by week under sliders, drawn live."""

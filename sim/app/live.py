@@ -1,0 +1,164 @@
+"""A scenario running live, week by week, for the app: the model and its tidy tables.
+
+The app never reads the model's internals: each frame it takes the same tidy tables a run writes
+(sim/experiments/tables.py: steps, agents, pairs, network) from the live model, and draws them.
+A slider is one entry of SLIDERS: a dotted key as in `--set` (a trait's key names the strategy
+of the scenario's leading focal group as `{strategy}`), or MIX, the share of the rest of the room
+whose strategy pitches. A value the scenario cannot take is answered with the configuration's
+own one-line message. Claims: C1 (units per focal group and the 1-vs-50 marks), C2 (where sales
+come from), C3-C4 (memory and trust per conversation), C10 (who would refer whom), C11
+(product lifetime).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from sim.errors import ConfigError
+from sim.experiments.tables import model_tables
+from sim.model import NetworkingModel
+from sim.model.strategies import STRATEGIES
+from sim.paths import available_scenarios
+from sim.scenario import Scenario, load_scenario
+
+MIX = "mix"
+
+
+@dataclass(frozen=True)
+class Slider:
+    key: str  # the dotted key it sets, or MIX
+    label: str  # the i18n key of its label
+    low: float
+    high: float
+    step: float
+
+    @property
+    def whole(self) -> bool:
+        return float(self.step).is_integer()
+
+
+SLIDERS = (
+    Slider(MIX, "app_mix", 0.05, 0.95, 0.05),
+    Slider("events.interval_weeks", "app_interval", 1, 8, 1),
+    Slider("strategies.{strategy}.follow_ups", "app_follow_ups", 0, 8, 1),
+    Slider("market.lifetime_weeks", "app_lifetime", 4, 520, 4),
+    Slider("memory.half_life_weeks", "app_memory", 1, 26, 1),
+    Slider("referrals.mention", "app_mention", 0.0, 0.3, 0.01),
+    Slider("strategies.{strategy}.listening", "app_listening", 0.0, 1.0, 0.05),
+    Slider("strategies.{strategy}.giving", "app_giving", 0.0, 1.0, 0.05),
+)
+
+
+def scenarios() -> list[str]:
+    """The scenarios the app offers: those of one region (a world is a batch job)."""
+    return [n for n in available_scenarios() if load_scenario(n).params.scene.regions == 1]
+
+
+def lead_strategy(scn: Scenario) -> str:
+    """The strategy whose traits the trait sliders set: that of the contrast's first group, else
+    of the first focal group."""
+    groups = scn.params.scene.groups
+    lead = scn.contrast[0] if scn.contrast else next(g.name for g in groups if g.focal)
+    return next(g.strategy for g in groups if g.name == lead)
+
+
+def lead_label(scenario: str, lang: str) -> str:
+    """What the report calls a member of the lead strategy, in the language."""
+    return STRATEGIES[lead_strategy(load_scenario(scenario))].labels[lang]
+
+
+def _mixed(scn: Scenario) -> tuple[list, list]:
+    """The share groups whose strategy pitches and those whose strategy never does."""
+    shared = [g for g in scn.params.scene.groups if g.share is not None]
+    pitch = [g for g in shared if STRATEGIES[g.strategy].classifier["pitches"] != "never"]
+    return pitch, [g for g in shared if g not in pitch]
+
+
+def offered(scn: Scenario) -> list[Slider]:
+    """The sliders that apply to the scenario (the mix only where both kinds share the rest)."""
+    return [s for s in SLIDERS if s.key != MIX or all(_mixed(scn))]
+
+
+def defaults(scenario: str) -> dict[str, float]:
+    """Each offered slider's value in the scenario's base."""
+    return base_values(load_scenario(scenario))
+
+
+def base_values(scn: Scenario) -> dict[str, float]:
+    params, out = scn.params, {}
+    dump = params.model_dump()
+    for s in offered(scn):
+        if s.key == MIX:
+            out[s.key] = round(sum(g.share for g in _mixed(scn)[0]), 6)
+            continue
+        section, name, *trait = s.key.format(strategy=lead_strategy(scn)).split(".")
+        if section == "strategies":  # the strategy's default, with the scenario's overrides
+            values = STRATEGIES[name].Traits().model_dump() | params.strategies.get(name, {})
+            out[s.key] = values[trait[0]]
+        else:
+            out[s.key] = dump[section][name]
+    return out
+
+
+def overrides(scn: Scenario, settings: dict[str, float]) -> dict[str, object]:
+    """The sliders moved away from the scenario's base, as its dotted keys (`--set`)."""
+    whole, base = {s.key for s in SLIDERS if s.whole}, base_values(scn)
+    out: dict[str, object] = {}
+    for key, value in settings.items():
+        if value == base.get(key):
+            continue
+        if key == MIX:
+            out |= _mix_shares(scn, float(value))
+        else:
+            k = key.format(strategy=lead_strategy(scn))
+            out[k] = int(value) if key in whole and float(value).is_integer() else value
+    return out
+
+
+def _mix_shares(scn: Scenario, pitching: float) -> dict[str, float]:
+    """Shares of the share groups with `pitching` among those who pitch, each side keeping its
+    groups' proportions; the last share closes the sum to exactly 1."""
+    shares: dict[str, float] = {}
+    for side, total in zip(_mixed(scn), (pitching, 1.0 - pitching), strict=True):
+        base = sum(g.share for g in side)
+        shares |= {f"scene.groups.{g.name}.share": total * g.share / base for g in side}
+    last = list(shares)[-1]
+    shares[last] = 1.0 - sum(v for k, v in shares.items() if k != last)
+    return shares
+
+
+class LiveRun:
+    """One scenario with the sliders' settings, stepped week by week."""
+
+    def __init__(self, scenario: str, settings: dict[str, float], seed: int):
+        base = load_scenario(scenario)
+        self.scenario = load_scenario(scenario, overrides(base, settings))  # ConfigError: shown
+        params = self.scenario.params.for_region(0)
+        self.model = NetworkingModel(params, rng=np.random.SeedSequence(seed), record_network=True)
+        self.weeks = params.run.weeks
+
+    @property
+    def week(self) -> int:
+        return self.model.week
+
+    @property
+    def done(self) -> bool:
+        return self.model.week >= self.weeks
+
+    def step(self, weeks: int = 1) -> None:
+        for _ in range(min(weeks, self.weeks - self.model.week)):
+            self.model.step()
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return model_tables(self.model, 0, "live")
+
+
+def start(scenario: str, settings: dict[str, float], seed: int) -> tuple[LiveRun | None, str]:
+    """A new run, or None and the one-line reason it cannot start."""
+    try:
+        return LiveRun(scenario, settings, seed), ""
+    except ConfigError as err:
+        return None, str(err)
