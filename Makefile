@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench clean venv figures chromium explore app
+.PHONY: run test lint bench clean venv figures chromium explore app workshop
 
 venv: $(STAMP)
 
@@ -57,6 +57,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 app: $(STAMP)
 	$(VENV)/bin/python -m sim app --host $(HOST) --port $(PORT) $(ARGS)
+
+# The workshop pack (docs/workshop.md): runs made for it, deck.html, handouts.pdf, guide.pdf in
+# results/workshop/<stamp>/. LANG=nl|en picks the language (the shell's own LANG, a locale, is
+# not taken for it, and the pack's commands run in the C.UTF-8 locale).
+WORKSHOP_LANG = $(if $(filter command line,$(origin LANG)),$(LANG),en)
+workshop: $(STAMP) chromium
+	LANG=C.UTF-8 $(VENV)/bin/python -m sim workshop --lang '$(WORKSHOP_LANG)' $(ARGS)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)

@@ -1,4 +1,5 @@
-"""Command line: `python -m sim run|sweep|explore|atlas|calibrate|report|figures|list|validate|app`.
+"""Command line: `python -m sim COMMAND` (run, sweep, explore, atlas, calibrate, report, figures,
+list, validate, app, workshop; `--help` lists them).
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -164,7 +165,13 @@ def validate(path: Annotated[str, typer.Argument(help="scenario name or .toml fi
     typer.echo(f"{shown(scn.path, 300)}: ok ({len(scn.variants)} variants: {names})")
 
 
-for command in (cli_explore.sweep, cli_explore.explore, cli_explore.atlas, cli_app.app):
+for command in (
+    cli_explore.sweep,
+    cli_explore.explore,
+    cli_explore.atlas,
+    cli_app.app,
+    cli_app.workshop,
+):
     app.command()(command)
 
 

@@ -1,4 +1,5 @@
-"""Command line for the workshop pages: `python -m sim app` (make app).
+"""Command line for workshops: `python -m sim app` (make app), `python -m sim workshop` (make
+workshop: the pack).
 
 The page is served on 127.0.0.1 unless --host says otherwise; a port in use or a host this
 machine does not have is answered with one line and exit status 2 before anything starts.
@@ -11,7 +12,16 @@ from typing import Annotated
 
 import typer
 
-from sim.cli_options import fail
+from sim.cli_options import (
+    OutOpt,
+    OverwriteOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    check_lang,
+    fail,
+)
+from sim.errors import ConfigError
 
 HostOpt = Annotated[
     str, typer.Option(help="address to listen on: 127.0.0.1 (this machine), 0.0.0.0 (the network)")
@@ -37,3 +47,44 @@ def app(host: HostOpt = "127.0.0.1", port: PortOpt = 8765) -> None:
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     typer.echo(f"the app is at http://{shown}:{port}/  (Ctrl+C stops it)")
     serve("app", host, port)
+
+
+def workshop(
+    lang: Annotated[str, typer.Option(help="language of the pack: en or nl")] = "en",
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=10_000, help="replications per scenario (default: each scenario's)"
+        ),
+    ] = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    overwrite: OverwriteOpt = False,
+    workers: WorkersOpt = None,
+    scenarios: Annotated[
+        str | None,
+        typer.Option(help="comma-separated scenarios to run (default: seven that cite C1-C17)"),
+    ] = None,
+) -> None:
+    """The workshop pack: runs made for it, a deck, handouts (PDF) and a facilitator guide."""
+    check_lang(lang)
+    from sim.paths import resolve_scenario_path
+
+    names = [n.strip() for n in scenarios.split(",") if n.strip()] if scenarios else None
+    try:
+        for name in names or []:
+            resolve_scenario_path(name)  # a wrong name is answered before the heavy imports
+    except ConfigError as err:
+        fail(str(err))
+    from sim.experiments.execution import default_out_dir
+    from sim.scenario import parse_set_options
+    from sim.workshop.pack import build_pack
+
+    try:
+        overrides = parse_set_options(set_ or [])
+        target = out or default_out_dir("workshop")
+        folder = build_pack(target, lang, overrides, replications, seed, workers, overwrite, names)
+    except ConfigError as err:
+        fail(str(err))
+    typer.echo(f"pack: {folder / 'deck.html'} (and handouts.pdf, guide.pdf)")

@@ -23,7 +23,7 @@ from sim.experiments import tables
 
 IDENTITY = "identity.json"
 LOCK = "writer.pid"
-FINISHED = ("manifest.json", "sweep.json")  # a finished run's, a finished sweep's
+FINISHED = ("manifest.json", "sweep.json", "pack.json")  # a finished run's, sweep's, pack's
 
 
 def staging_for(out_dir: Path) -> Path:

@@ -314,12 +314,14 @@ def separators(lang: str) -> str:
 
 
 def _merge() -> None:
-    """The atlas's and the app's strings live in their own files, in this one table."""
+    """The atlas's, the app's and the workshop's strings live in their own files, in this one
+    table."""
     from sim.report.app_text import APP
     from sim.report.atlas_text import ATLAS
+    from sim.report.workshop_text import WORKSHOP
 
     for lang in LANGUAGES:
-        TEXT[lang].update(ATLAS[lang] | APP[lang])
+        TEXT[lang].update(ATLAS[lang] | APP[lang] | WORKSHOP[lang])
 
 
 _merge()

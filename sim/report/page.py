@@ -187,23 +187,32 @@ class Report:
         return section("claims", t["claims"], body, t["claims_caption"])
 
     def claim_row(self, claim: str) -> list[str]:
-        """[what was measured, held mark]: the registry's verdict, else the citing variants."""
-        mark = {True: "✓", False: "✗", None: "–"}
+        """[what was measured, held mark]."""
+        text, held = self.claim_verdict(claim)
+        return [text, {True: "✓", False: "✗", None: "–"}[held]]
+
+    def claim_verdict(self, claim: str) -> tuple[str, bool | None]:
+        """What was measured (safe HTML) and whether the claim held: the registry's verdict,
+        else the checks of the variants citing it (None: not measured or not settled)."""
         verdict = claim_registry.judge(claim, self.evidence)
         if verdict is not None:
             values = {k: self.shown(k, v) for k, v in verdict.values.items()}
             text = self.t[f"claim_{claim}"].format(**values, threshold=verdict.threshold)
-            return [text, mark[verdict.held]]
+            return text, verdict.held
+        cited = self.cited(claim)
+        if not cited:
+            return self.t["not_measured"], None
+        text = "<br>".join(self.check_text(c) for c in cited)
+        return text, claim_registry.held_by_checks(cited)
+
+    def cited(self, claim: str) -> list[dict]:
+        """The expectation checks of the variants whose description cites the claim."""
         descriptions = {
             name: v.get("description", "") for name, v in self.run.manifest["variants"].items()
         }
-        cited = claim_registry.cited_checks(
+        return claim_registry.cited_checks(
             claim, self.run.manifest.get("expectations", []), descriptions
         )
-        if not cited:
-            return [self.t["not_measured"], "–"]
-        text = "<br>".join(self.check_text(c) for c in cited)
-        return [text, mark[claim_registry.held_by_checks(cited)]]
 
     def shown(self, key: str, value) -> str:
         """A verdict's value as text: groups by label, shares as percent, counts whole."""

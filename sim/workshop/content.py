@@ -1,0 +1,121 @@
+"""Each claim of C1-C17 as the pack shows it: the restated claim, a question for the room, the
+chart from a run made for the pack, and the model's verdict, read from saved runs only.
+
+A claim is answered by the first of the pack's runs (PACK's order by default) that cites it and
+measures it (the registry's judge or a variant citing it), else by the first that cites it. Its
+chart is the report's own where the report has one (C1 headline, C2 sources, C3-C4 memory and
+trust), else the checks of the variants citing the claim (base against variant, 95 % intervals),
+else the claim's measure across the variants. The verdict is the report's (sim/report/page.py:
+claim_verdict), so the deck, the handouts and the guide say what the run folders say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from sim.experiments import claims as claim_registry
+from sim.report import charts
+from sim.report.data import load_run
+from sim.report.i18n import TEXT
+from sim.report.page import PALETTE, Report, esc
+
+# the scenarios run for the pack, in the order a claim's answer is looked for: together they
+# cite every claim C1-C17
+PACK = ("laptop", "bni", "conversation", "m4m", "open_coffee", "circle", "three_ways")
+CLAIMS = tuple(f"C{i}" for i in range(1, 18))
+REPORT_CHARTS = {"C1": charts.headline, "C2": charts.sources, "C3": charts.memory_trust}
+REPORT_CHARTS["C4"] = charts.memory_trust
+
+
+@dataclass
+class Item:
+    """One claim on a slide, a handout and in the guide (text is safe HTML)."""
+
+    claim: str
+    title: str
+    statement: str
+    question: str
+    scenario: str | None
+    source: str  # "Scenario laptop: ..." or "not measured"
+    verdict: str
+    held: bool | None
+    figure: go.Figure | None
+
+
+def items(runs: dict[str, Path], lang: str) -> list[Item]:
+    """C1-C17 from the pack's run folders ({scenario: folder}, in the order they answer)."""
+    reports = {name: Report(load_run(path), lang) for name, path in runs.items()}
+    return [item(claim, reports, lang) for claim in CLAIMS]
+
+
+def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
+    t = TEXT[lang]
+    texts = {k: t[f"ws_{k}_{claim}"] for k in ("title", "claim", "q")}
+    citing = [r for r in reports.values() if claim in r.run.manifest["claims"]]
+    measured = [r for r in citing if r.claim_verdict(claim)[0] != t["not_measured"]]
+    report = (measured or citing or [None])[0]  # the first run that measures it
+    if report is None:
+        return Item(claim, texts["title"], texts["claim"], texts["q"], None,
+                    t["ws_not_measured"], t["ws_not_measured"], None, None)  # fmt: skip
+    m = report.run.manifest
+    verdict, held = report.claim_verdict(claim)
+    source = t["ws_from"].format(scenario=esc(m["scenario"]), description=esc(m["description"]))
+    return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
+                verdict, held, figure(claim, report))  # fmt: skip
+
+
+def figure(claim: str, report: Report) -> go.Figure | None:
+    """The claim's chart from its run, in the report's style, or None."""
+    if claim in REPORT_CHARTS:
+        made = REPORT_CHARTS[claim](report)
+        return report.styled(made[0]) if made else None
+    cited = report.cited(claim)
+    if cited:
+        return report.styled(checks_chart(report, cited))
+    run = report.run
+    metric = claim_registry.measure_of(claim, run.contrast, run.focal_groups)
+    return report.styled(measure_chart(report, metric)) if metric else None
+
+
+def _bar(report: Report, variant: str, metric: str) -> tuple[float | None, float, float]:
+    s = report.run.manifest.get("metrics", {}).get(variant, {}).get(metric) or {}
+    mean = s.get("mean")
+    if mean is None:
+        return None, 0.0, 0.0
+    return mean, mean - s.get("ci_low", mean), s.get("ci_high", mean) - mean
+
+
+def checks_chart(report: Report, checks: list[dict]) -> go.Figure:
+    """For each check citing the claim: the metric in the base and in the variant (95 % CI)."""
+    fig, t = go.Figure(), report.t
+    labels = [f"{report.metric_label(c['metric'])}<br>{esc(c['variant'])}" for c in checks]
+    for i, side in enumerate(("base", "variant")):
+        bars = [
+            _bar(report, "base" if side == "base" else c["variant"], c["metric"]) for c in checks
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=labels, y=[b[0] for b in bars], name=t["ws_base"] if i == 0 else t["variant"],
+                marker_color="#999" if i == 0 else PALETTE[0],
+                error_y={"type": "data", "symmetric": False, "array": [b[2] for b in bars],
+                         "arrayminus": [b[1] for b in bars]},
+            )
+        )  # fmt: skip
+    return fig.update_layout(barmode="group")
+
+
+def measure_chart(report: Report, metric: str) -> go.Figure:
+    """The claim's measure in every variant of its run (95 % CI)."""
+    variants = report.run.variants
+    bars = [_bar(report, v, metric) for v in variants]
+    fig = go.Figure(
+        go.Bar(
+            x=[esc(v) for v in variants], y=[b[0] for b in bars], marker_color=PALETTE[1],
+            error_y={"type": "data", "symmetric": False, "array": [b[2] for b in bars],
+                     "arrayminus": [b[1] for b in bars]},
+        )
+    )  # fmt: skip
+    return fig.update_layout(yaxis_title=report.metric_label(metric))

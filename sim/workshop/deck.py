@@ -1,0 +1,164 @@
+"""The deck: one offline HTML file for the projector, walking C1-C17 (make workshop).
+
+Large type, high contrast, one claim per slide; a slide's parts are revealed one by one (the
+claim, the question for the room, the chart from the pack's runs, what the model says and
+whether it disagrees with the essay). Keyboard: → / space / PageDown / Enter forward, ← /
+PageUp / Backspace back, Home, End; a click goes forward. The position is kept in the address
+(#slide.step), so a reload stays put. plotly.js is inlined once: no network needed.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from sim.report.i18n import TEXT
+from sim.report.page import esc
+from sim.workshop.content import Item
+
+STYLE = """
+html,body{margin:0;height:100%;background:#fff;color:#111;overflow:hidden;
+font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:clamp(16px,1.9vw,40px)}
+.slide{position:absolute;inset:0;display:none;padding:3vh 5vw;box-sizing:border-box;
+flex-direction:column}
+.slide.current{display:flex}
+.step{visibility:hidden}.step.shown{visibility:visible}
+h1{font-size:2.3em;margin:.2em 0}h2{font-size:1.6em;margin:.1em 0 .3em}
+.id{color:#0b3d91;font-weight:700;margin-right:.4em}
+.claim{font-size:.95em;max-width:52em;margin:0 0 .4em}
+.question{background:#ffe066;padding:.3em .6em;border-radius:.3em;font-weight:600;margin:.2em 0}
+.chart{flex:1;min-height:0}.chart>div{height:100%}
+.says{margin-top:.3em;font-size:.9em}
+.verdict{display:inline-block;padding:.15em .5em;border-radius:.3em;color:#fff;font-weight:700}
+.held{background:#1b6e20}.not{background:#a4161a}.open{background:#555}
+.source{color:#333;font-size:.6em}
+table{border-collapse:collapse;font-size:.62em}td{padding:.15em .6em;border-bottom:1px solid #bbb}
+#counter{position:fixed;right:1.2vw;bottom:1vh;color:#333;font-size:.55em}
+.keys{color:#333;font-size:.6em;margin-top:2em}
+"""
+
+SCRIPT = """
+const slides = [...document.querySelectorAll('.slide')];
+let cur = 0, shown = 0;
+const steps = i => slides[i].querySelectorAll('.step');
+function render() {
+  slides.forEach((s, i) => s.classList.toggle('current', i === cur));
+  steps(cur).forEach((e, k) => e.classList.toggle('shown', k < shown));
+  document.getElementById('counter').textContent = `${cur + 1} / ${slides.length}`;
+  history.replaceState(null, '', `#${cur + 1}.${shown}`);
+  slides[cur].querySelectorAll('.plotly-graph-div').forEach(d => Plotly.Plots.resize(d));
+}
+function next() {
+  if (shown < steps(cur).length) shown++;
+  else if (cur < slides.length - 1) { cur++; shown = 0; }
+  render();
+}
+function back() {
+  if (shown > 0) shown--;
+  else if (cur > 0) { cur--; shown = steps(cur).length; }
+  render();
+}
+document.addEventListener('keydown', e => {
+  if (['ArrowRight', ' ', 'PageDown', 'Enter'].includes(e.key)) { e.preventDefault(); next(); }
+  else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(e.key)) { e.preventDefault(); back(); }
+  else if (e.key === 'Home') { cur = 0; shown = 0; render(); }
+  else if (e.key === 'End') { cur = slides.length - 1; shown = steps(cur).length; render(); }
+});
+document.addEventListener('click', next);
+const at = /^#(\\d+)\\.(\\d+)$/.exec(location.hash);
+if (at) {
+  cur = Math.min(Math.max(+at[1] - 1, 0), slides.length - 1);
+  shown = Math.min(+at[2], steps(cur).length);
+}
+render();
+"""
+
+
+def verdict_badge(held: bool | None, t: dict) -> str:
+    cls, word = {True: ("held", "ws_held"), False: ("not", "ws_not_held")}.get(
+        held, ("open", "ws_open")
+    )
+    return f'<span class="verdict {cls}">{esc(t[word])}</span>'
+
+
+def projected(fig: go.Figure, size: int) -> go.Figure:
+    """The base's traces only (the report hides the variants' behind the legend) and the
+    legend in one row above the chart, for a slide or a page."""
+    fig.data = [tr for tr in fig.data if tr.visible != "legendonly"]
+    return fig.update_layout(
+        font={"size": size}, autosize=True, height=None,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        margin={"t": 20, "b": 50, "l": 70, "r": 20},
+    )  # fmt: skip
+
+
+def figure_div(item: Item, lang: str, height: str = "100%") -> str:
+    fig = projected(item.figure, 18)
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=f"fig-{item.claim}",
+        default_height=height, config={"displaylogo": False, "responsive": True},
+    )  # fmt: skip
+
+
+def claim_slide(item: Item, lang: str) -> str:
+    t = TEXT[lang]
+    if item.held is False:
+        says = f"<b>{esc(t['ws_disagrees'])}:</b> {item.verdict}"
+    elif item.held is True:
+        says = f"<b>{esc(t['ws_agrees'])}:</b> {item.verdict}"
+    else:
+        says = f"<b>{esc(t['ws_unclear'])}:</b> {item.verdict}"
+    chart = f'<div class="chart step">{figure_div(item, lang)}</div>' if item.figure else ""
+    return (
+        f'<section class="slide" id="{item.claim}">'
+        f'<h2><span class="id">{item.claim}</span>{esc(item.title)}</h2>'
+        f'<p class="claim">{esc(item.statement)}</p>'
+        f'<p class="question step">{esc(t["ws_question"])}: {esc(item.question)}</p>{chart}'
+        f'<div class="says step">{verdict_badge(item.held, t)} {says}'
+        f'<div class="source">{item.source}</div></div></section>'
+    )
+
+
+def summary_slide(items: list[Item], lang: str) -> str:
+    t = TEXT[lang]
+    rows = "".join(
+        f"<tr><td><b>{i.claim}</b></td><td>{esc(i.title)}</td><td>{verdict_badge(i.held, t)}"
+        f"</td><td>{esc(i.scenario or '-')}</td></tr>"
+        for i in items
+    )
+    return (
+        f'<section class="slide" id="summary"><h2>{esc(t["ws_summary"])}</h2>'
+        f"<table>{rows}</table></section>"
+    )
+
+
+def render_deck(items: list[Item], lang: str, made: str) -> str:
+    """The whole deck as one HTML page."""
+    t = TEXT[lang]
+    title = (
+        f'<section class="slide" id="title"><h1>{esc(t["ws_title"])}</h1>'
+        f"<h2>{esc(t['ws_subtitle'])}</h2><p>{esc(made)}</p>"
+        f'<p class="keys">{esc(t["ws_keys"])}</p></section>'
+    )
+    read = (
+        f'<section class="slide" id="read"><h2>{esc(t["ws_read_title"])}</h2>'
+        f'<p class="claim">{esc(t["ws_read_body"])}</p></section>'
+    )
+    close = (
+        f'<section class="slide" id="close"><h1>{esc(t["ws_close_title"])}</h1>'
+        f'<p class="claim">{esc(t["ws_close_body"])}</p></section>'
+    )
+    slides = [
+        title,
+        read,
+        *(claim_slide(i, lang) for i in items),
+        summary_slide(items, lang),
+        close,
+    ]
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{esc(t['ws_title'])}</title><style>{STYLE}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
+        f'{"".join(slides)}<div id="counter"></div><script>{SCRIPT}</script></body></html>'
+    )
