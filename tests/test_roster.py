@@ -87,3 +87,50 @@ def test_the_laptop_roster_matches_the_shorthand_it_replaced():
     roster, _ = members_of([g.model_dump() for g in Params().scene.groups], members=200, sectors=25)
     assert (roster.sector[:6] == 0).all() and (roster.sector[6:] > 0).all()
     assert roster.focal[:6].all() and not roster.focal[6:].any()
+
+
+def test_an_own_group_sets_the_lifetime_of_what_it_sells_and_only_an_own_group_may():
+    """C11 per member: a group selling in sectors of its own may sell a consumable while the
+    focal product stays durable; the buyers it locks out are locked for its own lifetime."""
+    groups = [
+        {"name": "rivals", "strategy": "direct", "count": 2, "focal": True},
+        {"name": "caterer", "strategy": "relationship", "count": 1, "focal": True,
+         "sector": "own", "lifetime_weeks": 4.0},
+        {"name": "rest", "strategy": "relationship", "share": 1.0},
+    ]  # fmt: skip
+    params = apply_overrides(
+        Params(), {"scene.members": 60, "scene.sectors": 8, "scene.groups": groups,
+                   "run.weeks": 52}, "test"
+    )  # fmt: skip
+    model = NetworkingModel(params, rng=np.random.SeedSequence(3))
+    caterer = int(model.sector[2])
+    life = model.market.mean_lifetime
+    assert life[caterer] == 4.0 and life[int(model.sector[0])] == params.market.lifetime_weeks
+    assert np.sum(life == 4.0) == 1
+    drawn = model.market.lifetime(np.random.default_rng(1), np.full(4000, caterer))
+    assert abs(drawn.mean() - 4.0) < 0.5  # a purchase locks the buyer out for about 4 weeks
+    with pytest.raises(ConfigError, match="lifetime_weeks needs sector 'own'"):
+        apply_overrides(Params(), {"scene.groups.builders.lifetime_weeks": 4}, "test")
+
+
+def test_the_attendance_trait_decides_who_comes_to_events():
+    """C5: a member who never comes to an event meets nobody there; one who always comes is at
+    every event. Without the trait, members come with events.attendance (the default)."""
+    groups = [
+        {"name": "never", "strategy": "relationship", "count": 5, "attendance": 0.0,
+         "follow_ups": 0},
+        {"name": "always", "strategy": "relationship", "count": 5, "attendance": 1.0},
+        {"name": "rest", "strategy": "relationship", "share": 1.0},
+    ]  # fmt: skip
+    params = apply_overrides(
+        Params(), {"scene.members": 60, "scene.groups": groups, "run.weeks": 24,
+                   "events.interval_weeks": 4}, "test"
+    )  # fmt: skip
+    model = NetworkingModel(params, rng=np.random.SeedSequence(5))
+    assert model.traits["attendance"][10:].tolist() == [params.events.attendance] * 50
+    met_by_never = []
+    for _ in range(24):
+        model.step()
+        met_by_never.append(int(model.conversations[:5].sum()))
+    assert met_by_never[-1] == 0  # nobody talks to them: they are never there
+    assert np.all(model.conversations[5:10] > 0)

@@ -67,8 +67,9 @@ class Format:
         return self.last_event_week
 
     def attendees(self, model: Scene) -> np.ndarray:
-        """Members present at an event, each with probability `events.attendance`."""
-        return np.flatnonzero(model.rng.random(model.n_members) < self.cfg.attendance)
+        """Members present at an event, each with the probability of their `attendance` trait
+        (default `events.attendance`)."""
+        return np.flatnonzero(model.rng.random(model.n_members) < model.traits["attendance"])
 
     def meet(self, model: Scene, week: int) -> None:
         raise NotImplementedError
@@ -242,7 +243,8 @@ class Circuit(Format):
         interval = self.cfg.interval_weeks
         plan = self.plan(week // interval)
         open_now = plan % interval == week % interval  # location l holds its event in week l
-        goes = open_now.any(axis=1) & (model.rng.random(model.n_members) < self.cfg.attendance)
+        comes = model.rng.random(model.n_members) < model.traits["attendance"]
+        goes = open_now.any(axis=1) & comes
         present = np.flatnonzero(goes)
         where = plan[present, np.argmax(open_now[present], axis=1)]  # one event a week
         rounds = self.cfg.conversations // 2

@@ -107,9 +107,11 @@ class Market:
         referrers: Referrers,
         competence: np.ndarray,
         pitch_close: np.ndarray,
+        sector_lifetime: np.ndarray | None = None,
     ):
-        """`focal_product[s]`: sector s sells the focal product (`lifetime_weeks`); the members'
-        mean `competence` (C6) and `pitch_close` (NaN for members who never pitch) are traits."""
+        """`focal_product[s]`: sector s sells the focal product (`lifetime_weeks`), unless
+        `sector_lifetime[s]` sets its own (an 'own' group's `lifetime_weeks`; NaN: not); the
+        members' mean `competence` (C6) and `pitch_close` (NaN: never pitch) are traits."""
         self.cfg = cfg
         self.ref = referrals
         self.referrers = referrers
@@ -120,6 +122,9 @@ class Market:
         self.horizon = horizon_weeks
         self.pitch_close = pitch_close
         self.mean_lifetime = np.where(focal_product, cfg.lifetime_weeks, cfg.other_lifetime_weeks)
+        if sector_lifetime is not None:
+            own = ~np.isnan(sector_lifetime)
+            self.mean_lifetime = np.where(own, sector_lifetime, self.mean_lifetime)
         self.relative_spread = cfg.lifetime_spread_weeks / cfg.lifetime_weeks
         # Per (person, sector), 9 bytes (weeks and members fit in int32): the week of the next
         # need, who sold the last one and at which degree, and the week until which a purchase

@@ -64,6 +64,7 @@ class NetworkingModel(mesa.Model):
             referrers,
             self.traits["competence"],
             self.traits["pitch_close"],
+            self.sector_lifetime,
         )
         self.format = FORMATS[params.events.format](self)
         self.channels = channels_for(self)
@@ -84,6 +85,7 @@ class NetworkingModel(mesa.Model):
         self.n_members = roster.group_of.size
         self.sector = roster.sector
         self.focal_product = roster.focal_product
+        self.sector_lifetime = roster.sector_lifetime
         self.focal = roster.focal
         used = list(dict.fromkeys(g.strategy for g in self.groups))
         self.strategies = [STRATEGIES[name]() for name in used]

@@ -21,7 +21,9 @@ from sim.model.strategies import STRATEGIES
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 NAME_HELP = "a letter, then letters, digits, _ or - (at most 40)"
-STRUCTURE = ("name", "strategy", "count", "share", "focal", "sector", "circuit_policy")
+STRUCTURE = (
+    "name", "strategy", "count", "share", "focal", "sector", "circuit_policy", "lifetime_weeks"
+)  # fmt: skip
 Sector = Literal["focal", "own", "spread"]
 
 
@@ -46,6 +48,13 @@ class Group(BaseModel):
     circuit_policy: Literal["anchor", "tour", "mixed"] | None = Field(
         None, description="at a circuit: default circuit.policy if focal, else anchor"
     )
+    lifetime_weeks: float | None = Field(
+        None,
+        ge=1,
+        le=2600,
+        description="with sector 'own': the mean lifetime of what its members sell (C11); "
+        "default market.lifetime_weeks",
+    )
 
     @model_validator(mode="after")
     def _known_strategy_and_traits(self) -> Group:
@@ -57,6 +66,11 @@ class Group(BaseModel):
         if (self.count is None) == (self.share is None):
             raise ValueError(
                 f"group '{self.name}': give either count (members) or share (of the rest)"
+            )
+        if self.lifetime_weeks is not None and self.sector != "own":
+            raise ValueError(
+                f"group '{self.name}': lifetime_weeks needs sector 'own' (what its members "
+                "sell); the shared products' lifetimes are market.lifetime_weeks"
             )
         if self.sector == "own" and self.count is None:
             raise ValueError(
@@ -145,6 +159,7 @@ class Members:
         self.groups = groups
         self.group_of = self._draw_groups(rng, groups, params.scene.members)
         self.sector, self.focal_product = self._sectors(groups, params.scene.sectors)
+        self.sector_lifetime = self._lifetimes(groups, params.scene.sectors)
         self.focal = np.array([g.focal for g in groups], dtype=bool)[self.group_of]
         self.group_traits = [resolve_traits(g, params) for g in groups]
 
@@ -176,6 +191,14 @@ class Members:
         focal_product = np.zeros(n_sectors, dtype=bool)
         focal_product[: int(shared) + own] = True
         return sector, focal_product
+
+    def _lifetimes(self, groups: list[Group], n_sectors: int) -> np.ndarray:
+        """Per sector, the mean lifetime its 'own' group set (NaN: the market's default)."""
+        lifetime = np.full(n_sectors, np.nan)
+        own = np.array([g.lifetime_weeks or np.nan for g in groups])[self.group_of]
+        sellers = np.array([g.where == "own" for g in groups], dtype=bool)[self.group_of]
+        lifetime[self.sector[sellers]] = own[sellers]
+        return lifetime
 
     def trait(self, name: str) -> np.ndarray:
         """Per-member values of a trait; NaN for members whose strategy lacks it."""

@@ -61,6 +61,13 @@ class Traits(BaseModel):
         "reputation.competence_mean",
         json_schema_extra=scene_default("reputation.competence_mean"),
     )
+    attendance: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="chance they come to an event they could go to (C5); default events.attendance",
+        json_schema_extra=scene_default("events.attendance"),
+    )
 
 
 class SeekingTraits(Traits):
