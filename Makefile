@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench clean venv figures chromium explore app workshop
+.PHONY: run test lint bench clean venv figures chromium explore app workshop room
 
 venv: $(STAMP)
 
@@ -57,6 +57,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 app: $(STAMP)
 	$(VENV)/bin/python -m sim app --host $(HOST) --port $(PORT) $(ARGS)
+
+# The room (docs/workshop.md): participants join from their phones; it prints the phones'
+# address and the projector's link. On a workshop network: make room HOST=0.0.0.0
+room: $(STAMP)
+	$(VENV)/bin/python -m sim room --host $(HOST) --port $(PORT) $(ARGS)
 
 # The workshop pack (docs/workshop.md): runs made for it, deck.html, handouts.pdf, guide.pdf in
 # results/workshop/<stamp>/. LANG=nl|en picks the language (the shell's own LANG, a locale, is

@@ -1,5 +1,5 @@
 """Command line: `python -m sim COMMAND` (run, sweep, explore, atlas, calibrate, report, figures,
-list, validate, app, workshop; `--help` lists them).
+list, validate, app, workshop, room; `--help` lists them).
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -171,6 +171,7 @@ for command in (
     cli_explore.atlas,
     cli_app.app,
     cli_app.workshop,
+    cli_app.room,
 ):
     app.command()(command)
 

@@ -88,3 +88,53 @@ def workshop(
     except ConfigError as err:
         fail(str(err))
     typer.echo(f"pack: {folder / 'deck.html'} (and handouts.pdf, guide.pdf)")
+
+
+def lan_address() -> str:
+    """This machine's address on its network (no packet is sent), else 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def room(
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8765,
+    replications: Annotated[
+        int | None, typer.Option(min=1, max=1000, help="replications per round (default: 10)")
+    ] = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    key: Annotated[
+        str | None, typer.Option(help="the projector page's key (default: a random one)")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="processes a round runs on")] = 2,
+) -> None:
+    """The room: participants join from their phones and play themselves, round by round."""
+    import secrets
+
+    check_address(host, port)
+    from sim.app import room as room_state
+    from sim.experiments.execution import default_out_dir
+    from sim.scenario import parse_set_options
+
+    where = lan_address() if host == "0.0.0.0" else host
+    key = key or secrets.token_urlsafe(6)
+    try:
+        overrides = parse_set_options(set_ or [])
+        folder = out or default_out_dir("room")
+        room_state.open_room(
+            folder, replications, seed, overrides, key, f"http://{where}:{port}/", workers
+        )
+    except ConfigError as err:
+        fail(str(err))
+    from sim.app.server import serve
+
+    typer.echo(f"participants (phones): http://{where}:{port}/", nl=True)
+    typer.echo(f"projector: http://{where}:{port}/screen?key={key}")
+    typer.echo(f"rounds are saved in {folder}  (Ctrl+C stops the room)")
+    serve("room", host, port)

@@ -43,7 +43,7 @@ def pack(tmp_path_factory):
         encoding="utf-8",
     )
     out = tmp / "pack"
-    build_pack(out, "nl", {"run.weeks": 26}, replications=2, workers=2, names=[str(hostile)])
+    build_pack(out, "nl", {"run.weeks": 26}, replications=2, workers=1, names=[str(hostile)])
     return out
 
 

@@ -17,6 +17,7 @@ import solara
 
 from sim.app import charts
 from sim.app.live import SLIDERS, LiveRun, defaults, lead_label, scenarios, start
+from sim.app.notes import Note
 from sim.app.plotly_view import PlotlyView
 from sim.report.i18n import LANGUAGES, TEXT, number
 
@@ -89,7 +90,7 @@ def Charts(live: LiveRun | None, problem: str):
     t = TEXT[lang.value]
     _ = frame.value  # redraw after every step
     if live is None:
-        solara.Error(problem)
+        Note(problem, "error")
         return
     tables = live.tables()
     solara.Text(t["app_week"].format(week=live.week, weeks=live.weeks), classes=["netsim-week"])

@@ -18,7 +18,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-PAGES = {"app": "sim.app.page"}
+PAGES = {"app": "sim.app.page", "room": "sim.app.room_page"}
 
 
 def plotly_js() -> Path:
