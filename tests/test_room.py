@@ -86,10 +86,19 @@ def test_rounds_are_normal_runs_and_the_same_entries_give_the_same_results(tmp_p
             assert (rnd.folder / name).is_file()
     assert room.result(first, "a") == room.result(second, "a")
     ann = room.result(first, "a")
-    assert ann["name"] == "Ann" and ann["n"] == 2 and ann["low"] <= ann["units"] <= ann["high"]
+    assert ann["name"] == "Ann" and ann["n"] == 2 and 0 <= ann["low"] <= ann["units"] <= ann["high"]
     saved = json.loads((tmp_path / "room.json").read_text())
     assert [p["name"] for p in saved["participants"]] == ["Ann", "<i>Bo</i>"]
     assert [r["status"] for r in saved["rounds"]] == ["done", "done"]
+
+
+def test_one_replication_gives_a_result_without_an_interval(tmp_path):
+    room = Room(tmp_path, 1, 3, {"run.weeks": 13}, workers=1)
+    room.enter("a", {"name": "Ann"})
+    room.start_round()
+    wait_for(room, 1)
+    ann = room.result(room.rounds[0], "a")
+    assert ann["n"] == 1 and ann["low"] == ann["units"] == ann["high"]
 
 
 # --- in a real browser --------------------------------------------------------------------------

@@ -207,6 +207,9 @@ class Room:
             "group": group, "name": rnd.entries[key].name, "units": units.get("mean"),
             "low": units.get("ci_low"), "high": units.get("ci_high"), "n": units.get("n"),
         }  # fmt: skip
+        if out["units"] is not None:  # one replication: no interval, the mean at both ends
+            out["low"] = out["units"] if out["low"] is None else max(out["low"], 0.0)
+            out["high"] = out["units"] if out["high"] is None else out["high"]
         out["revenue"] = None if out["units"] is None else out["units"] * price
         for d in (1, 2, 3):
             out[f"degree{d}"] = (m.get(f"share_degree{d}.{group}") or {}).get("mean")

@@ -120,7 +120,7 @@ def Results(key: str, t: dict):
             continue
         num = lambda x, d=1: number(x, lang.value, d)  # noqa: E731
         Note(t["room_result"].format(
-            n=rnd.number, units=num(mine["units"]), low=num(max(mine["low"], 0.0)),
+            n=rnd.number, units=num(mine["units"]), low=num(mine["low"]),
             high=num(mine["high"]), revenue=f"€ {num(mine['revenue'], 0)}",
         ), "success")  # fmt: skip
         shares = {f"d{d}": percent(mine[f"degree{d}"], lang.value) for d in (1, 2, 3)}
@@ -229,7 +229,7 @@ def units_by_round(done: list[room.Round], t: dict) -> dict:
             "marker": {"color": PALETTE[i % len(PALETTE)]},
             "error_y": {"type": "data", "symmetric": False,
                         "array": [r["high"] - r["units"] for r in rows],
-                        "arrayminus": [r["units"] - max(r["low"], 0.0) for r in rows]},
+                        "arrayminus": [r["units"] - r["low"] for r in rows]},
         })  # fmt: skip
     return charts.figure(data, t["room_units_chart"], lang.value, barmode="group")
 
