@@ -127,7 +127,7 @@ def room(
     try:
         overrides = parse_set_options(set_ or [])
         folder = out or default_out_dir("room")
-        room_state.open_room(
+        opened = room_state.open_room(
             folder, replications, seed, overrides, key, f"http://{where}:{port}/", workers
         )
     except ConfigError as err:
@@ -136,5 +136,8 @@ def room(
 
     typer.echo(f"participants (phones): http://{where}:{port}/", nl=True)
     typer.echo(f"projector: http://{where}:{port}/screen?key={key}")
+    if opened.keys:
+        typer.echo(f"the room in {folder} goes on: {len(opened.keys)} participants, "
+                   f"{len(opened.rounds)} rounds")  # fmt: skip
     typer.echo(f"rounds are saved in {folder}  (Ctrl+C stops the room)")
     serve("room", host, port)

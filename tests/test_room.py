@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.app.room import PRODUCTS, Entry, Room, check_entry, participant_group
+from sim.errors import ConfigError
 from sim.model.strategies import STRATEGIES
 
 pytestmark = pytest.mark.xdist_group("room")
@@ -90,6 +91,28 @@ def test_rounds_are_normal_runs_and_the_same_entries_give_the_same_results(tmp_p
     saved = json.loads((tmp_path / "room.json").read_text())
     assert [p["name"] for p in saved["participants"]] == ["Ann", "<i>Bo</i>"]
     assert [r["status"] for r in saved["rounds"]] == ["done", "done"]
+
+    # The laptop restarts: the room comes back from its folder, a phone finds its entry again.
+    again = Room(tmp_path, 2, 7, {"run.weeks": 26}, workers=1)
+    assert again.joined() == room.joined() and again.entries["b"].name == "<i>Bo</i>"
+    assert [again.result(r, "a") for r in again.rounds] == [ann, ann]
+    with pytest.raises(ConfigError, match="other settings"):
+        Room(tmp_path, 3, 7, {"run.weeks": 26}, workers=1)
+
+
+def test_a_round_cut_short_is_started_again_in_its_folder(tmp_path):
+    from sim.app.room import Round
+
+    room = Room(tmp_path, 2, 7, {})
+    room.enter("a", {"name": "Ann"})
+    room.rounds.append(Round(1, dict(room.entries), tmp_path / "round-1"))  # killed mid-run
+    room._changed()
+    again = Room(tmp_path, 2, 7, {})
+    assert again.rounds == [] and list(again.entries) == ["a"]
+    broken = {"replications": 2, "seed": 7, "set": {}, "participants": [{"group": "p01"}]}
+    (tmp_path / "room.json").write_text(json.dumps(broken))
+    with pytest.raises(ConfigError, match="not a room this version can read"):
+        Room(tmp_path, 2, 7, {})
 
 
 def test_one_replication_gives_a_result_without_an_interval(tmp_path):

@@ -107,6 +107,46 @@ class Room:
         self.keys: list[str] = []  # session keys in the order they joined: group pNN
         self.entries: dict[str, Entry] = {}
         self.rounds: list[Round] = []
+        self._restore()
+
+    def _restore(self) -> None:
+        """A room saved in the folder comes back as it was (a restarted laptop loses nothing):
+        its participants (a phone's session finds its entry again) and its finished rounds; a
+        round cut short is dropped, and starting it again resumes its run folder."""
+        from sim.errors import ConfigError
+
+        path = self.out / "room.json"
+        if not path.is_file():
+            return
+        try:
+            self._load(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            raise ConfigError(f"{path}: not a room this version can read ({err})") from None
+
+    def _load(self, saved: dict) -> None:
+        from sim.errors import ConfigError
+
+        mine = {"replications": self.replications, "seed": self.seed, "set": self.overrides}
+        if {k: saved.get(k) for k in mine} != json.loads(json.dumps(mine)):
+            raise ConfigError(
+                f"--out {self.out}: a room with other settings (--replications, --seed, --set) "
+                "is saved there; give the same settings to go on with it, or another --out"
+            )
+        session = {p["group"]: p.pop("session") for p in saved["participants"]}
+        for p in saved["participants"]:
+            group = p.pop("group")
+            self.keys.append(session[group])
+            self.entries[session[group]] = Entry.model_validate(p)
+        for r in saved["rounds"]:
+            if r["status"] == "running":
+                continue
+            entries = {session[g]: Entry.model_validate(e) for g, e in r["entries"].items()}
+            rnd = Round(r["round"], entries, self.out / r["folder"], r["status"],
+                        seconds=r["seconds"], error=r["error"])  # fmt: skip
+            if rnd.status == "done":
+                manifest = json.loads((rnd.folder / "manifest.json").read_text(encoding="utf-8"))
+                rnd.metrics = manifest["metrics"]["base"]
+            self.rounds.append(rnd)
 
     # --- participants ------------------------------------------------------------------
     def enter(self, key: str, data: dict[str, Any]) -> str:
@@ -227,7 +267,8 @@ class Room:
         """Everything entered and every round, as saved in room.json."""
         return {
             "participants": [
-                {"group": self.group(k), **self.entries[k].model_dump()} for k in self.keys
+                {"group": self.group(k), "session": k, **self.entries[k].model_dump()}
+                for k in self.keys
             ],
             "rounds": [
                 {"round": r.number, "folder": r.folder.name, "status": r.status, "error": r.error,
