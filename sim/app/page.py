@@ -23,6 +23,7 @@ from sim.report.i18n import LANGUAGES, TEXT, number
 
 FRAME_SECONDS = 0.05  # when playing, a week per frame and a frame every 0.05 s at most
 FIRST = "laptop"
+SCENARIOS = scenarios()  # read once: the files do not change while the app serves
 
 scenario = solara.reactive(FIRST)
 lang = solara.reactive("en")
@@ -72,7 +73,7 @@ def Controls(live: LiveRun | None):
     with solara.ToggleButtonsSingle(value=lang):
         for code in LANGUAGES:
             solara.Button(TEXT[code]["app_language_name"], value=code)
-    solara.Select(t["app_scenario"], values=scenarios(), value=scenario.value, on_value=choose)
+    solara.Select(t["app_scenario"], values=SCENARIOS, value=scenario.value, on_value=choose)
     solara.InputInt(t["app_seed"], value=seed)
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         label = t["app_pause"] if playing.value else t["app_play"]
