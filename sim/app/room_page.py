@@ -20,7 +20,7 @@ import solara
 from sim.app import charts, room
 from sim.app.notes import Note
 from sim.app.plotly_view import PlotlyView
-from sim.report.data import cumulative_units
+from sim.report.data import cumulative_units_of
 from sim.report.i18n import LANGUAGES, TEXT, number, percent
 from sim.report.page import PALETTE, esc
 
@@ -236,7 +236,7 @@ def units_by_round(done: list[room.Round], t: dict) -> dict:
 
 def curves(tables: dict, number_: int, t: dict) -> dict:
     """The round's cumulative units per participant over the weeks (mean over replications)."""
-    frame = cumulative_units_of(tables["steps"])
+    frame = cumulative_units_of(tables["steps"]).filter(pl.col("variant") == "base")
     data = []
     for i, (group, name) in enumerate(tables["names"].items()):
         part = frame.filter(pl.col("group") == group)
@@ -246,12 +246,6 @@ def curves(tables: dict, number_: int, t: dict) -> dict:
             "line": {"color": PALETTE[i % len(PALETTE)], "width": 3},
         })  # fmt: skip
     return charts.figure(data, t["room_curves_chart"].format(n=number_), lang.value)
-
-
-def cumulative_units_of(steps: pl.DataFrame) -> pl.DataFrame:
-    from sim.report.data import Run
-
-    return cumulative_units(Run(None, {}, {"steps": steps})).filter(pl.col("variant") == "base")
 
 
 def network(tables: dict, number_: int, t: dict) -> dict:

@@ -73,7 +73,12 @@ def load_run(out_dir: Path) -> Run:
 # --- two-stage aggregation (per replication, then across_replications) -----------------------
 def cumulative_units(run: Run) -> pl.DataFrame:
     """Cumulative units per member of each focal group by week, per variant, with CIs (C1)."""
-    steps = run.tables["steps"].filter(pl.col("sellers") > 0)
+    return cumulative_units_of(run.tables["steps"])
+
+
+def cumulative_units_of(steps: pl.DataFrame) -> pl.DataFrame:
+    """The same from a `steps` table (a run's, or a room round's)."""
+    steps = steps.filter(pl.col("sellers") > 0)
     return across_replications(
         steps.select("variant", "group", "step", "replication", "units_cum_per_seller"),
         ["variant", "group", "step"],

@@ -83,7 +83,9 @@ def verdict_badge(held: bool | None, t: dict) -> str:
 
 def projected(fig: go.Figure, size: int) -> go.Figure:
     """The base's traces only (the report hides the variants' behind the legend) and the
-    legend in one row above the chart, for a slide or a page."""
+    legend in one row above the chart, for a slide or a page (a copy: the deck and the
+    handouts each style their own)."""
+    fig = go.Figure(fig)
     fig.data = [tr for tr in fig.data if tr.visible != "legendonly"]
     return fig.update_layout(
         font={"size": size}, autosize=True, height=None,
@@ -92,7 +94,7 @@ def projected(fig: go.Figure, size: int) -> go.Figure:
     )  # fmt: skip
 
 
-def figure_div(item: Item, lang: str, height: str = "100%") -> str:
+def figure_div(item: Item, height: str = "100%") -> str:
     fig = projected(item.figure, 18)
     return fig.to_html(
         full_html=False, include_plotlyjs=False, div_id=f"fig-{item.claim}",
@@ -108,7 +110,7 @@ def claim_slide(item: Item, lang: str) -> str:
         says = f"<b>{esc(t['ws_agrees'])}:</b> {item.verdict}"
     else:
         says = f"<b>{esc(t['ws_unclear'])}:</b> {item.verdict}"
-    chart = f'<div class="chart step">{figure_div(item, lang)}</div>' if item.figure else ""
+    chart = f'<div class="chart step">{figure_div(item)}</div>' if item.figure else ""
     return (
         f'<section class="slide" id="{item.claim}">'
         f'<h2><span class="id">{item.claim}</span>{esc(item.title)}</h2>'
