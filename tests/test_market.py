@@ -37,7 +37,7 @@ def referrers(n=2, specificity=1.0, listening=1.0, giving=0.0, **conversation):
     )
 
 
-def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600, traits=None):
+def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, traits=None):
     cfg = cfg or MarketConfig(extra_units_mean=0.0)
     n = len(member_sector)
     market = Market(
@@ -47,7 +47,6 @@ def make_market(n_persons, member_sector, cfg=None, ref=CERTAIN, horizon=600, tr
         n_persons,
         np.asarray(member_sector),
         focal_product=np.array([True, False]),
-        horizon_weeks=horizon,
         referrers=traits or referrers(n),
         competence=np.ones(n),
         pitch_close=np.full(n, cfg.pitch_close),

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.config import MemoryConfig, TiesConfig, TrustConfig
 from sim.model.memory import PairStore
@@ -131,3 +133,54 @@ def test_incremental_trusted_and_remembered_sets_equal_a_full_recount_every_week
         assert np.array_equal(store.remembered_now(week, level), remembered)
         checked += remembered.size
     assert checked > 0 and store.trusted_now(model.week).size > 0
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["converse", "touch", "evidence"]),
+        st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), min_size=1, max_size=8),
+        st.integers(0, 2),  # weeks that pass first
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(OPS)
+def test_lookups_and_kept_values_equal_a_recount_after_every_insert(ops):
+    """The dense slot index finds what a binary search finds, and the values and slot sets kept
+    across inserts (moved along, not recomputed) equal a pass over every pair, op by op."""
+    memory, trust = MemoryConfig(gain=0.6), TrustConfig(gain=3.0)  # sets fill in a few ops
+    stores = [PairStore(12, memory, trust, TiesConfig()) for _ in range(2)]
+    assert stores[0].index is not None
+    stores[1].index = None  # this one searches the sorted keys
+    listening = np.linspace(0.2, 1.0, 12)
+    level = memory.name_level
+    week = 0
+    for kind, pairs, weeks in ops:
+        week += weeks
+        low = np.array(sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b}))
+        if low.size == 0:
+            continue
+        a, b = low[:, 0], low[:, 1]
+        pitched = (a + b) % 3 == 0
+        for store in stores:
+            if kind == "converse":
+                store.converse(a, b, week, listening, pitched, ~pitched)
+            elif kind == "touch":
+                store.touch(store.ensure(a, b), week, 0.3, trust_gain=0.5 * (week % 2))
+            else:
+                store.add_evidence(a, b, np.where(pitched, 0.0, 1.0), 0.5, week)
+            every = np.arange(len(store))
+            assert np.array_equal(store.memory_at(every, week), store._memory_at(every, week))
+            assert np.array_equal(store.trust(every, week), store._trust(every, week))
+            assert np.array_equal(store.trusted_now(week), store.trusted_slots(week))
+            remembered = every[store._memory_at(every, week) >= level]
+            assert np.array_equal(store.remembered_now(week, level), remembered)
+        found, searched = (
+            store.find(np.repeat(np.arange(12), 12), np.tile(np.arange(12), 12)) for store in stores
+        )
+        assert np.array_equal(found, searched)
+        for name in ("keys", *PairStore.FIELDS):
+            assert np.array_equal(getattr(stores[0], name), getattr(stores[1], name))

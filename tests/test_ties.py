@@ -100,7 +100,6 @@ def referral_market(ties: TiesConfig, convert: float) -> Market:
         4,
         np.array([0, 1, 2]),
         focal_product=np.array([True, False, False]),
-        horizon_weeks=600,
         referrers=referrers(ties),
         competence=np.ones(3),
         pitch_close=np.full(3, np.nan),

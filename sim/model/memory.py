@@ -15,7 +15,9 @@ Trust evidence and depth that are not renewed fade with one slow half-life (the 
 reputation's forgetting factor; Burt 2002 on the decay of business ties), also lazily: each pair
 keeps the week its evidence was last brought up to date.
 
-Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n x n matrix).
+Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n x n matrix of
+state). A scene of at most DENSE_INDEX members (a region, a mixer) also keeps each key's slot in a
+flat n * n array, so finding a pair is one lookup instead of a binary search.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from sim.model.grouping import distinct
 
 if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
+
+
+DENSE_INDEX = 2048  # members up to which pairs are found through an n * n slot index (32 MiB)
 
 
 class SlotSet:
@@ -54,6 +59,14 @@ class SlotSet:
         self.version, self.marked = store.version, []
         return self.slots
 
+    def shift(self, at: np.ndarray, before: int, after: int) -> None:
+        """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): move the
+        slots along; new pairs pass neither test (no memory, trust 0.5 < refer level)."""
+        if self.version == before:
+            self.slots = moved(self.slots, at)
+            self.marked = [moved(slots, at) for slots in self.marked]
+            self.version = after
+
 
 class WeekCache:
     """A value of every pair at one week (memory, trust), kept while the week and the slots
@@ -78,10 +91,28 @@ class WeekCache:
             self.values = self.compute(np.arange(len(store)), week)
             self.key, self.dirty = (week, store.version), []
         elif self.dirty:
-            changed = np.concatenate(self.dirty)
-            self.values[changed] = self.compute(changed, week)
-            self.dirty = []
+            self._clean(week)
         return self.values[slots]
+
+    def _clean(self, week: float) -> None:
+        changed = np.concatenate(self.dirty)
+        self.values[changed] = self.compute(changed, week)
+        self.dirty = []
+
+    def shift(self, at: np.ndarray, fresh: float, before: int, after: int) -> None:
+        """Pairs were inserted before the sorted positions `at`: keep the values, adding the
+        new pairs' (`fresh`: exactly what `compute` gives a pair that never met)."""
+        if self.values is None or self.key is None or self.key[1] != before:
+            return
+        if self.dirty:
+            self._clean(self.key[0])
+        self.values = np.insert(self.values, at, fresh)
+        self.key = (self.key[0], after)
+
+
+def moved(slots: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Where `slots` are after np.insert(..., at, ...) with sorted `at`."""
+    return slots + np.searchsorted(at, slots, side="right")
 
 
 class PairStore:
@@ -93,6 +124,8 @@ class PairStore:
         self.trust_cfg = trust
         self.ties_cfg = ties
         self.keys = np.empty(0, dtype=np.int64)
+        # slot of each key, -1 for pairs that never met (small scenes only; see DENSE_INDEX)
+        self.index = np.full(n_members * n_members, -1) if n_members <= DENSE_INDEX else None
         self.version = 0  # how many times pairs were inserted (slots moved)
         self.remembered = SlotSet()  # memory rose here since the last refresh
         self._memory_cache = WeekCache(self._memory_at)
@@ -130,6 +163,8 @@ class PairStore:
     def find(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Slot of each (src, dst) pair, or -1 where the two have never met."""
         keys = self.key(src, dst)
+        if self.index is not None:
+            return self.index[keys]
         if self.keys.size == 0:
             return np.full(keys.size, -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
@@ -146,11 +181,18 @@ class PairStore:
         keys = self.key(src, dst)
         new = distinct(keys[slots < 0])
         at = np.searchsorted(self.keys, new)
-        self.version += 1
+        before, self.version = self.version, self.version + 1
+        self._memory_cache.shift(at, 0.0, before, self.version)
+        self._trust_cache.shift(at, 0.5, before, self.version)
+        self.remembered.shift(at, before, self.version)
+        self.evidenced.shift(at, before, self.version)
         self.keys = np.insert(self.keys, at, new)
         for name in self.FIELDS:
             setattr(self, name, np.insert(getattr(self, name), at, 0))
-        return np.searchsorted(self.keys, keys)
+        if self.index is None:
+            return np.searchsorted(self.keys, keys)
+        self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
+        return self.index[keys]
 
     def sources(self) -> np.ndarray:
         return self.keys // self.n

@@ -60,7 +60,6 @@ class NetworkingModel(mesa.Model):
             self.n_persons,
             self.sector,
             self.focal_product,
-            params.run.weeks,
             referrers,
             self.traits["competence"],
             self.traits["pitch_close"],
