@@ -527,7 +527,6 @@ def scripted_referral(competence, convert=1.0):
         4,
         np.array([0, 1]),
         focal_product=np.array([True, False]),
-        horizon_weeks=600,
         referrers=traits,
         competence=np.full(2, competence),
         pitch_close=np.full(2, np.nan),

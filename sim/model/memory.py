@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.grouping import distinct
+from sim.model.grouping import distinct, min_per_group
 
 if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
@@ -54,7 +54,10 @@ class SlotSet:
         if self.version != store.version:
             candidates = np.arange(len(store))
         else:
-            candidates = distinct(np.concatenate([self.slots, *self.marked]))
+            candidates = np.zeros(len(store), dtype=bool)  # the union, sorted, without a sort
+            for slots in (self.slots, *self.marked):
+                candidates[slots] = True
+            candidates = np.flatnonzero(candidates)
         self.slots = keep(candidates)
         self.version, self.marked = store.version, []
         return self.slots
@@ -99,20 +102,27 @@ class WeekCache:
         self.values[changed] = self.compute(changed, week)
         self.dirty = []
 
-    def shift(self, at: np.ndarray, fresh: float, before: int, after: int) -> None:
-        """Pairs were inserted before the sorted positions `at`: keep the values, adding the
-        new pairs' (`fresh`: exactly what `compute` gives a pair that never met)."""
+    def shift(self, kept: np.ndarray, fresh: float, before: int, after: int) -> None:
+        """Pairs were inserted (`kept`: where the old ones are now; see PairStore.ensure): keep
+        the values, adding the new pairs' (`fresh`: what `compute` gives a pair never met)."""
         if self.values is None or self.key is None or self.key[1] != before:
             return
         if self.dirty:
             self._clean(self.key[0])
-        self.values = np.insert(self.values, at, fresh)
+        self.values = spread(self.values, kept, fresh)
         self.key = (self.key[0], after)
 
 
 def moved(slots: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Where `slots` are after np.insert(..., at, ...) with sorted `at`."""
     return slots + np.searchsorted(at, slots, side="right")
+
+
+def spread(values: np.ndarray, kept: np.ndarray, fill) -> np.ndarray:
+    """`values` at the positions `kept` of a longer array, `fill` elsewhere (an insert)."""
+    out = np.full(kept.size, fill, dtype=values.dtype)
+    out[kept] = values
+    return out
 
 
 class PairStore:
@@ -124,6 +134,8 @@ class PairStore:
         self.trust_cfg = trust
         self.ties_cfg = ties
         self.keys = np.empty(0, dtype=np.int64)
+        self.src = np.empty(0, dtype=np.int64)  # keys // n and keys % n, kept with the keys
+        self.dst = np.empty(0, dtype=np.int64)
         # slot of each key, -1 for pairs that never met (small scenes only; see DENSE_INDEX)
         self.index = np.full(n_members * n_members, -1) if n_members <= DENSE_INDEX else None
         self.version = 0  # how many times pairs were inserted (slots moved)
@@ -181,24 +193,30 @@ class PairStore:
         keys = self.key(src, dst)
         new = distinct(keys[slots < 0])
         at = np.searchsorted(self.keys, new)
+        kept = np.ones(self.keys.size + new.size, dtype=bool)  # old pairs in the new layout
+        kept[at + np.arange(new.size)] = False  # as np.insert(old, at, new) places them
         before, self.version = self.version, self.version + 1
-        self._memory_cache.shift(at, 0.0, before, self.version)
-        self._trust_cache.shift(at, 0.5, before, self.version)
+        self._memory_cache.shift(kept, 0.0, before, self.version)
+        self._trust_cache.shift(kept, 0.5, before, self.version)
         self.remembered.shift(at, before, self.version)
         self.evidenced.shift(at, before, self.version)
-        self.keys = np.insert(self.keys, at, new)
+        self.keys = spread(self.keys, kept, 0)
+        self.keys[~kept] = new
+        self.src, self.dst = self.keys // self.n, self.keys % self.n
         for name in self.FIELDS:
-            setattr(self, name, np.insert(getattr(self, name), at, 0))
+            setattr(self, name, spread(getattr(self, name), kept, 0))
         if self.index is None:
             return np.searchsorted(self.keys, keys)
         self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
         return self.index[keys]
 
     def sources(self) -> np.ndarray:
-        return self.keys // self.n
+        """The member who remembers, per slot (kept with the keys: read, do not write)."""
+        return self.src
 
     def targets(self) -> np.ndarray:
-        return self.keys % self.n
+        """The member remembered, per slot."""
+        return self.dst
 
     # --- state --------------------------------------------------------------------------
     def half_life(self, slots: np.ndarray) -> np.ndarray:
@@ -368,11 +386,9 @@ class PairStore:
         in_mind = memory >= self.memory_cfg.top_of_mind_level
         slots = candidates[in_mind]
         if slots.size:
-            src, dst = self.keys[slots] // self.n, self.keys[slots] % self.n
+            src, dst = self.src[slots], self.dst[slots]
             group = src * n_sectors + member_sector[dst]
             score = memory[in_mind] * self.trust(slots, week)
-            order = np.lexsort((-score, group))
-            group, dst = group[order], dst[order]
-            first = np.r_[True, group[1:] != group[:-1]]  # the best of each sorted group
-            best[group[first]] = dst[first]
+            top = min_per_group(group, -score)  # exact ties: the first slot (lowest dst)
+            best[group[top]] = dst[top]
         return best.reshape(self.n, n_sectors)

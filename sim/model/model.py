@@ -140,7 +140,7 @@ class NetworkingModel(mesa.Model):
         return self.ask_strategies(referrer, "referral_drive", referrer, owes)
 
     def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
-        source = self.store.keys[slots] // self.n_members
+        source = self.store.src[slots]
         return self.ask_strategies(source, "follow_up_weight", slots, since_week=since_week)
 
     # --- contacts: called by the event formats and channels (see sim/model/scene.py) ----------

@@ -90,8 +90,8 @@ class AskGraph:
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
         """Members also ask the members they remember at the name level (refreshed per event)."""
-        keys = store.keys[store.remembered_now(week, level)]
-        self.acquaint = Adjacency.from_sorted(keys // store.n, keys % store.n, self.n_members)
+        slots = store.remembered_now(week, level)
+        self.acquaint = Adjacency.from_sorted(store.src[slots], store.dst[slots], self.n_members)
 
     def neighbours(self, rows: np.ndarray, members_only: bool, rng=None, p: float = 1.0):
         """(k, neighbour) for every contact of rows[k] (social ties, and for members also the
