@@ -4,10 +4,10 @@ From the model's data layout: the market keeps, for every person and sector, the
 need, the last seller and the lockout (`PERSON_SECTOR_BYTES` with the temporaries of building
 them); the pair store keeps every pair that has met (`PAIR_BYTES` with a conversation round's
 temporaries); the ledger of sales and referrals grows with the needs (`NEED_BYTES`); the
-interpreter and libraries take `BASE_BYTES`. Time is a cost per conversation,
-a cost per need, and a weekly pass over the pairs that have met. The coefficients were fitted on
-single replications measured on this project's 2-core machine (laptop 200-100,000 members,
-chapters, circuit, dinner: memory within +1 to +30 %, time within 0.7-1.4x; docs/performance.md).
+interpreter and libraries take `BASE_BYTES`. Time is a cost per week and per event, per
+conversation, per need, and a weekly pass over the pairs that have met. The coefficients are
+the least upper envelope of single replications measured on this project's 2-core machine
+(laptop 200-30,000 members, chapters, a bni_world region, circuit, dinner; docs/performance.md).
 The counts of conversations and pairs come from each format's schedule (upper estimates).
 """
 
@@ -20,20 +20,23 @@ from dataclasses import dataclass
 
 from sim.config import Params
 from sim.errors import ConfigError
+from sim.model.memory import DENSE_INDEX
 from sim.model.roster import resolve_traits
 
-BASE_BYTES = 230e6  # Python, numpy, polars, Mesa in a worker
-PERSON_SECTOR_BYTES = 90  # market arrays per person and sector, with their temporaries
-PAIR_BYTES = 150  # pair store per directed pair, with a conversation round's temporaries
-NEED_BYTES = 8  # the ledger of sales and referrals, per need that arises (busy chapters)
+BASE_BYTES = 255e6  # Python, numpy, polars, Mesa in a worker
+PERSON_SECTOR_BYTES = 30  # market arrays per person and sector, with their temporaries
+PAIR_BYTES = 166  # pair store per directed pair, with a conversation round's temporaries
+NEED_BYTES = 16  # the ledger of sales and referrals, per need that arises (busy chapters)
 PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
-SECONDS_PER_CONVERSATION = 9.3e-6
-SECONDS_PER_NEED = 1.09e-6
+# Time: the least upper envelope of 11 measured cases (docs/performance.md), rounded up ~10 %.
+SECONDS_PER_CONVERSATION = 3.7e-6
+SECONDS_PER_NEED = 0.9e-6
 # Each week passes over all pairs (memory and trust in the rounds and one-to-ones); per pair that
 # pass gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
-# Fitted before the incremental sets and the week cache (docs/performance.md): now an overestimate.
-SECONDS_PER_PAIR_WEEK = 3.3e-8
-SECONDS_PER_RUN = 0.6  # building the model, writing its tables
+SECONDS_PER_PAIR_WEEK = 3.5e-8
+SECONDS_PER_WEEK = 5.3e-3  # the week's fixed work: needs, strategies, observers
+SECONDS_PER_EVENT = 6.3e-3  # an event's fixed work: rounds, one-to-ones, presentations
+SECONDS_PER_RUN = 0.3  # building the model, writing its tables
 UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
 WARN_SECONDS = 180
 
@@ -97,8 +100,13 @@ def pairs(params: Params, talk: float) -> float:
     """Directed pairs that will have met by the end (an upper estimate)."""
     members = params.scene.members
     new_faces = UNIQUE_SHARE * 2 * talk / members  # each conversation has two sides
+    chapter = params.chapter
     reach = {
-        "chapter": params.chapter.size - 1,  # everyone hears everyone's presentation
+        # everyone hears everyone's presentation (a spread of sizes adds pairs: E[size^2] /
+        # E[size]); a visit adds the open networking of another chapter: in each round an
+        # attendee approaches one and is approached by about one, both directions remembered
+        "chapter": (chapter.size - 1) * (1 + chapter.size_cv**2)
+        + 4 * chapter.conversations * chapter.visits * params.events.attendance * params.run.weeks,
         "circle": params.circle.size - 1,
         "circuit": 1.5 * (params.circuit.visits_per_month + 1) * members / params.circuit.locations,
     }.get(params.events.format, new_faces)
@@ -126,9 +134,13 @@ def estimate(params: Params) -> Estimate:
     arising = needs(params)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
     peak += NEED_BYTES * arising
+    if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int64
+        peak += 8 * scene.members**2
     pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
     seconds = (
         SECONDS_PER_RUN
+        + SECONDS_PER_WEEK * params.run.weeks
+        + SECONDS_PER_EVENT * events(params, params.events.interval_weeks)
         + SECONDS_PER_CONVERSATION * talk
         + SECONDS_PER_NEED * arising
         + SECONDS_PER_PAIR_WEEK * pair_weeks * math.sqrt(met / 2 / 1e6)
