@@ -71,6 +71,9 @@ class SlotSet:
             self.version = after
 
 
+ALL = slice(None)  # every slot: `compute` reads the arrays themselves, not gathered copies
+
+
 class WeekCache:
     """A value of every pair at one week (memory, trust), kept while the week and the slots
     last: recomputed only where a pair's state changed since (`mark`), so the several passes of
@@ -91,7 +94,7 @@ class WeekCache:
         if self.key != (week, store.version):
             if slots.size * 4 < len(store):  # a few pairs: not worth a pass over all
                 return self.compute(slots, week)
-            self.values = self.compute(np.arange(len(store)), week)
+            self.values = self.compute(ALL, week)  # views of the arrays, no gathers
             self.key, self.dirty = (week, store.version), []
         elif self.dirty:
             self._clean(week)
