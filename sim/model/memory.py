@@ -203,9 +203,10 @@ class PairStore:
         self._trust_cache.shift(kept, 0.5, before, self.version)
         self.remembered.shift(at, before, self.version)
         self.evidenced.shift(at, before, self.version)
-        self.keys = spread(self.keys, kept, 0)
-        self.keys[~kept] = new
-        self.src, self.dst = self.keys // self.n, self.keys % self.n
+        for name, fresh in (("keys", new), ("src", new // self.n), ("dst", new % self.n)):
+            values = spread(getattr(self, name), kept, 0)
+            values[~kept] = fresh
+            setattr(self, name, values)
         for name in self.FIELDS:
             setattr(self, name, spread(getattr(self, name), kept, 0))
         if self.index is None:
