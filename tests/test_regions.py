@@ -144,3 +144,37 @@ def test_a_run_of_regions_has_a_manifest_metrics_and_a_report(tmp_path):
     assert by_degree["mean"].sum() == pytest.approx(region0["units"].mean())
     page = build_report(tmp_path, "en").read_text(encoding="utf-8")
     assert "bni_world" in page
+
+
+def test_a_region_is_freed_at_once_and_a_live_model_is_never_frozen(monkeypatch):
+    """region_tables collects its model when done (Mesa's cycles), freezing what lived before so
+    that the collection is cheap - but not while another thread's model is alive: frozen, its
+    cycles would never be collected."""
+    import gc
+    import weakref
+
+    from sim.experiments import execution
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+    made = []
+
+    class Recorded(execution.NetworkingModel):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr(execution, "NetworkingModel", Recorded)
+    params = load_scenario("laptop", {"run.weeks": 3}).params
+    execution.region_tables(params, np.random.SeedSequence(1), 0, "base", 0)
+    assert made[0]() is None  # collected, not left for some later collection
+    other = Cycle()  # stands for another thread's live model
+    gone = weakref.ref(other)
+    monkeypatch.setattr(execution._Models, "alive", 1)
+    execution.region_tables(params, np.random.SeedSequence(1), 0, "base", 0)
+    assert made[1]() is None
+    del other
+    gc.collect()
+    assert gone() is None  # not frozen: collected once the other model is done

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.grouping import distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
 
@@ -47,6 +48,10 @@ def mingle(
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     at = np.full(store.n, -1, dtype=np.int64)
     at[present] = 0 if venue is None else venue
+    if kernels.ENABLED:
+        return unique_pairs(
+            *_mingle_compiled(rng, present, rounds, seek_known, store, week, at), store.n
+        )
     # Known attendees each attendee could seek out: remembered, in the same room, not avoided.
     slots = np.arange(len(store))
     src, dst = store.sources(), store.targets()
@@ -71,6 +76,28 @@ def mingle(
         pairs_a.append(a[~declined])
         pairs_b.append(b[~declined])
     return unique_pairs(np.concatenate(pairs_a), np.concatenate(pairs_b), store.n)
+
+
+def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, at):
+    """The rounds below in one compiled call (sim/model/kernels.py; the same draws, the same
+    pairs)."""
+    index = store.index if store.index is not None else np.empty(0, dtype=np.int64)
+    return kernels.mingle_rounds(
+        rng,
+        np.asarray(present, dtype=np.int64),
+        int(rounds),
+        np.asarray(seek_known, dtype=np.float64),
+        at,
+        store.src,
+        store.dst,
+        store.trust_everywhere(week),
+        store.memory_everywhere(week),
+        float(store.trust_cfg.avoid_level),
+        store.n,
+        index,
+        store.keys,
+        NEW_FACE_TRIES,
+    )
 
 
 def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
@@ -127,6 +154,20 @@ def follow_up_pairs(
     asks = np.flatnonzero(counts[src] > 0)
     wanted = weight(asks)
     ok = wanted > 0
+    if kernels.ENABLED:
+        caller, contact = kernels.follow_up_race(
+            rng,
+            src[asks[ok]],
+            dst[asks[ok]],
+            wanted[ok],
+            counts.astype(np.int64),
+            store.n,
+            store.index if store.index is not None else np.empty(0, dtype=np.int64),
+            store.keys,
+            store.trust_everywhere(week),
+            float(store.trust_cfg.avoid_level),
+        )
+        return unique_pairs(caller, contact, store.n)
     race = rng.exponential(size=int(ok.sum())) / wanted[ok]
     chosen = top_k_per_group(src[asks[ok]], race, counts)
     caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]

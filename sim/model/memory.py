@@ -91,14 +91,18 @@ class WeekCache:
             self.dirty.append(slots)
 
     def get(self, store: PairStore, slots: np.ndarray, week: float) -> np.ndarray:
+        if self.key != (week, store.version) and slots.size * 4 < len(store):
+            return self.compute(slots, week)  # a few pairs: not worth a pass over all
+        return self.every(store, week)[slots]
+
+    def every(self, store: PairStore, week: float) -> np.ndarray:
+        """The value of every slot at `week` (the cache's own array: read, never write)."""
         if self.key != (week, store.version):
-            if slots.size * 4 < len(store):  # a few pairs: not worth a pass over all
-                return self.compute(slots, week)
             self.values = self.compute(ALL, week)  # views of the arrays, no gathers
             self.key, self.dirty = (week, store.version), []
         elif self.dirty:
             self._clean(week)
-        return self.values[slots]
+        return self.values
 
     def _clean(self, week: float) -> None:
         changed = np.concatenate(self.dirty)
@@ -237,6 +241,14 @@ class PairStore:
     def _memory_at(self, slots: np.ndarray, week: float) -> np.ndarray:
         elapsed = week - self.last_week[slots]
         return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
+
+    def memory_everywhere(self, week: float) -> np.ndarray:
+        """Memory now of every slot (read only; for the compiled kernels)."""
+        return self._memory_cache.every(self, week)
+
+    def trust_everywhere(self, week: float) -> np.ndarray:
+        """Trust now of every slot (read only; for the compiled kernels)."""
+        return self._trust_cache.every(self, week)
 
     def fading(self, slots: np.ndarray, week: float) -> np.ndarray | float:
         """Share of a pair's trust evidence and depth left since it was last renewed."""

@@ -1,0 +1,201 @@
+"""Compiled week kernels (numba): the same steps as the numpy code they stand beside, faster.
+
+A kernel does one step of a week in one call instead of dozens of numpy calls, draws the same
+random numbers in the same order from the same `np.random.Generator` (numba draws them one at a
+time; numpy's vectorised draws give the same values), and does the same floating-point
+operations, so a run gives bit-identical results with or without it (tested: tests/test_kernels.py
+runs both on random stores). The numpy code stays the reference and the fallback: it runs when
+numba is missing or `NETSIM_KERNELS=numpy` is set.
+
+Kernels take plain arrays: the model's memory and trust values come from the pair store's week
+caches (sim/model/memory.py), so the formulas live in one place.
+
+Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
+`follow_up_race` (whom members call for one-to-ones; C5, C10).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a dependency; the fallback is tested anyway
+    numba = None
+
+ENABLED = numba is not None and os.environ.get("NETSIM_KERNELS", "numba") != "numpy"
+
+
+def _jit(function):
+    if numba is None:  # pragma: no cover
+        return function
+    return numba.njit(cache=True, nogil=True)(function)
+
+
+@_jit
+def _find(a, b, n, index, keys):
+    """Slot of the pair (a, b) or -1 (PairStore.find for one pair)."""
+    key = a * n + b
+    if index.size:
+        return index[key]
+    if keys.size == 0:
+        return -1
+    pos = min(np.searchsorted(keys, key), keys.size - 1)
+    return pos if keys[pos] == key else -1
+
+
+@_jit
+def _avoids(a, b, n, index, keys, trust, avoid_level):
+    """True when a's trust in b is below the avoidance level (0.5 for strangers)."""
+    slot = _find(a, b, n, index, keys)
+    value = 0.5 if slot < 0 else trust[slot]
+    return value < avoid_level
+
+
+@_jit
+def _rooms(present, at):
+    """`present` stably sorted by room, and each room's first position in that order."""
+    rooms = at[present]
+    count = np.zeros(rooms.max() + 2, dtype=np.int64)
+    for room in rooms:
+        count[room + 1] += 1
+    start = np.cumsum(count)
+    fill = start[:-1].copy()
+    by_room = np.empty(present.size, dtype=np.int64)
+    for member in present:
+        by_room[fill[at[member]]] = member
+        fill[at[member]] += 1
+    return by_room, start
+
+
+@_jit
+def mingle_rounds(
+    rng,
+    present,
+    rounds,
+    seek_known,
+    at,
+    src,
+    dst,
+    trust,
+    memory,
+    avoid_level,
+    n,
+    index,
+    keys,
+    tries,
+):
+    """The conversations of `rounds` rounds among `present` (see events.mingle), before they are
+    made unique: (a, b) per conversation in the order the numpy code finds them.
+
+    `trust`, `memory`: every pair slot's value now; `at[m]`: member m's room, -1 if absent;
+    `index`, `keys`: the pair store's (PairStore.find); `tries`: draws for a new face."""
+    known_src = np.empty(src.size, dtype=np.int64)
+    known_dst = np.empty(src.size, dtype=np.int64)
+    known_weight = np.empty(src.size)
+    known = 0
+    for slot in range(src.size):  # known attendees each could seek out: same room, not avoided
+        room = at[src[slot]]
+        if room >= 0 and room == at[dst[slot]] and trust[slot] >= avoid_level:
+            known_src[known], known_dst[known] = src[slot], dst[slot]
+            known_weight[known] = memory[slot] + 1e-9
+            known += 1
+    position = np.full(n, -1, dtype=np.int64)
+    for k in range(present.size):
+        position[present[k]] = k
+    by_room, start = _rooms(present, at)
+    out_a = np.empty(rounds * present.size, dtype=np.int64)
+    out_b = np.empty(rounds * present.size, dtype=np.int64)
+    talks = 0
+    target = np.empty(present.size, dtype=np.int64)
+    wants = np.empty(present.size, dtype=np.bool_)
+    best = np.empty(present.size)
+    for _ in range(rounds):
+        for k in range(present.size):
+            wants[k] = rng.random() < seek_known[present[k]]
+            target[k] = -1
+        if wants.any() and known:
+            best[:] = np.inf
+            for j in range(known):  # an exponential race per seeker: smallest wins
+                k = position[known_src[j]]
+                if wants[k]:
+                    key = rng.exponential() / known_weight[j]
+                    if key < best[k]:
+                        best[k], target[k] = key, known_dst[j]
+        _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries)
+        for k in range(present.size):
+            a, b = present[k], target[k]
+            if b < 0 or a == b:
+                continue
+            if _avoids(b, a, n, index, keys, trust, avoid_level):
+                continue
+            if _avoids(a, b, n, index, keys, trust, avoid_level):
+                continue
+            out_a[talks], out_b[talks] = a, b
+            talks += 1
+    return out_a[:talks], out_b[:talks]
+
+
+@_jit
+def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
+    """Where target < 0: a random attendee of the seeker's room, drawn again (up to `tries`
+    draws in all) while it is someone met before or the seeker."""
+    seekers = np.flatnonzero(target < 0)
+    for k in seekers:
+        room = at[present[k]]
+        width = start[room + 1] - start[room]
+        target[k] = by_room[start[room] + np.int64(rng.random() * width)]
+    for _ in range(tries - 1):
+        again = []
+        for k in seekers:
+            seeker = present[k]
+            if target[k] == seeker or _find(seeker, target[k], n, index, keys) >= 0:
+                again.append(k)
+        if len(again) == 0:
+            break
+        for k in again:
+            room = at[present[k]]
+            width = start[room + 1] - start[room]
+            target[k] = by_room[start[room] + np.int64(rng.random() * width)]
+
+
+@_jit
+def follow_up_race(rng, src, dst, wanted, counts, n, index, keys, trust, avoid_level):
+    """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
+    smallest exponential race time / wanted (`src` sorted, one draw per pair in slot order; the
+    first of exact ties); a contact who avoids the caller declines. Returns (caller, contact)."""
+    race = np.empty(src.size)
+    for j in range(src.size):
+        race[j] = rng.exponential() / wanted[j]
+    caller = np.empty(src.size, dtype=np.int64)
+    contact = np.empty(src.size, dtype=np.int64)
+    calls = 0
+    start = 0
+    while start < src.size:
+        end = start
+        while end < src.size and src[end] == src[start]:
+            end += 1
+        chosen = _smallest(race, start, end, counts[src[start]])
+        for j in chosen:  # ascending slots, as the numpy code returns them
+            if not _avoids(dst[j], src[j], n, index, keys, trust, avoid_level):
+                caller[calls], contact[calls] = src[j], dst[j]
+                calls += 1
+        start = end
+    return caller[:calls], contact[:calls]
+
+
+@_jit
+def _smallest(key, start, end, k):
+    """Sorted positions of the k smallest finite keys in key[start:end] (first of exact ties)."""
+    taken = np.zeros(end - start, dtype=np.bool_)
+    for _ in range(k):
+        best, at = np.inf, -1
+        for j in range(start, end):
+            if not taken[j - start] and key[j] < best:
+                best, at = key[j], j
+        if at < 0:
+            break
+        taken[at - start] = True
+    return np.flatnonzero(taken) + start
