@@ -35,7 +35,7 @@ import polars as pl
 from sim.config import Params
 from sim.errors import ConfigError, TasksFailed
 from sim.experiments import cluster, engine, folders, metrics, resources, tables
-from sim.model import NetworkingModel
+from sim.model import NetworkingModel, kernels
 from sim.paths import RESULTS_DIR
 
 PARTS = ".parts"
@@ -53,6 +53,7 @@ class Task:
     contrast: tuple[str, str] | None = None
     region: int = 0
     regions: int = 1
+    compiled: bool = False  # simulate with the compiled kernels (sim/model/kernels.py)
 
     @property
     def key(self) -> str:
@@ -147,6 +148,8 @@ def execute(
         plan = replace(plan, notes=(*plan.notes, note))
     if on_plan:
         on_plan(plan)
+    if kernels.worth(plan.seconds):
+        tasks = [replace(task, compiled=True) for task in tasks]
     start = time.perf_counter()
     try:
         per_rep = run_tasks(tasks, plan.workers, staging, plan.label(), show_progress, where)
@@ -162,7 +165,9 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
     params = Params.model_validate_json(task.params_json)
     # The network over time is kept for the first replication's first region (report slider).
     first = task.replication == 0 and task.region == 0
-    results = region_tables(params, task.seed, task.replication, task.variant, task.region, first)
+    results = region_tables(
+        params, task.seed, task.replication, task.variant, task.region, first, task.compiled
+    )
     detail = params.run.detail_regions
     if detail and task.region >= detail:  # counted in agents, steps and scene; no rows
         for name in ("sales", "referrals"):
@@ -175,11 +180,19 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
 
 
 def region_tables(
-    params: Params, seed, replication: int, variant: str, region: int, network: bool = False
+    params: Params,
+    seed,
+    replication: int,
+    variant: str,
+    region: int,
+    network: bool = False,
+    compiled: bool = False,
 ) -> dict[str, pl.DataFrame]:
-    """One region of a replication simulated here (run's and explore's tasks): its tidy tables.
+    """One region of a replication simulated here (run's and explore's tasks): its tidy tables,
+    `compiled`: with the compiled kernels (the same tables, faster once numba is loaded).
     A model holds reference cycles (Mesa's agents and model): it is freed at once, not at some
     later collection, so a worker running hundreds of regions stays at one region's memory."""
+    kernels.use(compiled)
     with _collected():
         model = NetworkingModel(params.for_region(region), rng=seed, record_network=network)
         results = tables.model_tables(model.run(), replication, variant, region)

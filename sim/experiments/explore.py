@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,7 @@ from sim.experiments.execution import (
     replication_seeds,
 )
 from sim.experiments.runner import git_commit, versions
+from sim.model import kernels
 from sim.scenario import Scenario, apply_overrides
 
 RUNS = "runs"
@@ -53,6 +54,7 @@ class PointTask:
     seed: np.random.SeedSequence
     contrast: tuple[str, str] | None
     regions: int
+    compiled: bool = False  # simulate with the compiled kernels (sim/model/kernels.py)
 
     @property
     def key(self) -> str:
@@ -73,7 +75,12 @@ def run_point(task: PointTask) -> pl.DataFrame:
     params = Params.model_validate_json(task.params_json)
     agents = [  # a replication's regions, one after the other
         region_tables(
-            params, region_seed(task.seed, r, task.regions), task.replication, "point", r
+            params,
+            region_seed(task.seed, r, task.regions),
+            task.replication,
+            "point",
+            r,
+            compiled=task.compiled,
         )["agents"]
         for r in range(task.regions)
     ]
@@ -135,6 +142,8 @@ def explore(
     budget = resources.plan(by_point, plan.spec.replications, wanted, max_memory, scenario.path)
     if on_plan:
         on_plan(budget)
+    if kernels.worth(budget.seconds):
+        tasks = [replace(task, compiled=True) for task in tasks]
     about = (scenario, plan, ident, overrides or [])
     write_manifest(out_dir, about, len(tasks), {}, "running")
     start = time.perf_counter()

@@ -4,14 +4,21 @@ A kernel does one step of a week in one call instead of dozens of numpy calls, d
 random numbers in the same order from the same `np.random.Generator` (numba draws them one at a
 time; numpy's vectorised draws give the same values), and does the same floating-point
 operations, so a run gives bit-identical results with or without it (tested: tests/test_kernels.py
-runs both on random stores). The numpy code stays the reference and the fallback: it runs when
-numba is missing or `NETSIM_KERNELS=numpy` is set.
+runs both on random stores). The numpy code stays the reference and the fallback.
+
+Numba costs a process about 2.5 s before the first kernel runs (importing it, then its first
+call; measured on the 2-core machine of docs/performance.md), and the kernels save ~10 % of a
+model's time, so they are used only where that pays: a run or exploration whose estimated work
+is at least WORTH_SECONDS per worker (`worth`; the run machinery decides per task), or when
+`NETSIM_KERNELS=numba` says so (`NETSIM_KERNELS=numpy`: never). Until then numba is not even
+imported: the functions below are plain Python, compiled by `use(True)`.
 
 Kernels take plain arrays: the model's memory and trust values come from the pair store's week
 caches (sim/model/memory.py), so the formulas live in one place.
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_race` (whom members call for one-to-ones; C5, C10).
+`follow_up_race` (whom members call for one-to-ones; C5, C10), `inserted` and `moved_sorted`
+(new pairs in the pair store's sorted arrays).
 """
 
 from __future__ import annotations
@@ -20,21 +27,41 @@ import os
 
 import numpy as np
 
-try:
+ENABLED = False  # whether the model calls the kernels now (see `use`)
+WORTH_SECONDS = 60.0  # a worker's estimated simulating time from which compiling pays
+
+
+def setting() -> str:
+    """NETSIM_KERNELS: "numba" (always compile), "numpy" (never) or "" (when worth it)."""
+    value = os.environ.get("NETSIM_KERNELS", "").strip().lower()
+    return value if value in ("numba", "numpy") else ""
+
+
+def worth(seconds_per_worker: float) -> bool:
+    """Whether a worker with this much estimated simulating time should use the kernels."""
+    if setting():
+        return setting() == "numba"
+    return seconds_per_worker >= WORTH_SECONDS
+
+
+def use(on: bool) -> None:
+    """Use the kernels from now on in this process (compiling them first: numba's disk cache
+    makes that a load after the first time) or the numpy code. Results are the same."""
+    global ENABLED
+    if on and not ENABLED:
+        _compile()
+    ENABLED = on
+
+
+def _compile() -> None:
+    """Replace the plain functions of this module by their compiled versions (once)."""
     import numba
-except ImportError:  # pragma: no cover - numba is a dependency; the fallback is tested anyway
-    numba = None
 
-ENABLED = numba is not None and os.environ.get("NETSIM_KERNELS", "numba") != "numpy"
-
-
-def _jit(function):
-    if numba is None:  # pragma: no cover
-        return function
-    return numba.njit(cache=True, nogil=True)(function)
+    for name in COMPILED:
+        if not isinstance(globals()[name], numba.core.dispatcher.Dispatcher):
+            globals()[name] = numba.njit(cache=True, nogil=True)(globals()[name])
 
 
-@_jit
 def _find(a, b, n, index, keys):
     """Slot of the pair (a, b) or -1 (PairStore.find for one pair)."""
     key = a * n + b
@@ -46,7 +73,6 @@ def _find(a, b, n, index, keys):
     return pos if keys[pos] == key else -1
 
 
-@_jit
 def _avoids(a, b, n, index, keys, trust, avoid_level):
     """True when a's trust in b is below the avoidance level (0.5 for strangers)."""
     slot = _find(a, b, n, index, keys)
@@ -54,7 +80,6 @@ def _avoids(a, b, n, index, keys, trust, avoid_level):
     return value < avoid_level
 
 
-@_jit
 def _rooms(present, at):
     """`present` stably sorted by room, and each room's first position in that order."""
     rooms = at[present]
@@ -70,7 +95,6 @@ def _rooms(present, at):
     return by_room, start
 
 
-@_jit
 def mingle_rounds(
     rng,
     present,
@@ -138,7 +162,6 @@ def mingle_rounds(
     return out_a[:talks], out_b[:talks]
 
 
-@_jit
 def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
     """Where target < 0: a random attendee of the seeker's room, drawn again (up to `tries`
     draws in all) while it is someone met before or the seeker."""
@@ -161,7 +184,6 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
             target[k] = by_room[start[room] + np.int64(rng.random() * width)]
 
 
-@_jit
 def follow_up_race(rng, src, dst, wanted, counts, n, index, keys, trust, avoid_level):
     """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
     smallest exponential race time / wanted (`src` sorted, one draw per pair in slot order; the
@@ -186,7 +208,6 @@ def follow_up_race(rng, src, dst, wanted, counts, n, index, keys, trust, avoid_l
     return caller[:calls], contact[:calls]
 
 
-@_jit
 def _smallest(key, start, end, k):
     """Sorted positions of the k smallest finite keys in key[start:end] (first of exact ties)."""
     taken = np.zeros(end - start, dtype=np.bool_)
@@ -199,3 +220,44 @@ def _smallest(key, start, end, k):
             break
         taken[at - start] = True
     return np.flatnonzero(taken) + start
+
+
+def inserted(values, at, new):
+    """np.insert(values, at, new) for sorted `at`, in one pass."""
+    out = np.empty(values.size + at.size, dtype=values.dtype)
+    j = 0
+    for i in range(values.size):
+        while j < at.size and at[j] <= i:
+            out[i + j] = new[j]
+            j += 1
+        out[i + j] = values[i]
+    for k in range(j, at.size):
+        out[values.size + k] = new[k]
+    return out
+
+
+def moved_sorted(slots, at):
+    """slots + searchsorted(at, slots, side="right") for sorted `slots` and `at`: a merge."""
+    out = np.empty_like(slots)
+    j = 0
+    for i in range(slots.size):
+        while j < at.size and at[j] <= slots[i]:
+            j += 1
+        out[i] = slots[i] + j
+    return out
+
+
+COMPILED = (  # every function above, compiled by `use(True)`
+    "_find",
+    "_avoids",
+    "_rooms",
+    "mingle_rounds",
+    "_new_faces",
+    "follow_up_race",
+    "_smallest",
+    "inserted",
+    "moved_sorted",
+)
+
+if setting() == "numba":
+    use(True)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.grouping import distinct, min_per_group
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class SlotSet:
         """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): move the
         slots along; new pairs pass neither test (no memory, trust 0.5 < refer level)."""
         if self.version == before:
-            self.slots = moved(self.slots, at)
+            self.slots = moved(self.slots, at, ordered=True)
             self.marked = [moved(slots, at) for slots in self.marked]
             self.version = after
 
@@ -109,27 +110,31 @@ class WeekCache:
         self.values[changed] = self.compute(changed, week)
         self.dirty = []
 
-    def shift(self, kept: np.ndarray, fresh: float, before: int, after: int) -> None:
-        """Pairs were inserted (`kept`: where the old ones are now; see PairStore.ensure): keep
-        the values, adding the new pairs' (`fresh`: what `compute` gives a pair never met)."""
+    def shift(self, at: np.ndarray, fresh: float, before: int, after: int) -> None:
+        """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): keep the
+        values, adding the new pairs' (`fresh`: what `compute` gives a pair never met)."""
         if self.values is None or self.key is None or self.key[1] != before:
             return
         if self.dirty:
             self._clean(self.key[0])
-        self.values = spread(self.values, kept, fresh)
+        self.values = spread(self.values, at, fresh)
         self.key = (self.key[0], after)
 
 
-def moved(slots: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Where `slots` are after np.insert(..., at, ...) with sorted `at`."""
+def moved(slots: np.ndarray, at: np.ndarray, ordered: bool = False) -> np.ndarray:
+    """Where `slots` (`ordered`: sorted) are after np.insert(..., at, ...) with sorted `at`."""
+    if ordered and kernels.ENABLED:
+        return kernels.moved_sorted(slots, at)
     return slots + np.searchsorted(at, slots, side="right")
 
 
-def spread(values: np.ndarray, kept: np.ndarray, fill) -> np.ndarray:
-    """`values` at the positions `kept` of a longer array, `fill` elsewhere (an insert)."""
-    out = np.full(kept.size, fill, dtype=values.dtype)
-    out[kept] = values
-    return out
+def spread(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
+    """np.insert(values, at, fill) for sorted `at`: `fill` (one value, or one per position) goes
+    before each position, the old values move up (compiled: one pass, no mask)."""
+    if kernels.ENABLED:
+        new = np.broadcast_to(np.asarray(fill, dtype=values.dtype), at.shape)
+        return kernels.inserted(values, at, np.ascontiguousarray(new))
+    return np.insert(values, at, fill)
 
 
 class PairStore:
@@ -199,20 +204,16 @@ class PairStore:
             return slots
         keys = self.key(src, dst)
         new = distinct(keys[slots < 0])
-        at = np.searchsorted(self.keys, new)
-        kept = np.ones(self.keys.size + new.size, dtype=bool)  # old pairs in the new layout
-        kept[at + np.arange(new.size)] = False  # as np.insert(old, at, new) places them
+        at = np.searchsorted(self.keys, new)  # np.insert(old, at, new) keeps the keys sorted
         before, self.version = self.version, self.version + 1
-        self._memory_cache.shift(kept, 0.0, before, self.version)
-        self._trust_cache.shift(kept, 0.5, before, self.version)
+        self._memory_cache.shift(at, 0.0, before, self.version)
+        self._trust_cache.shift(at, 0.5, before, self.version)
         self.remembered.shift(at, before, self.version)
         self.evidenced.shift(at, before, self.version)
         for name, fresh in (("keys", new), ("src", new // self.n), ("dst", new % self.n)):
-            values = spread(getattr(self, name), kept, 0)
-            values[~kept] = fresh
-            setattr(self, name, values)
+            setattr(self, name, spread(getattr(self, name), at, fresh))
         for name in self.FIELDS:
-            setattr(self, name, spread(getattr(self, name), kept, 0))
+            setattr(self, name, spread(getattr(self, name), at, 0))
         if self.index is None:
             return np.searchsorted(self.keys, keys)
         self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
