@@ -3,8 +3,8 @@ cost per member-week as chapters grow (and from the first to the last year of a 
 BNI world (`sim run bni_world`: time, peak memory of all its processes, run folder size; skip
 with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
-round, and how fast the command line answers bad input. `--workshop`: the live app's frame rate
-(benchmarks/workshop.py).
+round, how fast the command line answers bad input, and the compiled kernels against the numpy
+code (`--kernels`: only those). `--workshop`: the live app's frame rate (benchmarks/workshop.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -109,6 +109,56 @@ def scale() -> None:
         f"scale: 10,000 members over 5 years: {first} s in year 1, {last} s in year 5 "
         f"({last / first:.2f}x)"
     )
+
+
+def lockstep(scenario: str) -> dict:
+    """One model stepped with the compiled kernels and one without, in alternating weeks of one
+    process (CPU time of each; both give the same model, checked), after a warm-up."""
+    import numpy as np
+
+    from sim.model import NetworkingModel, kernels
+    from sim.scenario import load_scenario
+
+    params = load_scenario(scenario, {}).params
+    if params.scene.regions > 1:
+        params = params.for_region(0)
+    kernels.use(True)
+    NetworkingModel(params, rng=np.random.SeedSequence(2)).run()  # loads every kernel
+    models = {on: NetworkingModel(params, rng=np.random.SeedSequence(1)) for on in (True, False)}
+    seconds = dict.fromkeys(models, 0.0)
+    for _ in range(params.run.weeks):
+        for on, model in models.items():
+            kernels.use(on)
+            tick = time.process_time()
+            model.step()
+            seconds[on] += time.process_time() - tick
+    if not np.array_equal(models[True].store.memory, models[False].store.memory):
+        raise RuntimeError("the kernels changed the model")
+    return {"compiled_s": round(seconds[True], 2), "numpy_s": round(seconds[False], 2)}
+
+
+NUMBA_START = """
+import time
+import numpy as np
+start = time.perf_counter()
+from sim.model import kernels
+kernels.use(True)
+kernels.moved_sorted(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+print(round(time.perf_counter() - start, 2))
+"""
+
+
+def kernel_cases() -> None:
+    """The compiled kernels against the numpy code (sim/model/kernels.py), and numba's start-up."""
+    for scenario in ("bni_world", "laptop"):
+        r = in_fresh_process("benchmarks.bench", "--lockstep", scenario)
+        print(
+            f"kernels: {scenario} (one region), {r['numpy_s']} s with numpy, {r['compiled_s']} s "
+            f"compiled ({r['numpy_s'] / r['compiled_s']:.2f}x; the same model)"
+        )
+    out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
+    start = out.stdout.strip()
+    print(f"kernels: numba's start-up in a fresh process (import + first call): {start} s")
 
 
 def tree_rss(root: int) -> int:
@@ -267,6 +317,10 @@ def main() -> None:
     parser.add_argument(
         "--workshop", action="store_true", help="only the live app's frame rate (~1 min)"
     )
+    parser.add_argument(
+        "--kernels", action="store_true", help="only the compiled kernels' cases (~1 min)"
+    )
+    parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workshop:
         from benchmarks import workshop
@@ -275,6 +329,12 @@ def main() -> None:
         return
     if args.case:
         print(json.dumps(one(*json.loads(args.case))))
+        return
+    if args.lockstep:
+        print(json.dumps(lockstep(args.lockstep)))
+        return
+    if args.kernels:
+        kernel_cases()
         return
     if args.explore:
         explore_machinery()
@@ -296,6 +356,7 @@ def main() -> None:
             f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
     scale()
+    kernel_cases()
     if not args.no_world:
         print(world())
     versus_mesa()
