@@ -94,6 +94,24 @@ def test_follow_up_kernel_equals_numpy(seed, n, weeks, most, dense):
     assert state_fast == state_slow
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.integers(-50, 50), max_size=30),
+    at=st.lists(st.integers(0, 30), max_size=10),
+    dtype=st.sampled_from([np.int64, np.int32, np.float64]),
+)
+def test_insert_kernels_equal_numpy(values, at, dtype):
+    """The pair store's insert: np.insert before sorted positions, and where sorted slots move."""
+    kernels.use(True)
+    values = np.asarray(values, dtype=dtype)
+    at = np.sort(np.minimum(np.asarray(at, dtype=np.int64), values.size))
+    new = np.arange(at.size, dtype=dtype) + 100
+    np.testing.assert_array_equal(kernels.inserted(values, at, new), np.insert(values, at, new))
+    slots = np.arange(values.size, dtype=np.int64)
+    expected = slots + np.searchsorted(at, slots, side="right")
+    np.testing.assert_array_equal(kernels.moved_sorted(slots, at), expected)
+
+
 @pytest.mark.parametrize("scenario", ["bni", "open_coffee", "m4m"])
 def test_a_run_is_bit_identical_with_or_without_kernels(scenario):
     """Sales, referrals and every pair's state after 40 weeks, kernels on and off."""
