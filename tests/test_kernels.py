@@ -36,14 +36,18 @@ def random_store(seed: int, n: int, weeks: int, dense: bool) -> PairStore:
     return store
 
 
-def both_ways(call):
-    """`call(rng)` with the kernels and with numpy: both results and the generators' states."""
+def assert_same_both_ways(call):
+    """`call(rng)` gives the same pairs and leaves the generator in the same state with the
+    kernels as with numpy."""
     out = []
     for enabled in (True, False):
         kernels.use(enabled)
         rng = np.random.default_rng(99)
         out.append((call(rng), rng.bit_generator.state))
-    return out
+    (fast, state_fast), (slow, state_slow) = out
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1], slow[1])
+    assert state_fast == state_slow
 
 
 @settings(max_examples=60, deadline=None)
@@ -62,12 +66,7 @@ def test_mingle_kernel_equals_numpy(seed, n, weeks, rounds, rooms, dense):
     seek = np.where(rng.random(n) < 0.3, rng.choice([0.0, 1.0], n), rng.random(n))
     venue = rng.integers(0, rooms, present.size) if rooms else None
     week = weeks + int(rng.integers(0, 30))
-    (fast, state_fast), (slow, state_slow) = both_ways(
-        lambda r: mingle(r, present, rounds, seek, store, week, venue)
-    )
-    np.testing.assert_array_equal(fast[0], slow[0])
-    np.testing.assert_array_equal(fast[1], slow[1])
-    assert state_fast == state_slow
+    assert_same_both_ways(lambda r: mingle(r, present, rounds, seek, store, week, venue))
 
 
 @settings(max_examples=60, deadline=None)
@@ -86,12 +85,7 @@ def test_follow_up_kernel_equals_numpy(seed, n, weeks, most, dense):
     raw[rng.random(len(store)) < 0.3] = 0.0  # not wanted at all
     raw[rng.random(len(store)) < 0.1] = 1.0  # exact ties in the race (equal weights) are rare
     week = weeks + int(rng.integers(0, 30))
-    (fast, state_fast), (slow, state_slow) = both_ways(
-        lambda r: follow_up_pairs(r, store, counts, lambda s: raw[s], week)
-    )
-    np.testing.assert_array_equal(fast[0], slow[0])
-    np.testing.assert_array_equal(fast[1], slow[1])
-    assert state_fast == state_slow
+    assert_same_both_ways(lambda r: follow_up_pairs(r, store, counts, lambda s: raw[s], week))
 
 
 @settings(max_examples=100, deadline=None)

@@ -81,7 +81,6 @@ def mingle(
 def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, at):
     """The rounds below in one compiled call (sim/model/kernels.py; the same draws, the same
     pairs)."""
-    index = store.index if store.index is not None else np.empty(0, dtype=np.int64)
     return kernels.mingle_rounds(
         rng,
         np.asarray(present, dtype=np.int64),
@@ -94,7 +93,7 @@ def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, a
         store.memory_everywhere(week),
         float(store.trust_cfg.avoid_level),
         store.n,
-        index,
+        store.slot_index(),
         store.keys,
         NEW_FACE_TRIES,
     )
@@ -162,7 +161,7 @@ def follow_up_pairs(
             wanted[ok],
             counts.astype(np.int64),
             store.n,
-            store.index if store.index is not None else np.empty(0, dtype=np.int64),
+            store.slot_index(),
             store.keys,
             store.trust_everywhere(week),
             float(store.trust_cfg.avoid_level),

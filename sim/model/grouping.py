@@ -18,12 +18,16 @@ def min_per_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Indices of the entry with the smallest key in each distinct group (O(n), no sort)."""
     if group.size == 0:
         return np.empty(0, dtype=np.int64)
-    best = np.full(int(group.max()) + 1, np.inf)
+    size = int(group.max()) + 1
+    best = np.full(size, np.inf)
     np.minimum.at(best, group, key)
     winners = np.flatnonzero(key == best[group])
-    # Exact ties are (almost surely) absent for continuous keys; keep the first to be certain.
-    _, first = np.unique(group[winners], return_index=True)
-    return winners[first]
+    # Exact ties are (almost surely) absent for continuous keys; keep the first to be certain:
+    # the smallest winning index of each group, in the order of the groups (as np.unique's
+    # return_index, without its sort).
+    first = np.full(size, group.size)
+    np.minimum.at(first, group[winners], winners)
+    return first[first < group.size]
 
 
 def top_k_per_group(group: np.ndarray, key: np.ndarray, k: np.ndarray) -> np.ndarray:

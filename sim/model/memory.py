@@ -26,115 +26,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import kernels
 from sim.model.grouping import distinct, min_per_group
+from sim.model.slots import SlotSet, WeekCache, spread
 
 if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
 
 
 DENSE_INDEX = 2048  # members up to which pairs are found through an n * n slot index (32 MiB)
-
-
-class SlotSet:
-    """The slots that pass a test which only contact can newly pass (memory at the name level,
-    trust at the refer level: both only fade while nothing happens), kept up to date
-    incrementally: a refresh re-tests the last set and the slots marked since, never the whole
-    store, unless pairs were inserted (slots moved) in between."""
-
-    def __init__(self) -> None:
-        self.slots = np.empty(0, dtype=np.int64)
-        self.version = -1  # the store's version when last refreshed
-        self.marked: list[np.ndarray] = []
-
-    def mark(self, slots: np.ndarray) -> None:
-        self.marked.append(np.asarray(slots, dtype=np.int64))
-
-    def refresh(self, store: PairStore, keep) -> np.ndarray:
-        """`keep(candidates)`: the sorted candidate slots that pass the test now."""
-        if self.version != store.version:
-            candidates = np.arange(len(store))
-        else:
-            candidates = np.zeros(len(store), dtype=bool)  # the union, sorted, without a sort
-            for slots in (self.slots, *self.marked):
-                candidates[slots] = True
-            candidates = np.flatnonzero(candidates)
-        self.slots = keep(candidates)
-        self.version, self.marked = store.version, []
-        return self.slots
-
-    def shift(self, at: np.ndarray, before: int, after: int) -> None:
-        """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): move the
-        slots along; new pairs pass neither test (no memory, trust 0.5 < refer level)."""
-        if self.version == before:
-            self.slots = moved(self.slots, at, ordered=True)
-            self.marked = [moved(slots, at) for slots in self.marked]
-            self.version = after
-
-
-ALL = slice(None)  # every slot: `compute` reads the arrays themselves, not gathered copies
-
-
-class WeekCache:
-    """A value of every pair at one week (memory, trust), kept while the week and the slots
-    last: recomputed only where a pair's state changed since (`mark`), so the several passes of
-    a week over all pairs (networking rounds, one-to-ones, who is remembered) compute it once.
-    Values are computed by the same function either way, so results do not depend on it."""
-
-    def __init__(self, compute) -> None:
-        self.compute = compute
-        self.values: np.ndarray | None = None
-        self.key: tuple | None = None  # (week, store version) of the values
-        self.dirty: list[np.ndarray] = []
-
-    def mark(self, slots: np.ndarray) -> None:
-        if self.values is not None:
-            self.dirty.append(slots)
-
-    def get(self, store: PairStore, slots: np.ndarray, week: float) -> np.ndarray:
-        if self.key != (week, store.version) and slots.size * 4 < len(store):
-            return self.compute(slots, week)  # a few pairs: not worth a pass over all
-        return self.every(store, week)[slots]
-
-    def every(self, store: PairStore, week: float) -> np.ndarray:
-        """The value of every slot at `week` (the cache's own array: read, never write)."""
-        if self.key != (week, store.version):
-            self.values = self.compute(ALL, week)  # views of the arrays, no gathers
-            self.key, self.dirty = (week, store.version), []
-        elif self.dirty:
-            self._clean(week)
-        return self.values
-
-    def _clean(self, week: float) -> None:
-        changed = np.concatenate(self.dirty)
-        self.values[changed] = self.compute(changed, week)
-        self.dirty = []
-
-    def shift(self, at: np.ndarray, fresh: float, before: int, after: int) -> None:
-        """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): keep the
-        values, adding the new pairs' (`fresh`: what `compute` gives a pair never met)."""
-        if self.values is None or self.key is None or self.key[1] != before:
-            return
-        if self.dirty:
-            self._clean(self.key[0])
-        self.values = spread(self.values, at, fresh)
-        self.key = (self.key[0], after)
-
-
-def moved(slots: np.ndarray, at: np.ndarray, ordered: bool = False) -> np.ndarray:
-    """Where `slots` (`ordered`: sorted) are after np.insert(..., at, ...) with sorted `at`."""
-    if ordered and kernels.ENABLED:
-        return kernels.moved_sorted(slots, at)
-    return slots + np.searchsorted(at, slots, side="right")
-
-
-def spread(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
-    """np.insert(values, at, fill) for sorted `at`: `fill` (one value, or one per position) goes
-    before each position, the old values move up (compiled: one pass, no mask)."""
-    if kernels.ENABLED:
-        new = np.broadcast_to(np.asarray(fill, dtype=values.dtype), at.shape)
-        return kernels.inserted(values, at, np.ascontiguousarray(new))
-    return np.insert(values, at, fill)
 
 
 class PairStore:
@@ -218,6 +117,11 @@ class PairStore:
             return np.searchsorted(self.keys, keys)
         self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
         return self.index[keys]
+
+    def slot_index(self) -> np.ndarray:
+        """The dense slot index, or an empty array where pairs are found by binary search (the
+        compiled kernels' convention)."""
+        return self.index if self.index is not None else np.empty(0, dtype=np.int64)
 
     def sources(self) -> np.ndarray:
         """The member who remembers, per slot (kept with the keys: read, do not write)."""

@@ -52,10 +52,11 @@ class PairCurves:
     def record(self, store: PairStore, slots: np.ndarray, group_of: np.ndarray, week) -> None:
         """Record the pairs `slots` just after a conversation (memory is its fresh value)."""
         meet = np.minimum(store.meetings[slots], MAX_TRACKED_MEETINGS)
-        partner = group_of[store.keys[slots] % store.n]
-        np.add.at(self.count, (partner, meet), 1)
-        np.add.at(self.memory, (partner, meet), store.memory[slots])
-        np.add.at(self.trust, (partner, meet), store.trust(slots, week))
+        cell = group_of[store.keys[slots] % store.n] * self.count.shape[1] + meet
+        # flat views: numpy's fast path of ufunc.at (a tuple index takes the slow one)
+        np.add.at(self.count.reshape(-1), cell, 1)
+        np.add.at(self.memory.reshape(-1), cell, store.memory[slots])
+        np.add.at(self.trust.reshape(-1), cell, store.trust(slots, week))
 
 
 class NetworkSnapshots:
