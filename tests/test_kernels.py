@@ -106,23 +106,38 @@ def test_insert_kernels_equal_numpy(values, at, dtype):
     np.testing.assert_array_equal(kernels.moved_sorted(slots, at), expected)
 
 
-@pytest.mark.parametrize("scenario", ["bni", "open_coffee", "m4m"])
-def test_a_run_is_bit_identical_with_or_without_kernels(scenario):
+RUNS = [
+    ("bni", {}),
+    ("open_coffee", {}),
+    ("m4m", {}),  # pitches only: no referrals in 40 weeks
+    ("four_sellers", {}),  # every strategy's referral drive, givers' included
+    # the referral chains' branches: degree 2 only, no conviction, evidence that never fades
+    ("bni", {"referrals.max_degree": 2, "ties.belief": 0, "trust.half_life_weeks": 0}),
+    ("bni", {"ties.understanding": 0, "conversation.small_talk_counts": False}),
+]
+
+
+@pytest.mark.parametrize(("scenario", "overrides"), RUNS)
+def test_a_run_is_bit_identical_with_or_without_kernels(scenario, overrides):
     """Sales, referrals and every pair's state after 40 weeks, kernels on and off."""
     from sim.model import NetworkingModel
     from sim.scenario import load_scenario
 
-    params = load_scenario(scenario, {"run.weeks": 40}).params
+    params = load_scenario(scenario, {"run.weeks": 40, **overrides}).params
     runs = []
     for enabled in (True, False):
         kernels.use(enabled)
         model = NetworkingModel(params, rng=np.random.SeedSequence(5)).run()
-        sales = model.market.ledger.sales_arrays()
-        runs.append((sales, model.store))
-    (sales_a, store_a), (sales_b, store_b) = runs
-    assert sales_a.keys() == sales_b.keys() and sales_a["units"].size > 0
-    for name in sales_a:
-        np.testing.assert_array_equal(sales_a[name], sales_b[name])
+        ledger = model.market.ledger
+        rows = {f"sales.{k}": v for k, v in ledger.sales_arrays().items()}
+        rows |= {f"referrals.{k}": v for k, v in ledger.referral_arrays().items()}
+        runs.append((rows, model.store))
+    (rows_a, store_a), (rows_b, store_b) = runs
+    assert rows_a.keys() == rows_b.keys()
+    assert rows_a["sales.units"].size > 0
+    assert rows_a["referrals.provider"].size > 0 or scenario == "m4m"
+    for name in rows_a:
+        np.testing.assert_array_equal(rows_a[name], rows_b[name], err_msg=name)
     np.testing.assert_array_equal(store_a.keys, store_b.keys)
     for name in store_a.FIELDS:
         np.testing.assert_array_equal(getattr(store_a, name), getattr(store_b, name))
@@ -185,3 +200,68 @@ def test_a_big_run_asks_its_workers_for_the_kernels(monkeypatch, tmp_path):
         runs[threshold] = pl.read_parquet(out / "sales.parquet")
     assert seen == [False, False, True, True]
     assert runs[1e9].equals(runs[0.0]) and runs[1e9].height > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    members=st.integers(1, 12),
+    outsiders=st.integers(0, 30),
+    hops=st.sampled_from([2, 3]),
+    mention=st.sampled_from([0.0, 0.05, 0.4, 1.0]),
+    forward=st.sampled_from([0.3, 1.0]),
+)
+def test_referral_paths_kernel_equals_numpy(seed, members, outsiders, hops, mention, forward):
+    """Who hears of a need, and through whom (AskGraph.paths): the same paths, the same draws."""
+    from sim.model import referral_kernels
+    from sim.model.population import Adjacency
+    from sim.model.referrals import AskGraph
+
+    rng = np.random.default_rng(seed)
+    n = members + outsiders
+    src, dst = rng.integers(0, n, (2, 3 * n))
+    social = Adjacency.undirected(src[src != dst], dst[src != dst], n)
+    ask = AskGraph(social, members)
+    known = np.unique(rng.integers(0, members * members, 2 * members))
+    a, b = known // members, known % members
+    ask.acquaint = Adjacency.from_sorted(a[a != b], b[a != b], members)
+    people = rng.integers(0, n, int(rng.integers(0, 20)))
+    kernels.use(True)
+    fast = np.random.default_rng(seed + 1)
+    got = referral_kernels._paths(fast, hops, people, ask.arrays(), members, mention, forward)
+    slow = np.random.default_rng(seed + 1)
+    want = ask.paths(slow, people, hops, mention, forward)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+    assert fast.bit_generator.state == slow.bit_generator.state
+
+
+@pytest.mark.parametrize("overrides", [run[1] for run in RUNS if run[0] == "bni"])
+def test_referral_chance_and_conversion_kernels_equal_numpy(overrides):
+    """A referrer's chance to pass a need on and a referral's chance to convert, pair by pair,
+    exactly as Referrers.chance and Referrers.conversion give them (met and unmet pairs)."""
+    from sim.model import NetworkingModel, referral_kernels
+    from sim.scenario import load_scenario
+
+    kernels.use(False)
+    params = load_scenario("bni", {"run.weeks": 30, **overrides}).params
+    model = NetworkingModel(params, rng=np.random.SeedSequence(3)).run()
+    store, referrers, week = model.store, model.market.referrers, model.week + 7
+    rng = np.random.default_rng(0)
+    referrer, provider = rng.integers(0, model.n_members, (2, 400))
+    slots = store.find(referrer, provider)
+    assert (slots >= 0).any() and (slots < 0).any()
+    recognise, base = params.referrals.recognise, params.market.referral_convert
+    chance = referrers.chance(store, slots, referrer, provider, recognise, week)
+    conversion = referrers.conversion(store, referrer, provider, base, week)
+    kernels.use(True)
+    everyone, owes = np.arange(model.n_members), np.zeros(model.n_members, dtype=np.int32)
+    traits = (referrers.listening, referrers.ask_specificity, model.market.competence)
+    drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
+    traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
+    knobs = referrers.knobs(store, params.referrals, base, week)
+    arrays, trust = store.arrays_for_referrals(), store.trust_everywhere(week)
+    for k in range(slots.size):
+        args = (slots[k], referrer[k], provider[k], arrays, traits, knobs, float(week))
+        assert referral_kernels._chance(*args) == chance[k]
+        assert referral_kernels._conversion(slots[k], trust, knobs) == conversion[k]

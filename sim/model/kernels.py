@@ -54,12 +54,25 @@ def use(on: bool) -> None:
 
 
 def _compile() -> None:
-    """Replace the plain functions of this module by their compiled versions (once)."""
+    """Replace the plain functions of this module and of referral_kernels by their compiled
+    versions (once)."""
     import numba
 
-    for name in COMPILED:
-        if not isinstance(globals()[name], numba.core.dispatcher.Dispatcher):
-            globals()[name] = numba.njit(cache=True, nogil=True)(globals()[name])
+    from sim.model import referral_kernels
+
+    for space, names in (
+        (globals(), COMPILED),
+        (vars(referral_kernels), referral_kernels.COMPILED),
+    ):
+        for name in names:
+            if not isinstance(space[name], numba.core.dispatcher.Dispatcher):
+                # small per-pair helpers are inlined: a call passing tuples of arrays costs
+                # more than their arithmetic (reference counts)
+                inline = "always" if name in INLINED else "never"
+                space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
+
+
+INLINED = ("_find", "_avoids", "_chance", "_conversion")  # into their callers
 
 
 def _find(a, b, n, index, keys):

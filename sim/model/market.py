@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import kernels, referral_kernels
 from sim.model.grouping import uniform_one_per_group
 from sim.model.memory import PairStore
 from sim.model.referrals import AskGraph, Referrers
@@ -260,6 +261,39 @@ class Market:
         win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
         seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
 
+        chosen = (seller, channel, degree, referrer)
+        needs = (person, sector, convert, luck)
+        if kernels.ENABLED:
+            self._refer_compiled(rng, week, needs, decided, chosen, best, ask, store)
+        else:
+            self._refer(rng, week, needs, decided, chosen, best, ask, store)
+
+        sold = seller >= 0
+        good = sold & (luck < self.competence[np.maximum(seller, 0)])
+        self._outcome_evidence(store, person, seller, referrer, channel, good, week)
+        if sold.any():
+            self._sell(
+                rng,
+                week,
+                flat[sold],
+                seller[sold],
+                channel[sold],
+                degree[sold],
+                referrer[sold],
+                units[sold],
+            )
+        lost = ~sold
+        self.units_to_market += int(units[lost].sum())
+        self.needs_to_market += int(lost.sum())
+        self.last_seller[flat[lost]] = -1
+        self._buy(rng, week, flat[lost])
+
+    def _refer(self, rng, week, needs, decided, chosen, best, ask: AskGraph, store: PairStore):
+        """Open needs travel along paths of degree 2, then 3, to a member who has a provider
+        in mind and trusts them; one referral per need, uniformly among those who refer.
+        Fills `decided` and the chosen (seller, channel, degree, referrer) of referred sales."""
+        person, sector, convert, luck = needs
+        seller, channel, degree, referrer = chosen
         for hops in (2, 3)[: max(0, self.ref.max_degree - 1)]:
             open_ = np.flatnonzero(~decided)
             need_k, middle, ref_m = ask.paths(
@@ -293,25 +327,46 @@ class Market:
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
 
-        sold = seller >= 0
-        good = sold & (luck < self.competence[np.maximum(seller, 0)])
-        self._outcome_evidence(store, person, seller, referrer, channel, good, week)
-        if sold.any():
-            self._sell(
-                rng,
-                week,
-                flat[sold],
-                seller[sold],
-                channel[sold],
-                degree[sold],
-                referrer[sold],
-                units[sold],
+    def _refer_compiled(self, rng, week, needs, decided, chosen, best, ask, store: PairStore):
+        """_refer in one compiled call (sim/model/referral_kernels.py): the same draws, the
+        same referrals; the strategies' drive is asked once for every member."""
+        person, sector = needs[0], needs[1]
+        seller, channel, degree, referrer = chosen
+        everyone = np.arange(self.n_members)
+        owes = np.zeros(self.n_members, dtype=np.int32)
+        drive = [self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1)]
+        traits = (self.referrers.listening, self.referrers.ask_specificity, self.competence)
+        hops = min(self.ref.max_degree, 3)
+        out = referral_kernels.refer_hops(
+            rng,
+            hops,
+            needs,
+            decided,
+            ask.arrays(),
+            self.n_members,
+            best,
+            store.arrays_for_referrals(),
+            store.trust_everywhere(week),
+            tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive)),
+            self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
+        )
+        hop_of, need_of, ref_m, provider, hop_degree, win, good = out
+        for hop in range(2, hops + 1):
+            row = hop_of == hop
+            need = need_of[row]
+            self.ledger.add_referrals(
+                step=week,
+                referrer=ref_m[row],
+                provider=provider[row],
+                buyer=person[need],
+                sector=sector[need],
+                degree=hop_degree[row],
+                converted=win[row],
+                good=good[row],
             )
-        lost = ~sold
-        self.units_to_market += int(units[lost].sum())
-        self.needs_to_market += int(lost.sum())
-        self.last_seller[flat[lost]] = -1
-        self._buy(rng, week, flat[lost])
+        sold = need_of[win]
+        seller[sold], channel[sold] = provider[win], REFERRAL
+        degree[sold], referrer[sold] = hop_degree[win], ref_m[win]
 
     def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> None:
         """A recalled or referred sale that went well raises trust in the seller and the referrer;

@@ -123,6 +123,17 @@ class PairStore:
         compiled kernels' convention)."""
         return self.index if self.index is not None else np.empty(0, dtype=np.int64)
 
+    def arrays_for_referrals(self) -> tuple[np.ndarray, ...]:
+        """What the compiled referral chains read (and `received`, which they add to)."""
+        return (
+            self.slot_index(),
+            self.keys,
+            self.meetings,
+            self.received,
+            self.depth,
+            self.evidence_week,
+        )
+
     def sources(self) -> np.ndarray:
         """The member who remembers, per slot (kept with the keys: read, do not write)."""
         return self.src

@@ -20,7 +20,7 @@ from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
 if TYPE_CHECKING:
-    from sim.config import ConversationConfig, ReputationConfig, TiesConfig
+    from sim.config import ConversationConfig, ReferralConfig, ReputationConfig, TiesConfig
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,27 @@ class Referrers:
         chance *= self.drive(referrer, owes)
         return np.minimum(chance, 1.0)
 
+    def knobs(self, store: PairStore, ref: ReferralConfig, base: float, week: float) -> np.ndarray:
+        """The scalars of `chance` and `conversion`, for the compiled referral chains
+        (sim/model/referral_kernels.py reads them by position)."""
+        talk = self.conversation
+        return np.array(
+            [
+                ref.recognise,
+                1.0 - talk.small_talk if talk.small_talk_counts else 1.0,  # business share
+                self.ties.understanding,
+                self.ties.depth_half,
+                store.trust_cfg.half_life_weeks,
+                store.trust_cfg.refer_level,
+                self.ties.belief,
+                base,  # a referral's conversion from a barely trusting referrer
+                week,
+                ref.mention,
+                ref.forward,
+            ],
+            dtype=np.float64,
+        )
+
     def conversion(self, store: PairStore, judge, provider, base: float, week: float):
         """Chance a referral (or a recall) becomes a sale: `base` for a referrer who barely
         trusts the provider enough, up to `1 + ties.belief` times that from full conviction.
@@ -87,6 +108,12 @@ class AskGraph:
         self.n_members = n_members
         self.social_members = social.restricted(n_members)
         self.acquaint = Adjacency(np.zeros(n_members + 1, dtype=np.int64), np.empty(0, np.int64))
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """(indptr, indices) of the social ties, of those among members, and of the
+        acquaintances: for the compiled referral chains."""
+        graphs = (self.social, self.social_members, self.acquaint)
+        return tuple(array for graph in graphs for array in (graph.indptr, graph.indices))
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
         """Members also ask the members they remember at the name level (refreshed per event)."""

@@ -1,0 +1,214 @@
+"""Compiled referral chains (numba): a week's open needs passed along paths of degree 2 and 3
+(C2, C5, C7-C9, C13-C15), the same steps as Market._refer and AskGraph.paths beside them.
+
+Like sim/model/kernels.py (whose `use` compiles this module too): plain Python until compiled,
+the same random draws in the same order (geometric gaps for who hears of a need, one uniform
+per candidate referral, one per need for the tie-break), the same floating-point operations, so
+a run is bit-identical with or without it (tests/test_kernels.py). A strategy's referral drive
+arrives as a table per member (owes 0 and 1), evaluated by the strategies once per week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model import kernels
+
+
+def _positions(rng, total, p):
+    """population.bernoulli_positions: successes among `total` trials, as geometric gaps drawn
+    in the same chunks."""
+    if p <= 0 or total == 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(total)
+    out = np.empty(16, dtype=np.int64)
+    found = 0
+    last = -1
+    while last < total:
+        expected = (total - last) * p
+        for _ in range(int(expected + 5 * np.sqrt(expected) + 16)):
+            last += rng.geometric(p)
+            if last < total:
+                if found == out.size:
+                    out = np.concatenate((out, np.empty(out.size, dtype=np.int64)))
+                out[found] = last
+                found += 1
+    return out[:found]
+
+
+def _contacts(rng, sampled, p, indptr, indices, rows):
+    """Adjacency.sample (`sampled`: each kept with chance p) or Adjacency.expand: (k, neighbour)
+    for the neighbours of rows[k]."""
+    ends = np.empty(rows.size, dtype=np.int64)
+    total = 0
+    for k in range(rows.size):
+        total += indptr[rows[k] + 1] - indptr[rows[k]]
+        ends[k] = total
+    position = _positions(rng, total, p) if sampled else np.arange(total)
+    owner = np.empty(position.size, dtype=np.int64)
+    nbr = np.empty(position.size, dtype=np.int64)
+    k = 0
+    for i in range(position.size):
+        while ends[k] <= position[i]:
+            k += 1
+        first = ends[k] - (indptr[rows[k] + 1] - indptr[rows[k]])
+        owner[i] = k
+        nbr[i] = indices[indptr[rows[k]] + position[i] - first]
+    return owner, nbr
+
+
+def _neighbours(rng, sampled, p, graph_ptr, graph_idx, acq_ptr, acq_idx, rows, n_members):
+    """AskGraph.neighbours: social ties, then for members the members they remember by name."""
+    owner, nbr = _contacts(rng, sampled, p, graph_ptr, graph_idx, rows)
+    is_member = np.flatnonzero(rows < n_members)
+    a_owner, a_nbr = _contacts(rng, sampled, p, acq_ptr, acq_idx, rows[is_member])
+    return np.concatenate((owner, is_member[a_owner])), np.concatenate((nbr, a_nbr))
+
+
+def _paths(rng, hops, people, graph, n_members, mention, forward):
+    """AskGraph.paths: (index into people, middle person or -1, member who may refer)."""
+    social_ptr, social_idx, members_ptr, members_idx, acq_ptr, acq_idx = graph
+    if hops == 2:
+        k, ref_m = _neighbours(
+            rng, True, mention, members_ptr, members_idx, acq_ptr, acq_idx, people, n_members
+        )
+        return k, np.full(k.size, -1, dtype=np.int64), ref_m
+    k, middle = _neighbours(
+        rng, True, mention * forward, social_ptr, social_idx, acq_ptr, acq_idx, people, n_members
+    )
+    j, ref_m = _neighbours(
+        rng, False, 0.0, members_ptr, members_idx, acq_ptr, acq_idx, middle, n_members
+    )
+    k, middle = k[j], middle[j]
+    back = ref_m != people[k]
+    return k[back], middle[back], ref_m[back]
+
+
+def _chance(slot, referrer, provider, store, traits, knobs, week):
+    """Referrers.chance for one pair (slot -1: never met)."""
+    meetings, received, depth, evidence_week = store[2], store[3], store[4], store[5]
+    understanding, depth_half, fade_half = knobs[2], knobs[3], knobs[4]
+    met = meetings[slot] if slot >= 0 else 0
+    owes = min(received[slot], 1) if slot >= 0 else 0
+    caught = traits[0][referrer] * knobs[1]  # listening x the business share
+    understood = 1.0 - (1.0 - caught) ** np.float64(met)
+    chance = knobs[0] * traits[1][provider] * understood  # recognise x the provider's ask
+    if understanding != 0:
+        strength = 0.0
+        if slot >= 0:
+            left = 1.0 if fade_half == 0 else np.exp2(-(week - evidence_week[slot]) / fade_half)
+            strength = 1.0 - np.exp2(-(depth[slot] * left) / depth_half)
+        chance *= 1.0 + understanding * strength
+    chance *= traits[4][referrer] if owes else traits[3][referrer]  # the strategy's drive
+    return min(chance, 1.0)
+
+
+def _conversion(slot, trust, knobs):
+    """Referrers.conversion for one pair: base, up to (1 + belief) x base from conviction."""
+    refer_level, belief, base = knobs[5], knobs[6], knobs[7]
+    if belief == 0:
+        return base
+    value = 0.5 if slot < 0 else trust[slot]
+    conviction = min(max((value - refer_level) / (1.0 - refer_level), 0.0), 1.0)
+    return min(base * (1.0 + belief * conviction), 1.0)
+
+
+def _candidates(open_, k, middle, ref_m, person, sector, best):
+    """The paths whose member has a provider for the need in mind, not the buyer or the middle:
+    (need, provider, referrer)."""
+    need = np.empty(k.size, dtype=np.int64)
+    provider = np.empty(k.size, dtype=np.int64)
+    referrer = np.empty(k.size, dtype=np.int64)
+    found = 0
+    for i in range(k.size):
+        j = open_[k[i]]
+        p = best[ref_m[i], sector[j]]
+        if p >= 0 and p != person[j] and p != middle[i]:
+            need[found], provider[found], referrer[found] = j, p, ref_m[i]
+            found += 1
+    return need[:found], provider[:found], referrer[:found]
+
+
+def _one_per_need(rng, n, n_members, need, provider, referrer, store, traits, knobs, week):
+    """Which candidates refer (a draw against the chance each), then one per need, uniformly
+    (grouping.uniform_one_per_group): the chosen candidates, in the order of the needs."""
+    index, keys = store[0], store[1]
+    chance = np.empty(need.size)
+    for c in range(need.size):
+        slot = kernels._find(referrer[c], provider[c], n_members, index, keys)
+        chance[c] = _chance(slot, referrer[c], provider[c], store, traits, knobs, week)
+    refers = np.empty(need.size, dtype=np.bool_)
+    for c in range(need.size):
+        refers[c] = rng.random() < chance[c]
+    smallest = np.full(n, np.inf)
+    chosen = np.full(n, -1, dtype=np.int64)
+    for c in range(need.size):
+        if refers[c]:
+            key = rng.random()
+            if key < smallest[need[c]]:  # strictly: the first of exact ties
+                smallest[need[c]], chosen[need[c]] = key, c
+    return chosen[chosen >= 0]
+
+
+def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, trust, traits, knobs):
+    """Market._refer's hops 2..max_hops: marks the needs referred in `decided`, adds a referral
+    to `received` of each provider-referrer pair, and returns the referrals in the ledger's
+    order: (hop, need, referrer, provider, degree, converted, good)."""
+    person, sector, convert, luck = needs
+    index, keys, received = store[0], store[1], store[3]
+    n, week = person.size, knobs[8]
+    hop_of = np.empty(2 * n, dtype=np.int64)
+    need_of = np.empty(2 * n, dtype=np.int64)
+    ref_of = np.empty(2 * n, dtype=np.int64)
+    prov_of = np.empty(2 * n, dtype=np.int64)
+    degree = np.empty(2 * n, dtype=np.int64)
+    converted = np.empty(2 * n, dtype=np.bool_)
+    good = np.empty(2 * n, dtype=np.bool_)
+    found = 0
+    for hops in range(2, max_hops + 1):
+        open_ = np.flatnonzero(~decided)
+        k, middle, ref_m = _paths(rng, hops, person[open_], graph, n_members, knobs[9], knobs[10])
+        need, provider, referrer = _candidates(open_, k, middle, ref_m, person, sector, best)
+        chosen = _one_per_need(
+            rng, n, n_members, need, provider, referrer, store, traits, knobs, week
+        )
+        start = found
+        for c in chosen:
+            j, p, r = need[c], provider[c], referrer[c]
+            decided[j] = True
+            met = person[j] < n_members and kernels._find(p, person[j], n_members, index, keys) >= 0
+            win = convert[j] < _conversion(
+                kernels._find(r, p, n_members, index, keys), trust, knobs
+            )
+            hop_of[found], need_of[found], ref_of[found], prov_of[found] = hops, j, r, p
+            degree[found] = 1 if met else hops
+            converted[found] = win
+            good[found] = win and luck[j] < traits[2][p]  # the provider's competence
+            found += 1
+        for i in range(start, found):  # the provider now owes the referrer (C9)
+            slot = kernels._find(prov_of[i], ref_of[i], n_members, index, keys)
+            if slot >= 0:
+                received[slot] += 1
+    return (
+        hop_of[:found],
+        need_of[:found],
+        ref_of[:found],
+        prov_of[:found],
+        degree[:found],
+        converted[:found],
+        good[:found],
+    )
+
+
+COMPILED = (  # every function above, compiled by kernels.use(True)
+    "_positions",
+    "_contacts",
+    "_neighbours",
+    "_paths",
+    "_chance",
+    "_conversion",
+    "_candidates",
+    "_one_per_need",
+    "refer_hops",
+)
