@@ -226,15 +226,20 @@ def versus_mesa() -> None:
 
 
 def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
-    """Laptop base replications per second through the run machinery (tables written)."""
+    """Laptop base replications per second through the run machinery (tables written; the
+    compiled kernels where `sim run` would use them)."""
     import tempfile
     from pathlib import Path
 
-    from sim.experiments.execution import make_tasks, run_tasks
+    from sim.experiments import resources
+    from sim.experiments.execution import compiled_where_worth, make_tasks, run_tasks
     from sim.scenario import load_scenario
 
     params = load_scenario("laptop", {}).params
     tasks = make_tasks({"base": params}, replications, seed=1)
+    # compiled as `sim run` would: when the estimate gives a worker enough work to pay
+    estimate = resources.plan({"base": params}, replications, workers).seconds
+    tasks = compiled_where_worth(tasks, estimate)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         run_tasks(tasks, workers, Path(tmp), show_progress=False)

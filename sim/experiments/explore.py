@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +30,13 @@ from sim.errors import ConfigError
 from sim.experiments import cluster, engine, metrics, resources, tables
 from sim.experiments.design import Plan
 from sim.experiments.execution import (
+    compiled_where_worth,
     default_out_dir,
     region_seed,
     region_tables,
     replication_seeds,
 )
 from sim.experiments.runner import git_commit, versions
-from sim.model import kernels
 from sim.scenario import Scenario, apply_overrides
 
 RUNS = "runs"
@@ -142,8 +142,7 @@ def explore(
     budget = resources.plan(by_point, plan.spec.replications, wanted, max_memory, scenario.path)
     if on_plan:
         on_plan(budget)
-    if kernels.worth(budget.seconds):
-        tasks = [replace(task, compiled=True) for task in tasks]
+    tasks = compiled_where_worth(tasks, budget.seconds)
     about = (scenario, plan, ident, overrides or [])
     write_manifest(out_dir, about, len(tasks), {}, "running")
     start = time.perf_counter()
