@@ -260,8 +260,8 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides):
     drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
     traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
     knobs = referrers.knobs(store, params.referrals, base, week)
-    arrays, trust = store.arrays_for_referrals(), store.trust_everywhere(week)
+    arrays = store.arrays_for_referrals()
     for k in range(slots.size):
         args = (slots[k], referrer[k], provider[k], arrays, traits, knobs, float(week))
         assert referral_kernels._chance(*args) == chance[k]
-        assert referral_kernels._conversion(slots[k], trust, knobs) == conversion[k]
+        assert referral_kernels._conversion(slots[k], arrays, knobs, float(week)) == conversion[k]

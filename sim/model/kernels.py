@@ -72,7 +72,7 @@ def _compile() -> None:
                 space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
 
 
-INLINED = ("_find", "_avoids", "_chance", "_conversion")  # into their callers
+INLINED = ("_find", "_avoids", "_chance", "_trust", "_conversion")  # into their callers
 
 
 def _find(a, b, n, index, keys):

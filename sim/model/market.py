@@ -346,7 +346,6 @@ class Market:
             self.n_members,
             best,
             store.arrays_for_referrals(),
-            store.trust_everywhere(week),
             tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive)),
             self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
         )

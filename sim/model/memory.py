@@ -132,6 +132,8 @@ class PairStore:
             self.received,
             self.depth,
             self.evidence_week,
+            self.positive,
+            self.negative,
         )
 
     def sources(self) -> np.ndarray:

@@ -104,13 +104,25 @@ def _chance(slot, referrer, provider, store, traits, knobs, week):
     return min(chance, 1.0)
 
 
-def _conversion(slot, trust, knobs):
+def _trust(slot, store, knobs, week):
+    """PairStore._trust for one pair (0.5 for a pair that never met): the beta expectation of
+    its evidence, faded since last renewed. Computed here for the few pairs that need it rather
+    than for every pair of the store."""
+    if slot < 0:
+        return 0.5
+    fade_half = knobs[4]
+    left = 1.0 if fade_half == 0 else np.exp2(-(week - store[5][slot]) / fade_half)
+    r, s = store[6][slot] * left, store[7][slot] * left
+    return (r + 1.0) / (r + s + 2.0)
+
+
+def _conversion(slot, store, knobs, week):
     """Referrers.conversion for one pair: base, up to (1 + belief) x base from conviction."""
     refer_level, belief, base = knobs[5], knobs[6], knobs[7]
     if belief == 0:
         return base
-    value = 0.5 if slot < 0 else trust[slot]
-    conviction = min(max((value - refer_level) / (1.0 - refer_level), 0.0), 1.0)
+    conviction = (_trust(slot, store, knobs, week) - refer_level) / (1.0 - refer_level)
+    conviction = min(max(conviction, 0.0), 1.0)
     return min(base * (1.0 + belief * conviction), 1.0)
 
 
@@ -151,7 +163,7 @@ def _one_per_need(rng, n, n_members, need, provider, referrer, store, traits, kn
     return chosen[chosen >= 0]
 
 
-def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, trust, traits, knobs):
+def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, traits, knobs):
     """Market._refer's hops 2..max_hops: marks the needs referred in `decided`, adds a referral
     to `received` of each provider-referrer pair, and returns the referrals in the ledger's
     order: (hop, need, referrer, provider, degree, converted, good)."""
@@ -179,7 +191,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tru
             decided[j] = True
             met = person[j] < n_members and kernels._find(p, person[j], n_members, index, keys) >= 0
             win = convert[j] < _conversion(
-                kernels._find(r, p, n_members, index, keys), trust, knobs
+                kernels._find(r, p, n_members, index, keys), store, knobs, week
             )
             hop_of[found], need_of[found], ref_of[found], prov_of[found] = hops, j, r, p
             degree[found] = 1 if met else hops
@@ -207,6 +219,7 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "_neighbours",
     "_paths",
     "_chance",
+    "_trust",
     "_conversion",
     "_candidates",
     "_one_per_need",
