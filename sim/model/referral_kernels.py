@@ -14,6 +14,26 @@ import numpy as np
 
 from sim.model import kernels
 
+# The scalars the chains read, by position in one float array (Referrers.knobs builds it).
+KNOBS = (
+    "recognise",  # referrals.recognise
+    "business",  # the share of counted conversations that were about business
+    "understanding",  # ties.understanding
+    "depth_half",  # ties.depth_half
+    "fade_half",  # trust.half_life_weeks (0: evidence never fades)
+    "refer_level",  # trust.refer_level
+    "belief",  # ties.belief
+    "base",  # market.referral_convert
+    "week",
+    "mention",  # referrals.mention
+    "forward",  # referrals.forward
+)
+RECOGNISE, BUSINESS, UNDERSTANDING, DEPTH_HALF, FADE_HALF = range(5)
+REFER_LEVEL, BELIEF, BASE, WEEK, MENTION, FORWARD = range(5, len(KNOBS))
+# Per-member arrays, by position: listening, the ask's specificity, competence, and the
+# strategy's drive to refer when owing nothing and when owing a referral (Market._refer_compiled).
+LISTENING, ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(5)
+
 
 def _positions(rng, total, p):
     """population.bernoulli_positions: successes among `total` trials, as geometric gaps drawn
@@ -88,19 +108,20 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
 def _chance(slot, referrer, provider, store, traits, knobs, week):
     """Referrers.chance for one pair (slot -1: never met)."""
     meetings, received, depth, evidence_week = store[2], store[3], store[4], store[5]
-    understanding, depth_half, fade_half = knobs[2], knobs[3], knobs[4]
+    understanding, depth_half = knobs[UNDERSTANDING], knobs[DEPTH_HALF]
+    fade_half = knobs[FADE_HALF]
     met = meetings[slot] if slot >= 0 else 0
     owes = min(received[slot], 1) if slot >= 0 else 0
-    caught = traits[0][referrer] * knobs[1]  # listening x the business share
+    caught = traits[LISTENING][referrer] * knobs[BUSINESS]
     understood = 1.0 - (1.0 - caught) ** np.float64(met)
-    chance = knobs[0] * traits[1][provider] * understood  # recognise x the provider's ask
+    chance = knobs[RECOGNISE] * traits[ASK][provider] * understood
     if understanding != 0:
         strength = 0.0
         if slot >= 0:
             left = 1.0 if fade_half == 0 else np.exp2(-(week - evidence_week[slot]) / fade_half)
             strength = 1.0 - np.exp2(-(depth[slot] * left) / depth_half)
         chance *= 1.0 + understanding * strength
-    chance *= traits[4][referrer] if owes else traits[3][referrer]  # the strategy's drive
+    chance *= traits[DRIVE_OWING][referrer] if owes else traits[DRIVE][referrer]
     return min(chance, 1.0)
 
 
@@ -110,7 +131,7 @@ def _trust(slot, store, knobs, week):
     than for every pair of the store."""
     if slot < 0:
         return 0.5
-    fade_half = knobs[4]
+    fade_half = knobs[FADE_HALF]
     left = 1.0 if fade_half == 0 else np.exp2(-(week - store[5][slot]) / fade_half)
     r, s = store[6][slot] * left, store[7][slot] * left
     return (r + 1.0) / (r + s + 2.0)
@@ -118,7 +139,7 @@ def _trust(slot, store, knobs, week):
 
 def _conversion(slot, store, knobs, week):
     """Referrers.conversion for one pair: base, up to (1 + belief) x base from conviction."""
-    refer_level, belief, base = knobs[5], knobs[6], knobs[7]
+    refer_level, belief, base = knobs[REFER_LEVEL], knobs[BELIEF], knobs[BASE]
     if belief == 0:
         return base
     conviction = (_trust(slot, store, knobs, week) - refer_level) / (1.0 - refer_level)
@@ -169,7 +190,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     order: (hop, need, referrer, provider, degree, converted, good)."""
     person, sector, convert, luck = needs
     index, keys, received = store[0], store[1], store[3]
-    n, week = person.size, knobs[8]
+    n, week = person.size, knobs[WEEK]
     hop_of = np.empty(2 * n, dtype=np.int64)
     need_of = np.empty(2 * n, dtype=np.int64)
     ref_of = np.empty(2 * n, dtype=np.int64)
@@ -180,7 +201,9 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     found = 0
     for hops in range(2, max_hops + 1):
         open_ = np.flatnonzero(~decided)
-        k, middle, ref_m = _paths(rng, hops, person[open_], graph, n_members, knobs[9], knobs[10])
+        k, middle, ref_m = _paths(
+            rng, hops, person[open_], graph, n_members, knobs[MENTION], knobs[FORWARD]
+        )
         need, provider, referrer = _candidates(open_, k, middle, ref_m, person, sector, best)
         chosen = _one_per_need(
             rng, n, n_members, need, provider, referrer, store, traits, knobs, week
@@ -196,7 +219,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
             hop_of[found], need_of[found], ref_of[found], prov_of[found] = hops, j, r, p
             degree[found] = 1 if met else hops
             converted[found] = win
-            good[found] = win and luck[j] < traits[2][p]  # the provider's competence
+            good[found] = win and luck[j] < traits[COMPETENCE][p]
             found += 1
         for i in range(start, found):  # the provider now owes the referrer (C9)
             slot = kernels._find(prov_of[i], ref_of[i], n_members, index, keys)

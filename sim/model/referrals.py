@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import referral_kernels
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
@@ -65,25 +66,23 @@ class Referrers:
         return np.minimum(chance, 1.0)
 
     def knobs(self, store: PairStore, ref: ReferralConfig, base: float, week: float) -> np.ndarray:
-        """The scalars of `chance` and `conversion`, for the compiled referral chains
-        (sim/model/referral_kernels.py reads them by position)."""
+        """The scalars of `chance` and `conversion` for the compiled referral chains, in the
+        order of referral_kernels.KNOBS."""
         talk = self.conversation
-        return np.array(
-            [
-                ref.recognise,
-                1.0 - talk.small_talk if talk.small_talk_counts else 1.0,  # business share
-                self.ties.understanding,
-                self.ties.depth_half,
-                store.trust_cfg.half_life_weeks,
-                store.trust_cfg.refer_level,
-                self.ties.belief,
-                base,  # a referral's conversion from a barely trusting referrer
-                week,
-                ref.mention,
-                ref.forward,
-            ],
-            dtype=np.float64,
-        )
+        values = {
+            "recognise": ref.recognise,
+            "business": 1.0 - talk.small_talk if talk.small_talk_counts else 1.0,
+            "understanding": self.ties.understanding,
+            "depth_half": self.ties.depth_half,
+            "fade_half": store.trust_cfg.half_life_weeks,
+            "refer_level": store.trust_cfg.refer_level,
+            "belief": self.ties.belief,
+            "base": base,
+            "week": week,
+            "mention": ref.mention,
+            "forward": ref.forward,
+        }
+        return np.array([values[name] for name in referral_kernels.KNOBS], dtype=np.float64)
 
     def conversion(self, store: PairStore, judge, provider, base: float, week: float):
         """Chance a referral (or a recall) becomes a sale: `base` for a referrer who barely
