@@ -24,6 +24,7 @@ Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
 
@@ -60,19 +61,17 @@ def _compile() -> None:
 
     from sim.model import referral_kernels
 
-    for space, names in (
-        (globals(), COMPILED),
-        (vars(referral_kernels), referral_kernels.COMPILED),
-    ):
-        for name in names:
+    for module in (sys.modules[__name__], referral_kernels):
+        space = vars(module)
+        for name in module.COMPILED:
             if not isinstance(space[name], numba.core.dispatcher.Dispatcher):
                 # small per-pair helpers are inlined: a call passing tuples of arrays costs
                 # more than their arithmetic (reference counts)
-                inline = "always" if name in INLINED else "never"
+                inline = "always" if name in module.INLINED else "never"
                 space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
 
 
-INLINED = ("_find", "_avoids", "_chance", "_trust", "_conversion")  # into their callers
+INLINED = ("_find", "_avoids")  # into their callers
 
 
 def _find(a, b, n, index, keys):

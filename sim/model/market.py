@@ -288,13 +288,17 @@ class Market:
         self.last_seller[flat[lost]] = -1
         self._buy(rng, week, flat[lost])
 
+    def _degrees(self) -> range:
+        """The degrees a referral can come from beyond a member's own recall (2, then 3)."""
+        return range(2, min(self.ref.max_degree, 3) + 1)
+
     def _refer(self, rng, week, needs, decided, chosen, best, ask: AskGraph, store: PairStore):
         """Open needs travel along paths of degree 2, then 3, to a member who has a provider
         in mind and trusts them; one referral per need, uniformly among those who refer.
         Fills `decided` and the chosen (seller, channel, degree, referrer) of referred sales."""
         person, sector, convert, luck = needs
         seller, channel, degree, referrer = chosen
-        for hops in (2, 3)[: max(0, self.ref.max_degree - 1)]:
+        for hops in self._degrees():
             open_ = np.flatnonzero(~decided)
             need_k, middle, ref_m = ask.paths(
                 rng, person[open_], hops, self.ref.mention, self.ref.forward
@@ -336,10 +340,9 @@ class Market:
         owes = np.zeros(self.n_members, dtype=np.int32)
         drive = [self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1)]
         traits = (self.referrers.listening, self.referrers.ask_specificity, self.competence)
-        hops = min(self.ref.max_degree, 3)
         out = referral_kernels.refer_hops(
             rng,
-            hops,
+            self._degrees().stop - 1,  # the furthest degree
             needs,
             decided,
             ask.arrays(),
@@ -350,7 +353,7 @@ class Market:
             self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
         )
         hop_of, need_of, ref_m, provider, hop_degree, win, good = out
-        for hop in range(2, hops + 1):
+        for hop in self._degrees():
             row = hop_of == hop
             need = need_of[row]
             self.ledger.add_referrals(

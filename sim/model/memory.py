@@ -124,7 +124,8 @@ class PairStore:
         return self.index if self.index is not None else np.empty(0, dtype=np.int64)
 
     def arrays_for_referrals(self) -> tuple[np.ndarray, ...]:
-        """What the compiled referral chains read (and `received`, which they add to)."""
+        """What the compiled referral chains read (and `received`, which they add to), in the
+        order of referral_kernels' INDEX ... NEGATIVE."""
         return (
             self.slot_index(),
             self.keys,

@@ -33,6 +33,8 @@ REFER_LEVEL, BELIEF, BASE, WEEK, MENTION, FORWARD = range(5, len(KNOBS))
 # Per-member arrays, by position: listening, the ask's specificity, competence, and the
 # strategy's drive to refer when owing nothing and when owing a referral (Market._refer_compiled).
 LISTENING, ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(5)
+# The pair store's arrays, by position (PairStore.arrays_for_referrals gives them in this order).
+INDEX, KEYS, MEETINGS, RECEIVED, DEPTH, EVIDENCE_WEEK, POSITIVE, NEGATIVE = range(8)
 
 
 def _positions(rng, total, p):
@@ -105,21 +107,27 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
     return k[back], middle[back], ref_m[back]
 
 
+def _left(slot, store, knobs, week):
+    """PairStore.fading for one pair: the share of its evidence and depth left since renewed."""
+    fade_half = knobs[FADE_HALF]
+    if fade_half == 0:
+        return 1.0
+    return np.exp2(-(week - store[EVIDENCE_WEEK][slot]) / fade_half)
+
+
 def _chance(slot, referrer, provider, store, traits, knobs, week):
     """Referrers.chance for one pair (slot -1: never met)."""
-    meetings, received, depth, evidence_week = store[2], store[3], store[4], store[5]
-    understanding, depth_half = knobs[UNDERSTANDING], knobs[DEPTH_HALF]
-    fade_half = knobs[FADE_HALF]
-    met = meetings[slot] if slot >= 0 else 0
-    owes = min(received[slot], 1) if slot >= 0 else 0
+    met = store[MEETINGS][slot] if slot >= 0 else 0
+    owes = min(store[RECEIVED][slot], 1) if slot >= 0 else 0
     caught = traits[LISTENING][referrer] * knobs[BUSINESS]
     understood = 1.0 - (1.0 - caught) ** np.float64(met)
     chance = knobs[RECOGNISE] * traits[ASK][provider] * understood
+    understanding = knobs[UNDERSTANDING]
     if understanding != 0:
         strength = 0.0
         if slot >= 0:
-            left = 1.0 if fade_half == 0 else np.exp2(-(week - evidence_week[slot]) / fade_half)
-            strength = 1.0 - np.exp2(-(depth[slot] * left) / depth_half)
+            depth = store[DEPTH][slot] * _left(slot, store, knobs, week)
+            strength = 1.0 - np.exp2(-depth / knobs[DEPTH_HALF])
         chance *= 1.0 + understanding * strength
     chance *= traits[DRIVE_OWING][referrer] if owes else traits[DRIVE][referrer]
     return min(chance, 1.0)
@@ -131,9 +139,8 @@ def _trust(slot, store, knobs, week):
     than for every pair of the store."""
     if slot < 0:
         return 0.5
-    fade_half = knobs[FADE_HALF]
-    left = 1.0 if fade_half == 0 else np.exp2(-(week - store[5][slot]) / fade_half)
-    r, s = store[6][slot] * left, store[7][slot] * left
+    left = _left(slot, store, knobs, week)
+    r, s = store[POSITIVE][slot] * left, store[NEGATIVE][slot] * left
     return (r + 1.0) / (r + s + 2.0)
 
 
@@ -166,7 +173,7 @@ def _candidates(open_, k, middle, ref_m, person, sector, best):
 def _one_per_need(rng, n, n_members, need, provider, referrer, store, traits, knobs, week):
     """Which candidates refer (a draw against the chance each), then one per need, uniformly
     (grouping.uniform_one_per_group): the chosen candidates, in the order of the needs."""
-    index, keys = store[0], store[1]
+    index, keys = store[INDEX], store[KEYS]
     chance = np.empty(need.size)
     for c in range(need.size):
         slot = kernels._find(referrer[c], provider[c], n_members, index, keys)
@@ -189,7 +196,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     to `received` of each provider-referrer pair, and returns the referrals in the ledger's
     order: (hop, need, referrer, provider, degree, converted, good)."""
     person, sector, convert, luck = needs
-    index, keys, received = store[0], store[1], store[3]
+    index, keys, received = store[INDEX], store[KEYS], store[RECEIVED]
     n, week = person.size, knobs[WEEK]
     hop_of = np.empty(2 * n, dtype=np.int64)
     need_of = np.empty(2 * n, dtype=np.int64)
@@ -236,11 +243,13 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
+INLINED = ("_left", "_chance", "_trust", "_conversion")  # into their callers
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "_positions",
     "_contacts",
     "_neighbours",
     "_paths",
+    "_left",
     "_chance",
     "_trust",
     "_conversion",
