@@ -1,9 +1,11 @@
 """Group-wise choice helpers agree with a brute-force loop."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.model import kernels
 from sim.model.grouping import min_per_group, top_k_per_group
 
 groups = st.lists(st.tuples(st.integers(0, 9), st.floats(0, 100)), min_size=0, max_size=60)
@@ -11,9 +13,11 @@ groups = st.lists(st.tuples(st.integers(0, 9), st.floats(0, 100)), min_size=0, m
 tied = st.lists(st.tuples(st.integers(0, 9), st.sampled_from([0.0, 1.0, 2.0, np.inf])), max_size=60)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(groups, tied))
-def test_min_per_group_matches_brute_force(rows):
+def test_min_per_group_matches_brute_force(compiled, rows):
+    kernels.use(compiled)  # numpy, or the compiled twin (kernels.smallest_per_group)
     group = np.array([g for g, _ in rows], dtype=np.int64)
     key = np.array([k for _, k in rows], dtype=float)
     chosen = min_per_group(group, key)
@@ -22,6 +26,7 @@ def test_min_per_group_matches_brute_force(rows):
         min(i for i in range(group.size) if group[i] == g and key[i] == key[group == g].min())
         for g in sorted(set(group.tolist()))
     ]
+    kernels.use(False)
     assert chosen.tolist() == expected
 
 

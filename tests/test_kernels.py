@@ -106,6 +106,67 @@ def test_insert_kernels_equal_numpy(values, at, dtype):
     np.testing.assert_array_equal(kernels.moved_sorted(slots, at), expected)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(0, 8),
+    later=st.integers(0, 80),
+    fade=st.sampled_from([0.0, 5.0, 39.0]),
+)
+def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
+    """Every pair's memory and trust now (the week caches' pass), and a few pairs', bit for bit,
+    with fading trust evidence and without (half-life 0)."""
+    from sim.model.slots import ALL
+
+    store = random_store(seed, n, weeks, dense=True)
+    store.trust_cfg = TrustConfig(pitch_cost=2.0, half_life_weeks=fade)
+    rng = np.random.default_rng(seed)
+    heard = rng.integers(0, n, (2, n))  # light touches: pairs that never talked (0 meetings)
+    store.touch(store.ensure(*heard[:, heard[0] != heard[1]]), weeks, 0.3, 0.2)
+    slots = rng.integers(0, max(len(store), 1), 7)[: len(store)]
+    week = weeks + later
+    out = []
+    for enabled in (True, False):
+        kernels.use(enabled)
+        out.append([f(s, week) for f in (store._memory_at, store._trust) for s in (ALL, slots)])
+    for fast, slow in zip(*out, strict=True):
+        assert fast.dtype == slow.dtype
+        assert fast.tobytes() == slow.tobytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 6),
+            st.one_of(st.floats(-5, 5), st.sampled_from([0.0, 1.0, np.inf, -np.inf, np.nan])),
+        ),
+        max_size=50,
+    )
+)
+def test_smallest_per_group_and_add_per_cell_equal_numpy(rows):
+    """min_per_group's compiled twin (exact ties, infinite keys, and a NaN, which numpy's
+    minimum.at spreads to the whole group) and the curves' sums (np.add.at in order)."""
+    from sim.model.grouping import min_per_group
+
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    key = np.array([k for _, k in rows], dtype=np.float64)
+    kernels.use(False)  # (the fixture runs once for all of hypothesis's examples)
+    with np.errstate(invalid="ignore"):  # a NaN key
+        want = min_per_group(group, key)
+    kernels.use(True)
+    np.testing.assert_array_equal(min_per_group(group, key), want)
+    sums = [np.zeros(7, dtype=np.int64), np.zeros(7), np.zeros(7)]
+    kernels.add_per_cell(*sums, group, key, key[::-1].copy())
+    expected = [np.zeros(7, dtype=np.int64), np.zeros(7), np.zeros(7)]
+    with np.errstate(invalid="ignore"):  # inf + -inf
+        for values, add in zip(expected, (1, key, key[::-1]), strict=True):
+            np.add.at(values, group, add)
+    for got, wanted in zip(sums, expected, strict=True):
+        assert got.tobytes() == wanted.tobytes()
+
+
 RUNS = [
     ("bni", {}),
     ("open_coffee", {}),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
+
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values, as np.unique, by a plain sort (numpy 2.5's hashing np.unique is
@@ -18,6 +20,8 @@ def min_per_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Indices of the entry with the smallest key in each distinct group (O(n), no sort)."""
     if group.size == 0:
         return np.empty(0, dtype=np.int64)
+    if kernels.ENABLED:
+        return kernels.smallest_per_group(group, np.asarray(key, dtype=np.float64))
     size = int(group.max()) + 1
     best = np.full(size, np.inf)
     np.minimum.at(best, group, key)

@@ -13,12 +13,15 @@ is at least WORTH_SECONDS per worker (`worth`; the run machinery decides per tas
 `NETSIM_KERNELS=numba` says so (`NETSIM_KERNELS=numpy`: never). Until then numba is not even
 imported: the functions below are plain Python, compiled by `use(True)`.
 
-Kernels take plain arrays: the model's memory and trust values come from the pair store's week
-caches (sim/model/memory.py), so the formulas live in one place.
+Kernels take plain arrays: the other kernels read the model's memory and trust values from the
+pair store's week caches (sim/model/memory.py), computed by `memory_now` and `trust_now` here.
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
 `follow_up_race` (whom members call for one-to-ones; C5, C10), `inserted` and `moved_sorted`
-(new pairs in the pair store's sorted arrays).
+(new pairs in the pair store's sorted arrays), `memory_now` and `trust_now` (the pair store's
+lazy decay, C3-C5, for its week caches: the same formulas as PairStore._memory_at and _trust,
+one pass instead of a dozen array temporaries), `smallest_per_group` (grouping.min_per_group)
+and `add_per_cell` (the memory and trust curves' sums).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def _compile() -> None:
                 space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
 
 
-INLINED = ("_find", "_avoids")  # into their callers
+INLINED = ("_find", "_avoids", "_left", "_trust_of")  # into their callers
 
 
 def _find(a, b, n, index, keys):
@@ -259,6 +262,70 @@ def moved_sorted(slots, at):
     return out
 
 
+def _left(evidence_week, half_life, week):
+    """PairStore.fading for one pair: the share of its trust evidence and depth left."""
+    if half_life == 0:
+        return 1.0
+    return np.exp2(-(week - evidence_week) / half_life)
+
+
+def _trust_of(positive, negative, left):
+    """PairStore._trust for one pair whose evidence has `left` of it left."""
+    r, s = positive * left, negative * left
+    return (r + 1.0) / (r + s + 2.0)
+
+
+def memory_now(slots, every, memory, last_week, meetings, half_life, spacing, week):
+    """PairStore._memory_at of `slots` (`every`: of every pair, slots unused), in one pass."""
+    size = memory.size if every else slots.size
+    out = np.empty(size)
+    for k in range(size):
+        s = k if every else slots[k]
+        lasting = half_life * (1.0 + spacing * (max(meetings[s], 1) - 1))
+        out[k] = memory[s] * np.exp2(-(week - last_week[s]) / lasting)
+    return out
+
+
+def trust_now(slots, every, positive, negative, evidence_week, half_life, week):
+    """PairStore._trust of `slots` (`every`: of every pair, slots unused), in one pass."""
+    size = positive.size if every else slots.size
+    out = np.empty(size)
+    for k in range(size):
+        s = k if every else slots[k]
+        out[k] = _trust_of(positive[s], negative[s], _left(evidence_week[s], half_life, week))
+    return out
+
+
+def smallest_per_group(group, key):
+    """grouping.min_per_group in one pass: per distinct group, in the groups' order, the index
+    of its smallest key (the first of exact ties; a group with a NaN key has none, as there)."""
+    size = group.max() + 1
+    first = np.full(size, -1, dtype=np.int64)
+    best = np.empty(size)
+    poisoned = np.zeros(size, dtype=np.bool_)
+    for i in range(group.size):
+        g = group[i]
+        if np.isnan(key[i]):
+            poisoned[g] = True
+        elif first[g] < 0 or key[i] < best[g]:
+            best[g], first[g] = key[i], i
+    out = np.empty(size, dtype=np.int64)
+    found = 0
+    for g in range(size):
+        if first[g] >= 0 and not poisoned[g]:
+            out[found] = first[g]
+            found += 1
+    return out[:found]
+
+
+def add_per_cell(count, first, second, cell, first_values, second_values):
+    """np.add.at of 1, first_values and second_values at `cell` (the same additions, in order)."""
+    for i in range(cell.size):
+        count[cell[i]] += 1
+        first[cell[i]] += first_values[i]
+        second[cell[i]] += second_values[i]
+
+
 COMPILED = (  # every function above, compiled by `use(True)`
     "_find",
     "_avoids",
@@ -269,6 +336,12 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "_smallest",
     "inserted",
     "moved_sorted",
+    "_left",
+    "_trust_of",
+    "memory_now",
+    "trust_now",
+    "smallest_per_group",
+    "add_per_cell",
 )
 
 if setting() == "numba":

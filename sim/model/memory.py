@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.grouping import distinct, min_per_group
 from sim.model.slots import SlotSet, WeekCache, spread
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
 
 
+_NONE = np.empty(0, dtype=np.int64)
 DENSE_INDEX = 2048  # members up to which pairs are found through an n * n slot index (32 MiB)
 
 
@@ -157,7 +159,20 @@ class PairStore:
             return np.empty(0)
         return self._memory_cache.get(self, slots, week)
 
-    def _memory_at(self, slots: np.ndarray, week: float) -> np.ndarray:
+    def _memory_at(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
+        if kernels.ENABLED:
+            every = isinstance(slots, slice)  # WeekCache's ALL
+            cfg = self.memory_cfg
+            return kernels.memory_now(
+                _NONE if every else slots,
+                every,
+                self.memory,
+                self.last_week,
+                self.meetings,
+                float(cfg.half_life_weeks),
+                float(cfg.spacing),
+                float(week),
+            )
         elapsed = week - self.last_week[slots]
         return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
 
@@ -192,7 +207,18 @@ class PairStore:
         Evidence not renewed fades, so trust drifts back towards 0.5 (C5)."""
         return self._trust_cache.get(self, slots, week)
 
-    def _trust(self, slots: np.ndarray, week: float) -> np.ndarray:
+    def _trust(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
+        if kernels.ENABLED:
+            every = isinstance(slots, slice)  # WeekCache's ALL
+            return kernels.trust_now(
+                _NONE if every else slots,
+                every,
+                self.positive,
+                self.negative,
+                self.evidence_week,
+                float(self.trust_cfg.half_life_weeks),
+                float(week),
+            )
         left = self.fading(slots, week)
         r, s = self.positive[slots] * left, self.negative[slots] * left
         return (r + 1.0) / (r + s + 2.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.memory import PairStore
 
 MAX_TRACKED_MEETINGS = 64  # meetings beyond this are pooled in the last bin of the curves
@@ -53,10 +54,15 @@ class PairCurves:
         """Record the pairs `slots` just after a conversation (memory is its fresh value)."""
         meet = np.minimum(store.meetings[slots], MAX_TRACKED_MEETINGS)
         cell = group_of[store.keys[slots] % store.n] * self.count.shape[1] + meet
+        trust = store.trust(slots, week)
+        flat = (self.count.reshape(-1), self.memory.reshape(-1), self.trust.reshape(-1))
+        if kernels.ENABLED:
+            kernels.add_per_cell(*flat, cell, store.memory[slots], trust)
+            return
         # flat views: numpy's fast path of ufunc.at (a tuple index takes the slow one)
-        np.add.at(self.count.reshape(-1), cell, 1)
-        np.add.at(self.memory.reshape(-1), cell, store.memory[slots])
-        np.add.at(self.trust.reshape(-1), cell, store.trust(slots, week))
+        np.add.at(flat[0], cell, 1)
+        np.add.at(flat[1], cell, store.memory[slots])
+        np.add.at(flat[2], cell, trust)
 
 
 class NetworkSnapshots:

@@ -107,14 +107,6 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
     return k[back], middle[back], ref_m[back]
 
 
-def _left(slot, store, knobs, week):
-    """PairStore.fading for one pair: the share of its evidence and depth left since renewed."""
-    fade_half = knobs[FADE_HALF]
-    if fade_half == 0:
-        return 1.0
-    return np.exp2(-(week - store[EVIDENCE_WEEK][slot]) / fade_half)
-
-
 def _chance(slot, referrer, provider, store, traits, knobs, week):
     """Referrers.chance for one pair (slot -1: never met)."""
     met = store[MEETINGS][slot] if slot >= 0 else 0
@@ -126,7 +118,8 @@ def _chance(slot, referrer, provider, store, traits, knobs, week):
     if understanding != 0:
         strength = 0.0
         if slot >= 0:
-            depth = store[DEPTH][slot] * _left(slot, store, knobs, week)
+            left = kernels._left(store[EVIDENCE_WEEK][slot], knobs[FADE_HALF], week)
+            depth = store[DEPTH][slot] * left
             strength = 1.0 - np.exp2(-depth / knobs[DEPTH_HALF])
         chance *= 1.0 + understanding * strength
     chance *= traits[DRIVE_OWING][referrer] if owes else traits[DRIVE][referrer]
@@ -139,9 +132,8 @@ def _trust(slot, store, knobs, week):
     than for every pair of the store."""
     if slot < 0:
         return 0.5
-    left = _left(slot, store, knobs, week)
-    r, s = store[POSITIVE][slot] * left, store[NEGATIVE][slot] * left
-    return (r + 1.0) / (r + s + 2.0)
+    left = kernels._left(store[EVIDENCE_WEEK][slot], knobs[FADE_HALF], week)
+    return kernels._trust_of(store[POSITIVE][slot], store[NEGATIVE][slot], left)
 
 
 def _conversion(slot, store, knobs, week):
@@ -243,13 +235,12 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
-INLINED = ("_left", "_chance", "_trust", "_conversion")  # into their callers
+INLINED = ("_chance", "_trust", "_conversion")  # into their callers
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "_positions",
     "_contacts",
     "_neighbours",
     "_paths",
-    "_left",
     "_chance",
     "_trust",
     "_conversion",
