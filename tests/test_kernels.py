@@ -321,8 +321,8 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides):
     drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
     traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
     knobs = referrers.knobs(store, params.referrals, base, week)
-    arrays = store.arrays_for_referrals()
-    for k in range(slots.size):
-        args = (slots[k], referrer[k], provider[k], arrays, traits, knobs, float(week))
-        assert referral_kernels._chance(*args) == chance[k]
-        assert referral_kernels._conversion(slots[k], arrays, knobs, float(week)) == conversion[k]
+    arrays, n = store.arrays_for_referrals(), model.n_members
+    got = referral_kernels._chances(referrer, provider, n, arrays, traits, knobs, float(week))
+    assert got.tobytes() == chance.tobytes()
+    got = referral_kernels._conversions(referrer, provider, n, arrays, knobs, float(week))
+    assert got.tobytes() == np.broadcast_to(conversion, referrer.shape).tobytes()

@@ -107,43 +107,55 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
     return k[back], middle[back], ref_m[back]
 
 
-def _chance(slot, referrer, provider, store, traits, knobs, week):
-    """Referrers.chance for one pair (slot -1: never met)."""
-    met = store[MEETINGS][slot] if slot >= 0 else 0
-    owes = min(store[RECEIVED][slot], 1) if slot >= 0 else 0
-    caught = traits[LISTENING][referrer] * knobs[BUSINESS]
-    understood = 1.0 - (1.0 - caught) ** np.float64(met)
-    chance = knobs[RECOGNISE] * traits[ASK][provider] * understood
-    understanding = knobs[UNDERSTANDING]
-    if understanding != 0:
-        strength = 0.0
-        if slot >= 0:
-            left = kernels._left(store[EVIDENCE_WEEK][slot], knobs[FADE_HALF], week)
-            depth = store[DEPTH][slot] * left
-            strength = 1.0 - np.exp2(-depth / knobs[DEPTH_HALF])
-        chance *= 1.0 + understanding * strength
-    chance *= traits[DRIVE_OWING][referrer] if owes else traits[DRIVE][referrer]
-    return min(chance, 1.0)
+def _chances(referrer, provider, n_members, store, traits, knobs, week):
+    """Referrers.chance for each pair (referrer[c], provider[c]), met or never met. The arrays
+    are taken out of their tuples once: reading them from a tuple per pair costs more (reference
+    counts) than the arithmetic."""
+    index, keys, meetings = store[INDEX], store[KEYS], store[MEETINGS]
+    received, depth, evidence_week = store[RECEIVED], store[DEPTH], store[EVIDENCE_WEEK]
+    listening, ask = traits[LISTENING], traits[ASK]
+    drive, drive_owing = traits[DRIVE], traits[DRIVE_OWING]
+    business, recognise, understanding = knobs[BUSINESS], knobs[RECOGNISE], knobs[UNDERSTANDING]
+    depth_half, fade_half = knobs[DEPTH_HALF], knobs[FADE_HALF]
+    chance = np.empty(referrer.size)
+    for c in range(referrer.size):
+        r, p = referrer[c], provider[c]
+        slot = kernels._find(r, p, n_members, index, keys)
+        met = meetings[slot] if slot >= 0 else 0
+        owes = min(received[slot], 1) if slot >= 0 else 0
+        caught = listening[r] * business
+        understood = 1.0 - (1.0 - caught) ** np.float64(met)
+        value = recognise * ask[p] * understood
+        if understanding != 0:
+            strength = 0.0
+            if slot >= 0:
+                shared = depth[slot] * kernels._left(evidence_week[slot], fade_half, week)
+                strength = 1.0 - np.exp2(-shared / depth_half)
+            value *= 1.0 + understanding * strength
+        value *= drive_owing[r] if owes else drive[r]
+        chance[c] = min(value, 1.0)
+    return chance
 
 
-def _trust(slot, store, knobs, week):
-    """PairStore._trust for one pair (0.5 for a pair that never met): the beta expectation of
-    its evidence, faded since last renewed. Computed here for the few pairs that need it rather
-    than for every pair of the store."""
-    if slot < 0:
-        return 0.5
-    left = kernels._left(store[EVIDENCE_WEEK][slot], knobs[FADE_HALF], week)
-    return kernels._trust_of(store[POSITIVE][slot], store[NEGATIVE][slot], left)
-
-
-def _conversion(slot, store, knobs, week):
-    """Referrers.conversion for one pair: base, up to (1 + belief) x base from conviction."""
+def _conversions(judge, provider, n_members, store, knobs, week):
+    """Referrers.conversion for each pair: base, up to (1 + belief) x base from the judge's
+    conviction (trust computed here, PairStore._trust's formula, 0.5 for a pair that never met,
+    for the few pairs that need it rather than for every pair of the store)."""
+    index, keys, evidence_week = store[INDEX], store[KEYS], store[EVIDENCE_WEEK]
+    positive, negative = store[POSITIVE], store[NEGATIVE]
     refer_level, belief, base = knobs[REFER_LEVEL], knobs[BELIEF], knobs[BASE]
+    out = np.full(judge.size, base)
     if belief == 0:
-        return base
-    conviction = (_trust(slot, store, knobs, week) - refer_level) / (1.0 - refer_level)
-    conviction = min(max(conviction, 0.0), 1.0)
-    return min(base * (1.0 + belief * conviction), 1.0)
+        return out
+    for c in range(judge.size):
+        slot = kernels._find(judge[c], provider[c], n_members, index, keys)
+        trust = 0.5
+        if slot >= 0:
+            left = kernels._left(evidence_week[slot], knobs[FADE_HALF], week)
+            trust = kernels._trust_of(positive[slot], negative[slot], left)
+        conviction = min(max((trust - refer_level) / (1.0 - refer_level), 0.0), 1.0)
+        out[c] = min(base * (1.0 + belief * conviction), 1.0)
+    return out
 
 
 def _candidates(open_, k, middle, ref_m, person, sector, best):
@@ -165,11 +177,7 @@ def _candidates(open_, k, middle, ref_m, person, sector, best):
 def _one_per_need(rng, n, n_members, need, provider, referrer, store, traits, knobs, week):
     """Which candidates refer (a draw against the chance each), then one per need, uniformly
     (grouping.uniform_one_per_group): the chosen candidates, in the order of the needs."""
-    index, keys = store[INDEX], store[KEYS]
-    chance = np.empty(need.size)
-    for c in range(need.size):
-        slot = kernels._find(referrer[c], provider[c], n_members, index, keys)
-        chance[c] = _chance(slot, referrer[c], provider[c], store, traits, knobs, week)
+    chance = _chances(referrer, provider, n_members, store, traits, knobs, week)
     refers = np.empty(need.size, dtype=np.bool_)
     for c in range(need.size):
         refers[c] = rng.random() < chance[c]
@@ -208,17 +216,17 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
             rng, n, n_members, need, provider, referrer, store, traits, knobs, week
         )
         start = found
-        for c in chosen:
+        conversion = _conversions(referrer[chosen], provider[chosen], n_members, store, knobs, week)
+        competence = traits[COMPETENCE]
+        for i, c in enumerate(chosen):
             j, p, r = need[c], provider[c], referrer[c]
             decided[j] = True
             met = person[j] < n_members and kernels._find(p, person[j], n_members, index, keys) >= 0
-            win = convert[j] < _conversion(
-                kernels._find(r, p, n_members, index, keys), store, knobs, week
-            )
+            win = convert[j] < conversion[i]
             hop_of[found], need_of[found], ref_of[found], prov_of[found] = hops, j, r, p
             degree[found] = 1 if met else hops
             converted[found] = win
-            good[found] = win and luck[j] < traits[COMPETENCE][p]
+            good[found] = win and luck[j] < competence[p]
             found += 1
         for i in range(start, found):  # the provider now owes the referrer (C9)
             slot = kernels._find(prov_of[i], ref_of[i], n_members, index, keys)
@@ -235,15 +243,14 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
-INLINED = ("_chance", "_trust", "_conversion")  # into their callers
+INLINED = ()  # (kernels.py's per-pair helpers are inlined into these)
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "_positions",
     "_contacts",
     "_neighbours",
     "_paths",
-    "_chance",
-    "_trust",
-    "_conversion",
+    "_chances",
+    "_conversions",
     "_candidates",
     "_one_per_need",
     "refer_hops",
