@@ -96,7 +96,10 @@ def _dask_client(workers: int, where: Where):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                # the scheduler's HTTP endpoints always start: on a free loopback port, not on
+                # 8787 (taken by another cluster: a warning), and without the dashboard
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
             ) as local,
             Client(local) as client,
         ):
