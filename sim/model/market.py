@@ -67,15 +67,12 @@ class Ledger:
 
     @staticmethod
     def _add(table: dict[str, list[np.ndarray]], **columns: np.ndarray) -> None:
-        sizes = [np.size(v) for v in columns.values() if np.ndim(v) > 0]
-        size = max(sizes) if sizes else 1
+        arrays = {k for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim}
+        size = max((columns[k].size for k in arrays), default=1)
         if size == 0:
             return
-        for name, values in columns.items():
-            if np.ndim(values) == 0:
-                table[name].append(np.full(size, values))
-            else:
-                table[name].append(np.array(values))
+        for name, values in columns.items():  # a scalar column: the same value on every row
+            table[name].append(np.array(values) if name in arrays else np.full(size, values))
 
     def add_sales(self, **columns: np.ndarray) -> None:
         self._add(self.sales, **columns)
@@ -381,9 +378,11 @@ class Market:
         neg = np.where(good[sale], 0.0, rep.bad_evidence)
         b, s, r = buyer[sale], seller[sale], referrer[sale]
         # (judge, judged): the buyer judges the seller and the referrer; the referrer hears back.
-        for judge, judged in ((b, s), (r, s), (b, r)):
-            ok = (judge >= 0) & (judge < self.n_members) & (judged >= 0)
-            store.add_evidence(judge[ok], judged[ok], pos[ok], neg[ok], week)
+        # One call, in this order (a pair's evidence is settled once a week, then added to).
+        judge, judged = np.concatenate((b, r, b)), np.concatenate((s, s, r))
+        ok = (judge >= 0) & (judge < self.n_members) & (judged >= 0)
+        pos, neg = np.tile(pos, 3)[ok], np.tile(neg, 3)[ok]
+        store.add_evidence(judge[ok], judged[ok], pos, neg, week)
 
     def _conversion(self, store: PairStore, judge, provider, week: int) -> np.ndarray:
         return self.referrers.conversion(store, judge, provider, self.cfg.referral_convert, week)
