@@ -326,3 +326,44 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides):
     assert got.tobytes() == chance.tobytes()
     got = referral_kernels._conversions(referrer, provider, n, arrays, knobs, float(week))
     assert got.tobytes() == np.broadcast_to(conversion, referrer.shape).tobytes()
+
+
+NEEDS = [
+    {},
+    {"market.extra_units_mean": 0.0, "market.repeat_purchase": 1.0},
+    {"market.extra_units_mean": 12.0, "ties.belief": 0.0},  # numpy's other Poisson method
+    {"market.extra_units_mean": 3.0, "market.repeat_purchase": 0.0},
+]
+
+
+@pytest.mark.parametrize("overrides", NEEDS)
+def test_a_weeks_needs_open_the_same_way_compiled(overrides):
+    """Market._open and its compiled twin (referral_kernels.open_needs), over ten weeks of
+    needs: the same needs, draws, repeat purchases and recalls, and the generator left in the
+    same state."""
+    from sim.model import NetworkingModel
+    from sim.model.market import RECALL, REPEAT
+    from sim.scenario import load_scenario
+
+    kernels.use(False)
+    params = load_scenario("bni", {"run.weeks": 100, **overrides}).params
+    model = NetworkingModel(params, rng=np.random.SeedSequence(5)).run()
+    store, market, channels = model.store, model.market, []
+    for week in range(model.week, model.week + 10):
+        best = store.best_providers(week, store.trusted_now(week), model.sector, model.n_sectors)
+        out = []
+        for compiled in (False, True):
+            kernels.use(compiled)
+            rng = np.random.default_rng(week)
+            opened = (market._open_compiled if compiled else market._open)(rng, week, best, store)
+            flat, units, needs, decided, chosen = opened
+            out.append(([flat, units, *needs, decided, *chosen], rng.bit_generator.state))
+        (slow, slow_state), (fast, fast_state) = out
+        for a, b in zip(slow, fast, strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        assert slow_state == fast_state
+        channels.append(slow[-3])
+    channel = np.concatenate(channels)
+    assert (channel == RECALL).any()
+    if "market.repeat_purchase" in overrides:  # always, or never, back to the last seller
+        assert (channel == REPEAT).any() == (overrides["market.repeat_purchase"] > 0)

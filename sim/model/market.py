@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.model import kernels, referral_kernels
 from sim.model.grouping import uniform_one_per_group
+from sim.model.ledger import Ledger
 from sim.model.memory import PairStore
 from sim.model.referrals import AskGraph, Referrers
 
@@ -34,63 +35,6 @@ if TYPE_CHECKING:
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)
 NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
-
-
-class Ledger:
-    """Append-only record of sales and referrals, kept as lists of arrays until the end."""
-
-    SALE_FIELDS = (
-        "step",
-        "seller",
-        "buyer",
-        "sector",
-        "channel",
-        "degree",
-        "units",
-        "referrer",
-        "lifetime",
-    )
-    REFERRAL_FIELDS = (
-        "step",
-        "referrer",
-        "provider",
-        "buyer",
-        "sector",
-        "degree",
-        "converted",
-        "good",
-    )
-
-    def __init__(self) -> None:
-        self.sales: dict[str, list[np.ndarray]] = {f: [] for f in self.SALE_FIELDS}
-        self.referrals: dict[str, list[np.ndarray]] = {f: [] for f in self.REFERRAL_FIELDS}
-
-    @staticmethod
-    def _add(table: dict[str, list[np.ndarray]], **columns: np.ndarray) -> None:
-        arrays = {k for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim}
-        size = max((columns[k].size for k in arrays), default=1)
-        if size == 0:
-            return
-        for name, values in columns.items():  # a scalar column: the same value on every row
-            table[name].append(np.array(values) if name in arrays else np.full(size, values))
-
-    def add_sales(self, **columns: np.ndarray) -> None:
-        self._add(self.sales, **columns)
-
-    def add_referrals(self, **columns: np.ndarray) -> None:
-        self._add(self.referrals, **columns)
-
-    @staticmethod
-    def _stack(table: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
-        return {
-            k: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for k, v in table.items()
-        }
-
-    def sales_arrays(self) -> dict[str, np.ndarray]:
-        return self._stack(self.sales)
-
-    def referral_arrays(self) -> dict[str, np.ndarray]:
-        return self._stack(self.referrals)
 
 
 class Market:
@@ -231,35 +175,13 @@ class Market:
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
         The outcomes of recalled and referred sales move trust (C6).
         """
-        flat = self.due_now(week)
-        n = flat.size
-        self.needs_arisen += n
-        if n == 0:
+        opened = (self._open_compiled if kernels.ENABLED else self._open)(rng, week, best, store)
+        flat, units, needs, decided, chosen = opened
+        self.needs_arisen += flat.size
+        if flat.size == 0:
             return
-        person, sector = flat // self.n_sectors, flat % self.n_sectors
-        units = self.units(rng, n)
-        seller = np.full(n, -1, dtype=np.int64)
-        channel = np.full(n, -1, dtype=np.int64)
-        degree = np.zeros(n, dtype=np.int64)
-        referrer = np.full(n, -1, dtype=np.int64)
-        decided = np.zeros(n, dtype=bool)
-        convert = rng.random(n)  # a referral or recall converts when below its chance
-        luck = rng.random(n)  # a sale turns out well when luck < the seller's competence (C6)
-
-        repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
-        seller[repeat], channel[repeat] = self.last_seller[flat[repeat]], REPEAT
-        degree[repeat] = self.last_degree[flat[repeat]]
-        decided |= repeat
-
-        member = np.flatnonzero(~decided & (person < self.n_members))
-        known = best[person[member], sector[member]]
-        recall, recalled = member[known >= 0], known[known >= 0]
-        decided[recall] = True
-        win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
-        seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
-
-        chosen = (seller, channel, degree, referrer)
-        needs = (person, sector, convert, luck)
+        person, sector, convert, luck = needs
+        seller, channel, degree, referrer = chosen
         if kernels.ENABLED:
             self._refer_compiled(rng, week, needs, decided, chosen, best, ask, store)
         else:
@@ -284,6 +206,54 @@ class Market:
         self.needs_to_market += int(lost.sum())
         self.last_seller[flat[lost]] = -1
         self._buy(rng, week, flat[lost])
+
+    def _open(self, rng, week: int, best: np.ndarray, store: PairStore):
+        """This week's needs, their draws, and those answered by a repeat purchase or a
+        member's own recall (degree 1): (flat, units, needs, decided, chosen), where needs =
+        (person, sector, convert, luck) and chosen = (seller, channel, degree, referrer)."""
+        flat = self.due_now(week)
+        n = flat.size
+        person, sector = flat // self.n_sectors, flat % self.n_sectors
+        units = self.units(rng, n)
+        seller = np.full(n, -1, dtype=np.int64)
+        channel = np.full(n, -1, dtype=np.int64)
+        degree = np.zeros(n, dtype=np.int64)
+        referrer = np.full(n, -1, dtype=np.int64)
+        decided = np.zeros(n, dtype=bool)
+        convert = rng.random(n)  # a referral or recall converts when below its chance
+        luck = rng.random(n)  # a sale turns out well when luck < the seller's competence (C6)
+
+        repeat = (self.last_seller[flat] >= 0) & (rng.random(n) < self.cfg.repeat_purchase)
+        seller[repeat], channel[repeat] = self.last_seller[flat[repeat]], REPEAT
+        degree[repeat] = self.last_degree[flat[repeat]]
+        decided |= repeat
+
+        member = np.flatnonzero(~decided & (person < self.n_members))
+        known = best[person[member], sector[member]]
+        recall, recalled = member[known >= 0], known[known >= 0]
+        decided[recall] = True
+        win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
+        seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
+        needs, chosen = (person, sector, convert, luck), (seller, channel, degree, referrer)
+        return flat, units, needs, decided, chosen
+
+    def _open_compiled(self, rng, week: int, best: np.ndarray, store: PairStore):
+        """_open in one compiled call (referral_kernels.open_needs): the same draws."""
+        flat, units, convert, luck, seller, channel, degree, decided = referral_kernels.open_needs(
+            rng,
+            week,
+            self.due,
+            self.last_seller,
+            self.last_degree,
+            (self.n_sectors, self.n_members, REPEAT, RECALL),
+            (float(self.cfg.extra_units_mean), float(self.cfg.repeat_purchase)),
+            best,
+            store.arrays_for_referrals(),
+            self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
+        )
+        needs = (flat // self.n_sectors, flat % self.n_sectors, convert, luck)
+        chosen = (seller, channel, degree, np.full(flat.size, -1, dtype=np.int64))
+        return flat, units, needs, decided, chosen
 
     def _degrees(self) -> range:
         """The degrees a referral can come from beyond a member's own recall (2, then 3)."""

@@ -1,5 +1,7 @@
-"""Compiled referral chains (numba): a week's open needs passed along paths of degree 2 and 3
-(C2, C5, C7-C9, C13-C15), the same steps as Market._refer and AskGraph.paths beside them.
+"""Compiled referral chains (numba): a week's needs opened, answered by a repeat purchase or a
+member's own recall (`open_needs`, as Market._open; C1, C5, C11), then passed along paths of
+degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market._refer and
+AskGraph.paths beside them.
 
 Like sim/model/kernels.py (whose `use` compiles this module too): plain Python until compiled,
 the same random draws in the same order (geometric gaps for who hears of a need, one uniform
@@ -243,6 +245,57 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
+def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, store, knobs):
+    """Market._open: the needs falling due this week (ascending flat person * sectors + sector),
+    their draws in the same order (units, convert, luck, repeat), the repeat purchases and the
+    members' own recall (degree 1; conversion as _conversions). Returns (flat, units, convert,
+    luck, seller, channel, degree, decided)."""
+    n_sectors, n_members, repeat_code, recall_code = sizes
+    extra_units, repeat_purchase = rates
+    n = 0
+    for f in range(due.size):
+        n += due[f] == week
+    flat = np.empty(n, dtype=np.int64)
+    k = 0
+    for f in range(due.size):
+        if due[f] == week:
+            flat[k] = f
+            k += 1
+    units = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        units[i] = 1 + rng.poisson(extra_units)
+    convert, luck, again = np.empty(n), np.empty(n), np.empty(n)
+    for draws in (convert, luck, again):
+        for i in range(n):
+            draws[i] = rng.random()
+    seller = np.full(n, -1, dtype=np.int64)
+    channel = np.full(n, -1, dtype=np.int64)
+    degree = np.zeros(n, dtype=np.int64)
+    decided = np.zeros(n, dtype=np.bool_)
+    recall = np.empty(n, dtype=np.int64)
+    recalled = np.empty(n, dtype=np.int64)
+    found = 0
+    for i in range(n):
+        person, sector = flat[i] // n_sectors, flat[i] % n_sectors
+        if last_seller[flat[i]] >= 0 and again[i] < repeat_purchase:
+            seller[i], channel[i], degree[i] = (
+                last_seller[flat[i]],
+                repeat_code,
+                last_degree[flat[i]],
+            )
+            decided[i] = True
+        elif person < n_members and best[person, sector] >= 0:
+            recall[found], recalled[found] = i, best[person, sector]
+            decided[i] = True
+            found += 1
+    recall, recalled = recall[:found], recalled[:found]
+    conversion = _conversions(flat[recall] // n_sectors, recalled, n_members, store, knobs, week)
+    for k in range(found):
+        if convert[recall[k]] < conversion[k]:
+            seller[recall[k]], channel[recall[k]], degree[recall[k]] = recalled[k], recall_code, 1
+    return flat, units, convert, luck, seller, channel, degree, decided
+
+
 INLINED = ()  # (kernels.py's per-pair helpers are inlined into these)
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "_positions",
@@ -254,4 +307,5 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "_candidates",
     "_one_per_need",
     "refer_hops",
+    "open_needs",
 )
