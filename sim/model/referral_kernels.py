@@ -245,13 +245,8 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
-def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, store, knobs):
-    """Market._open: the needs falling due this week (ascending flat person * sectors + sector),
-    their draws in the same order (units, convert, luck, repeat), the repeat purchases and the
-    members' own recall (degree 1; conversion as _conversions). Returns (flat, units, convert,
-    luck, seller, channel, degree, decided)."""
-    n_sectors, n_members, repeat_code, recall_code = sizes
-    extra_units, repeat_purchase = rates
+def _due(due, week):
+    """Market.due_now: the flat (person, sector) positions whose next need falls due now."""
     n = 0
     for f in range(due.size):
         n += due[f] == week
@@ -261,6 +256,18 @@ def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, sto
         if due[f] == week:
             flat[k] = f
             k += 1
+    return flat
+
+
+def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, store, knobs):
+    """Market._open: the needs falling due this week (ascending flat person * sectors + sector),
+    their draws in the same order (units, convert, luck, repeat), the repeat purchases and the
+    members' own recall (degree 1; conversion as _conversions). Returns (flat, units, convert,
+    luck, seller, channel, degree, decided)."""
+    n_sectors, n_members, repeat_code, recall_code = sizes
+    extra_units, repeat_purchase = rates
+    flat = _due(due, week)
+    n = flat.size
     units = np.empty(n, dtype=np.int64)
     for i in range(n):
         units[i] = 1 + rng.poisson(extra_units)
@@ -307,5 +314,6 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "_candidates",
     "_one_per_need",
     "refer_hops",
+    "_due",
     "open_needs",
 )
