@@ -169,6 +169,7 @@ def test_smallest_per_group_and_add_per_cell_equal_numpy(rows):
 
 RUNS = [
     ("bni", {}),
+    ("laptop", {}),
     ("open_coffee", {}),
     ("m4m", {}),  # pitches only: no referrals in 40 weeks
     ("four_sellers", {}),  # every strategy's referral drive, givers' included
@@ -297,34 +298,42 @@ def test_referral_paths_kernel_equals_numpy(seed, members, outsiders, hops, ment
     assert fast.bit_generator.state == slow.bit_generator.state
 
 
+@pytest.mark.parametrize("dense", [True, False])
 @pytest.mark.parametrize("overrides", [run[1] for run in RUNS if run[0] == "bni"])
-def test_referral_chance_and_conversion_kernels_equal_numpy(overrides):
-    """A referrer's chance to pass a need on and a referral's chance to convert, pair by pair,
-    exactly as Referrers.chance and Referrers.conversion give them (met and unmet pairs)."""
+def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
+    """A referrer's chance to pass a need on to the provider they have in mind, and that
+    referral's chance to convert, cell by cell, exactly as Referrers.chance and
+    Referrers.conversion give them (pairs found through the dense index or by binary search)."""
     from sim.model import NetworkingModel, referral_kernels
     from sim.scenario import load_scenario
 
     kernels.use(False)
-    params = load_scenario("bni", {"run.weeks": 30, **overrides}).params
+    # recognising few needs: chances below the cap of 1, so that they tell pairs apart
+    params = load_scenario("bni", {"run.weeks": 30, "referrals.recognise": 0.1, **overrides})
+    params = params.params
     model = NetworkingModel(params, rng=np.random.SeedSequence(3)).run()
     store, referrers, week = model.store, model.market.referrers, model.week + 7
+    if not dense:
+        store.index = None  # found by binary search, as in scenes above DENSE_INDEX members
+    best = store.best_providers(week, store.trusted_now(week), model.sector, model.n_sectors)
     rng = np.random.default_rng(0)
-    referrer, provider = rng.integers(0, model.n_members, (2, 400))
+    cell = rng.choice(np.flatnonzero(best.ravel() >= 0), 400)
+    referrer, provider = cell // model.n_sectors, best.ravel()[cell]
+    store.received[store.find(referrer[:50], provider[:50])] += 1  # some owe a referral
     slots = store.find(referrer, provider)
-    assert (slots >= 0).any() and (slots < 0).any()
     recognise, base = params.referrals.recognise, params.market.referral_convert
     chance = referrers.chance(store, slots, referrer, provider, recognise, week)
     conversion = referrers.conversion(store, referrer, provider, base, week)
+    assert np.unique(chance).size > 2 and chance.max() < 1
     kernels.use(True)
     everyone, owes = np.arange(model.n_members), np.zeros(model.n_members, dtype=np.int32)
     traits = (referrers.listening, referrers.ask_specificity, model.market.competence)
     drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
     traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
-    knobs = referrers.knobs(store, params.referrals, base, week)
-    arrays, n = store.arrays_for_referrals(), model.n_members
-    got = referral_kernels._chances(referrer, provider, n, arrays, traits, knobs, float(week))
+    arrays, knobs = referrers.kernel_inputs(store, params.referrals, base, week, best)
+    got = referral_kernels._chances(cell, referrer, provider, arrays, traits, knobs)
     assert got.tobytes() == chance.tobytes()
-    got = referral_kernels._conversions(referrer, provider, n, arrays, knobs, float(week))
+    got = referral_kernels._conversions(cell, arrays, knobs)
     assert got.tobytes() == np.broadcast_to(conversion, referrer.shape).tobytes()
 
 
@@ -355,7 +364,12 @@ def test_a_weeks_needs_open_the_same_way_compiled(overrides):
         for compiled in (False, True):
             kernels.use(compiled)
             rng = np.random.default_rng(week)
-            opened = (market._open_compiled if compiled else market._open)(rng, week, best, store)
+            if compiled:
+                base = params.market.referral_convert
+                inputs = market.referrers.kernel_inputs(store, params.referrals, base, week, best)
+                opened = market._open_compiled(rng, week, best, inputs)
+            else:
+                opened = market._open(rng, week, best, store)
             flat, units, needs, decided, chosen = opened
             out.append(([flat, units, *needs, decided, *chosen], rng.bit_generator.state))
         (slow, slow_state), (fast, fast_state) = out

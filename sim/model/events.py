@@ -87,14 +87,13 @@ def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, a
         int(rounds),
         np.asarray(seek_known, dtype=np.float64),
         at,
-        store.src,
+        store.starts(),
         store.dst,
         store.trust_everywhere(week),
         store.memory_everywhere(week),
         float(store.trust_cfg.avoid_level),
         store.n,
         store.slot_index(),
-        store.keys,
         NEW_FACE_TRIES,
     )
 
@@ -161,8 +160,7 @@ def follow_up_pairs(
             wanted[ok],
             counts.astype(np.int64),
             store.n,
-            store.slot_index(),
-            store.keys,
+            (store.slot_index(), store.starts(), store.dst),
             store.trust_everywhere(week),
             float(store.trust_cfg.avoid_level),
         )

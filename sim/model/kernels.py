@@ -6,22 +6,29 @@ time; numpy's vectorised draws give the same values), and does the same floating
 operations, so a run gives bit-identical results with or without it (tested: tests/test_kernels.py
 runs both on random stores). The numpy code stays the reference and the fallback.
 
+Kernels compute no exp2, exp or power of model values: numpy's vectorised versions on CPUs with
+AVX-512 and numba's (the C library's) differ in the last bit for a few percent of inputs, which
+would break that identity. Values that need them - memory, trust and tie strength now, how much
+of an ask a referrer has understood - come from the numpy code (the pair store's week caches,
+Referrers.kernel_inputs) as arrays per pair slot. (Random draws are not affected: numpy's
+generators call the C library one value at a time, as numba does.)
+
 Numba costs a process about 2.5 s before the first kernel runs (importing it, then its first
-call; measured on the 2-core machine of docs/performance.md), and the kernels save ~10 % of a
+call; measured on the 2-core machine of docs/performance.md), and the kernels save ~10-30 % of a
 model's time, so they are used only where that pays: a run or exploration whose estimated work
 is at least WORTH_SECONDS per worker (`worth`; the run machinery decides per task), or when
 `NETSIM_KERNELS=numba` says so (`NETSIM_KERNELS=numpy`: never). Until then numba is not even
 imported: the functions below are plain Python, compiled by `use(True)`.
 
-Kernels take plain arrays: the other kernels read the model's memory and trust values from the
-pair store's week caches (sim/model/memory.py), computed by `memory_now` and `trust_now` here.
+Pairs are found through the pair store's dense index where it has one, else by a binary search
+among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
 `follow_up_race` (whom members call for one-to-ones; C5, C10), `inserted` and `moved_sorted`
-(new pairs in the pair store's sorted arrays), `memory_now` and `trust_now` (the pair store's
-lazy decay, C3-C5, for its week caches: the same formulas as PairStore._memory_at and _trust,
-one pass instead of a dozen array temporaries), `smallest_per_group` (grouping.min_per_group)
-and `add_per_cell` (the memory and trust curves' sums).
+(new pairs in the pair store's sorted arrays), `decay_exponent` and `beta_trust` (the pair
+store's lazy decay for its week caches, C3-C5: one pass each instead of a dozen temporaries, the
+exp2 left to numpy), `smallest_per_group` (grouping.min_per_group) and `add_per_cell` (the
+memory and trust curves' sums).
 """
 
 from __future__ import annotations
@@ -74,23 +81,29 @@ def _compile() -> None:
                 space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
 
 
-INLINED = ("_find", "_avoids", "_left", "_trust_of")  # into their callers
+INLINED = ("_find", "_avoids", "_known_face")  # into their callers
 
 
-def _find(a, b, n, index, keys):
-    """Slot of the pair (a, b) or -1 (PairStore.find for one pair)."""
-    key = a * n + b
+def _find(a, b, n, index, starts, dst):
+    """Slot of the pair (a, b) or -1 (PairStore.find for one pair): through the dense index, or
+    by a binary search among a's own pairs (slots starts[a] .. starts[a + 1] - 1, sorted by
+    target; PairStore.starts)."""
     if index.size:
-        return index[key]
-    if keys.size == 0:
-        return -1
-    pos = min(np.searchsorted(keys, key), keys.size - 1)
-    return pos if keys[pos] == key else -1
+        return index[a * n + b]
+    lo, end = starts[a], starts[a + 1]
+    hi = end
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if dst[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < end and dst[lo] == b else -1
 
 
-def _avoids(a, b, n, index, keys, trust, avoid_level):
+def _avoids(a, b, n, index, starts, dst, trust, avoid_level):
     """True when a's trust in b is below the avoidance level (0.5 for strangers)."""
-    slot = _find(a, b, n, index, keys)
+    slot = _find(a, b, n, index, starts, dst)
     value = 0.5 if slot < 0 else trust[slot]
     return value < avoid_level
 
@@ -116,68 +129,66 @@ def mingle_rounds(
     rounds,
     seek_known,
     at,
-    src,
+    starts,
     dst,
     trust,
     memory,
     avoid_level,
     n,
     index,
-    keys,
     tries,
 ):
     """The conversations of `rounds` rounds among `present` (see events.mingle), before they are
     made unique: (a, b) per conversation in the order the numpy code finds them.
 
     `trust`, `memory`: every pair slot's value now; `at[m]`: member m's room, -1 if absent;
-    `index`, `keys`: the pair store's (PairStore.find); `tries`: draws for a new face."""
-    known_src = np.empty(src.size, dtype=np.int64)
-    known_dst = np.empty(src.size, dtype=np.int64)
-    known_weight = np.empty(src.size)
-    known = 0
-    for slot in range(src.size):  # known attendees each could seek out: same room, not avoided
-        room = at[src[slot]]
-        if room >= 0 and room == at[dst[slot]] and trust[slot] >= avoid_level:
-            known_src[known], known_dst[known] = src[slot], dst[slot]
-            known_weight[known] = memory[slot] + 1e-9
-            known += 1
-    position = np.full(n, -1, dtype=np.int64)
-    for k in range(present.size):
-        position[present[k]] = k
+    `index`, `starts`, `dst`: the pair store's lookup (`_find`); `tries`: draws for a new face.
+    A seeker's known faces are their own pairs (slots starts[a] ..), visited in slot order as
+    the numpy code's race draws them: `present` is sorted, and so are the slots by source."""
     by_room, start = _rooms(present, at)
     out_a = np.empty(rounds * present.size, dtype=np.int64)
     out_b = np.empty(rounds * present.size, dtype=np.int64)
     talks = 0
     target = np.empty(present.size, dtype=np.int64)
     wants = np.empty(present.size, dtype=np.bool_)
-    best = np.empty(present.size)
     for _ in range(rounds):
         for k in range(present.size):
             wants[k] = rng.random() < seek_known[present[k]]
             target[k] = -1
-        if wants.any() and known:
-            best[:] = np.inf
-            for j in range(known):  # an exponential race per seeker: smallest wins
-                k = position[known_src[j]]
-                if wants[k]:
-                    key = rng.exponential() / known_weight[j]
-                    if key < best[k]:
-                        best[k], target[k] = key, known_dst[j]
-        _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries)
+        for k in range(present.size):
+            if wants[k]:
+                target[k] = _known_face(
+                    rng, present[k], at, starts, dst, trust, memory, avoid_level
+                )
+        _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries)
         for k in range(present.size):
             a, b = present[k], target[k]
             if b < 0 or a == b:
                 continue
-            if _avoids(b, a, n, index, keys, trust, avoid_level):
+            if _avoids(b, a, n, index, starts, dst, trust, avoid_level):
                 continue
-            if _avoids(a, b, n, index, keys, trust, avoid_level):
+            if _avoids(a, b, n, index, starts, dst, trust, avoid_level):
                 continue
             out_a[talks], out_b[talks] = a, b
             talks += 1
     return out_a[:talks], out_b[:talks]
 
 
-def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
+def _known_face(rng, a, at, starts, dst, trust, memory, avoid_level):
+    """Whom `a` seeks out among the known faces in their room who they do not avoid: an
+    exponential race weighted by memory (+1e-9), one draw per such face in slot order; -1 if
+    there is none."""
+    room = at[a]
+    best, face = np.inf, -1
+    for slot in range(starts[a], starts[a + 1]):
+        if at[dst[slot]] == room and trust[slot] >= avoid_level:
+            key = rng.exponential() / (memory[slot] + 1e-9)
+            if key < best:
+                best, face = key, dst[slot]
+    return face
+
+
+def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries):
     """Where target < 0: a random attendee of the seeker's room, drawn again (up to `tries`
     draws in all) while it is someone met before or the seeker."""
     seekers = np.flatnonzero(target < 0)
@@ -189,7 +200,7 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
         again = []
         for k in seekers:
             seeker = present[k]
-            if target[k] == seeker or _find(seeker, target[k], n, index, keys) >= 0:
+            if target[k] == seeker or _find(seeker, target[k], n, index, starts, dst) >= 0:
                 again.append(k)
         if len(again) == 0:
             break
@@ -199,10 +210,12 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, keys, tries):
             target[k] = by_room[start[room] + np.int64(rng.random() * width)]
 
 
-def follow_up_race(rng, src, dst, wanted, counts, n, index, keys, trust, avoid_level):
+def follow_up_race(rng, src, dst, wanted, counts, n, lookup, trust, avoid_level):
     """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
     smallest exponential race time / wanted (`src` sorted, one draw per pair in slot order; the
-    first of exact ties); a contact who avoids the caller declines. Returns (caller, contact)."""
+    first of exact ties); a contact who avoids the caller declines. Returns (caller, contact).
+    `lookup`: the pair store's (index, starts, dst) for `_find`."""
+    index, starts, pair_dst = lookup
     race = np.empty(src.size)
     for j in range(src.size):
         race[j] = rng.exponential() / wanted[j]
@@ -216,7 +229,7 @@ def follow_up_race(rng, src, dst, wanted, counts, n, index, keys, trust, avoid_l
             end += 1
         chosen = _smallest(race, start, end, counts[src[start]])
         for j in chosen:  # ascending slots, as the numpy code returns them
-            if not _avoids(dst[j], src[j], n, index, keys, trust, avoid_level):
+            if not _avoids(dst[j], src[j], n, index, starts, pair_dst, trust, avoid_level):
                 caller[calls], contact[calls] = src[j], dst[j]
                 calls += 1
         start = end
@@ -262,37 +275,27 @@ def moved_sorted(slots, at):
     return out
 
 
-def _left(evidence_week, half_life, week):
-    """PairStore.fading for one pair: the share of its trust evidence and depth left."""
-    if half_life == 0:
-        return 1.0
-    return np.exp2(-(week - evidence_week) / half_life)
-
-
-def _trust_of(positive, negative, left):
-    """PairStore._trust for one pair whose evidence has `left` of it left."""
-    r, s = positive * left, negative * left
-    return (r + 1.0) / (r + s + 2.0)
-
-
-def memory_now(slots, every, memory, last_week, meetings, half_life, spacing, week):
-    """PairStore._memory_at of `slots` (`every`: of every pair, slots unused), in one pass."""
-    size = memory.size if every else slots.size
+def decay_exponent(slots, every, last_week, meetings, half_life, spacing, week):
+    """PairStore._memory_at's exponent -(week - last week) / half-life of `slots` (`every`: of
+    every pair, slots unused) in one pass; numpy takes its exp2 (see the module's docstring)."""
+    size = last_week.size if every else slots.size
     out = np.empty(size)
     for k in range(size):
         s = k if every else slots[k]
         lasting = half_life * (1.0 + spacing * (max(meetings[s], 1) - 1))
-        out[k] = memory[s] * np.exp2(-(week - last_week[s]) / lasting)
+        out[k] = -(week - last_week[s]) / lasting
     return out
 
 
-def trust_now(slots, every, positive, negative, evidence_week, half_life, week):
-    """PairStore._trust of `slots` (`every`: of every pair, slots unused), in one pass."""
+def beta_trust(slots, every, positive, negative, left):
+    """PairStore._trust of `slots` (`every`: of every pair) from the evidence's share `left`
+    (aligned with the result), in one pass."""
     size = positive.size if every else slots.size
     out = np.empty(size)
     for k in range(size):
         s = k if every else slots[k]
-        out[k] = _trust_of(positive[s], negative[s], _left(evidence_week[s], half_life, week))
+        r, q = positive[s] * left[k], negative[s] * left[k]
+        out[k] = (r + 1.0) / (r + q + 2.0)
     return out
 
 
@@ -331,15 +334,14 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "_avoids",
     "_rooms",
     "mingle_rounds",
+    "_known_face",
     "_new_faces",
     "follow_up_race",
     "_smallest",
     "inserted",
     "moved_sorted",
-    "_left",
-    "_trust_of",
-    "memory_now",
-    "trust_now",
+    "decay_exponent",
+    "beta_trust",
     "smallest_per_group",
     "add_per_cell",
 )

@@ -175,7 +175,12 @@ class Market:
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
         The outcomes of recalled and referred sales move trust (C6).
         """
-        opened = (self._open_compiled if kernels.ENABLED else self._open)(rng, week, best, store)
+        if kernels.ENABLED:  # the store's values now for both compiled steps, once a week
+            base = self.cfg.referral_convert
+            inputs = self.referrers.kernel_inputs(store, self.ref, base, week, best)
+            opened = self._open_compiled(rng, week, best, inputs)
+        else:
+            opened = self._open(rng, week, best, store)
         flat, units, needs, decided, chosen = opened
         self.needs_arisen += flat.size
         if flat.size == 0:
@@ -183,7 +188,7 @@ class Market:
         person, sector, convert, luck = needs
         seller, channel, degree, referrer = chosen
         if kernels.ENABLED:
-            self._refer_compiled(rng, week, needs, decided, chosen, best, ask, store)
+            self._refer_compiled(rng, week, needs, decided, chosen, best, ask, inputs)
         else:
             self._refer(rng, week, needs, decided, chosen, best, ask, store)
 
@@ -237,8 +242,9 @@ class Market:
         needs, chosen = (person, sector, convert, luck), (seller, channel, degree, referrer)
         return flat, units, needs, decided, chosen
 
-    def _open_compiled(self, rng, week: int, best: np.ndarray, store: PairStore):
-        """_open in one compiled call (referral_kernels.open_needs): the same draws."""
+    def _open_compiled(self, rng, week: int, best: np.ndarray, inputs: tuple):
+        """_open in one compiled call (referral_kernels.open_needs): the same draws. `inputs`:
+        Referrers.kernel_inputs of this week."""
         flat, units, convert, luck, seller, channel, degree, decided = referral_kernels.open_needs(
             rng,
             week,
@@ -248,8 +254,7 @@ class Market:
             (self.n_sectors, self.n_members, REPEAT, RECALL),
             (float(self.cfg.extra_units_mean), float(self.cfg.repeat_purchase)),
             best,
-            store.arrays_for_referrals(),
-            self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
+            *inputs,
         )
         needs = (flat // self.n_sectors, flat % self.n_sectors, convert, luck)
         chosen = (seller, channel, degree, np.full(flat.size, -1, dtype=np.int64))
@@ -298,9 +303,10 @@ class Market:
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
 
-    def _refer_compiled(self, rng, week, needs, decided, chosen, best, ask, store: PairStore):
+    def _refer_compiled(self, rng, week, needs, decided, chosen, best, ask, inputs: tuple):
         """_refer in one compiled call (sim/model/referral_kernels.py): the same draws, the
-        same referrals; the strategies' drive is asked once for every member."""
+        same referrals; the strategies' drive is asked once for every member. `inputs`:
+        Referrers.kernel_inputs of this week."""
         person, sector = needs[0], needs[1]
         seller, channel, degree, referrer = chosen
         everyone = np.arange(self.n_members)
@@ -315,9 +321,9 @@ class Market:
             ask.arrays(),
             self.n_members,
             best,
-            store.arrays_for_referrals(),
+            inputs[0],
             tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive)),
-            self.referrers.knobs(store, self.ref, self.cfg.referral_convert, week),
+            inputs[1],
         )
         hop_of, need_of, ref_m, provider, hop_degree, win, good = out
         for hop in self._degrees():

@@ -52,6 +52,7 @@ class PairStore:
         # slot of each key, -1 for pairs that never met (small scenes only; see DENSE_INDEX)
         self.index = np.full(n_members * n_members, -1) if n_members <= DENSE_INDEX else None
         self.version = 0  # how many times pairs were inserted (slots moved)
+        self._starts: tuple[int, np.ndarray] | None = None  # (version, first slot per source)
         self.remembered = SlotSet()  # memory rose here since the last refresh
         self._memory_cache = WeekCache(self._memory_at)
         self._trust_cache = WeekCache(self._trust)
@@ -125,19 +126,16 @@ class PairStore:
         compiled kernels' convention)."""
         return self.index if self.index is not None else np.empty(0, dtype=np.int64)
 
-    def arrays_for_referrals(self) -> tuple[np.ndarray, ...]:
-        """What the compiled referral chains read (and `received`, which they add to), in the
-        order of referral_kernels' INDEX ... NEGATIVE."""
-        return (
-            self.slot_index(),
-            self.keys,
-            self.meetings,
-            self.received,
-            self.depth,
-            self.evidence_week,
-            self.positive,
-            self.negative,
-        )
+    def starts(self) -> np.ndarray:
+        """The first slot of each source member's pairs (n + 1 entries: member m's pairs are the
+        slots starts[m] .. starts[m + 1] - 1, sorted by target), kept while no pair is inserted.
+        The compiled kernels' lookup: their pairs of one member, or a binary search among them
+        where there is no dense index (kernels._find)."""
+        if self._starts is None or self._starts[0] != self.version:
+            starts = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.src, minlength=self.n), out=starts[1:])
+            self._starts = (self.version, starts)
+        return self._starts[1]
 
     def sources(self) -> np.ndarray:
         """The member who remembers, per slot (kept with the keys: read, do not write)."""
@@ -160,19 +158,18 @@ class PairStore:
         return self._memory_cache.get(self, slots, week)
 
     def _memory_at(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
-        if kernels.ENABLED:
-            every = isinstance(slots, slice)  # WeekCache's ALL
-            cfg = self.memory_cfg
-            return kernels.memory_now(
+        if kernels.ENABLED:  # the same exponent in one pass; exp2 and product as below
+            cfg, every = self.memory_cfg, isinstance(slots, slice)  # WeekCache's ALL
+            exponent = kernels.decay_exponent(
                 _NONE if every else slots,
                 every,
-                self.memory,
                 self.last_week,
                 self.meetings,
                 float(cfg.half_life_weeks),
                 float(cfg.spacing),
                 float(week),
             )
+            return np.multiply(self.memory[slots], np.exp2(exponent, out=exponent), out=exponent)
         elapsed = week - self.last_week[slots]
         return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
 
@@ -208,18 +205,12 @@ class PairStore:
         return self._trust_cache.get(self, slots, week)
 
     def _trust(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
-        if kernels.ENABLED:
-            every = isinstance(slots, slice)  # WeekCache's ALL
-            return kernels.trust_now(
-                _NONE if every else slots,
-                every,
-                self.positive,
-                self.negative,
-                self.evidence_week,
-                float(self.trust_cfg.half_life_weeks),
-                float(week),
-            )
         left = self.fading(slots, week)
+        if kernels.ENABLED and isinstance(left, np.ndarray):  # the same, in one pass
+            every = isinstance(slots, slice)  # WeekCache's ALL
+            return kernels.beta_trust(
+                _NONE if every else slots, every, self.positive, self.negative, left
+            )
         r, s = self.positive[slots] * left, self.negative[slots] * left
         return (r + 1.0) / (r + s + 2.0)
 

@@ -16,27 +16,27 @@ import numpy as np
 
 from sim.model import kernels
 
-# The scalars the chains read, by position in one float array (Referrers.knobs builds it).
+# The scalars the chains read, by position in one float array (Referrers.kernel_inputs).
 KNOBS = (
     "recognise",  # referrals.recognise
-    "business",  # the share of counted conversations that were about business
     "understanding",  # ties.understanding
-    "depth_half",  # ties.depth_half
-    "fade_half",  # trust.half_life_weeks (0: evidence never fades)
     "refer_level",  # trust.refer_level
     "belief",  # ties.belief
     "base",  # market.referral_convert
-    "week",
     "mention",  # referrals.mention
     "forward",  # referrals.forward
 )
-RECOGNISE, BUSINESS, UNDERSTANDING, DEPTH_HALF, FADE_HALF = range(5)
-REFER_LEVEL, BELIEF, BASE, WEEK, MENTION, FORWARD = range(5, len(KNOBS))
+RECOGNISE, UNDERSTANDING, REFER_LEVEL, BELIEF, BASE, MENTION, FORWARD = range(len(KNOBS))
 # Per-member arrays, by position: listening, the ask's specificity, competence, and the
 # strategy's drive to refer when owing nothing and when owing a referral (Market._refer_compiled).
 LISTENING, ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(5)
-# The pair store's arrays, by position (PairStore.arrays_for_referrals gives them in this order).
-INDEX, KEYS, MEETINGS, RECEIVED, DEPTH, EVIDENCE_WEEK, POSITIVE, NEGATIVE = range(8)
+# The pair store's arrays, then values now per cell member * sectors + sector of the provider
+# the member has top of mind for that sector (`best`), by position (Referrers.kernel_inputs):
+# the lookup (kernels._find), referrals received; the cell's pair slot, trust, tie strength and
+# how much of the provider's ask the member has understood. Every pair whose chance or
+# conversion the chains need is such a cell: a referrer and the provider they have in mind, a
+# buyer and the provider they recall.
+INDEX, STARTS, DST, RECEIVED, CELL_SLOT, CELL_TRUST, CELL_STRENGTH, CELL_UNDERSTOOD = range(8)
 
 
 def _positions(rng, total, p):
@@ -109,77 +109,63 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
     return k[back], middle[back], ref_m[back]
 
 
-def _chances(referrer, provider, n_members, store, traits, knobs, week):
-    """Referrers.chance for each pair (referrer[c], provider[c]), met or never met. The arrays
-    are taken out of their tuples once: reading them from a tuple per pair costs more (reference
+def _chances(cell, referrer, provider, store, traits, knobs):
+    """Referrers.chance for each referrer[c] and the provider they have in mind, from the values
+    now of the pair in cell[c] (computed by numpy: Referrers.kernel_inputs). The arrays are
+    taken out of their tuples once: reading them from a tuple per pair costs more (reference
     counts) than the arithmetic."""
-    index, keys, meetings = store[INDEX], store[KEYS], store[MEETINGS]
-    received, depth, evidence_week = store[RECEIVED], store[DEPTH], store[EVIDENCE_WEEK]
-    listening, ask = traits[LISTENING], traits[ASK]
-    drive, drive_owing = traits[DRIVE], traits[DRIVE_OWING]
-    business, recognise, understanding = knobs[BUSINESS], knobs[RECOGNISE], knobs[UNDERSTANDING]
-    depth_half, fade_half = knobs[DEPTH_HALF], knobs[FADE_HALF]
-    chance = np.empty(referrer.size)
-    for c in range(referrer.size):
-        r, p = referrer[c], provider[c]
-        slot = kernels._find(r, p, n_members, index, keys)
-        met = meetings[slot] if slot >= 0 else 0
-        owes = min(received[slot], 1) if slot >= 0 else 0
-        caught = listening[r] * business
-        understood = 1.0 - (1.0 - caught) ** np.float64(met)
-        value = recognise * ask[p] * understood
+    received, slot_of = store[RECEIVED], store[CELL_SLOT]
+    strength_of, understood_of = store[CELL_STRENGTH], store[CELL_UNDERSTOOD]
+    ask, drive, drive_owing = traits[ASK], traits[DRIVE], traits[DRIVE_OWING]
+    recognise, understanding = knobs[RECOGNISE], knobs[UNDERSTANDING]
+    chance = np.empty(cell.size)
+    for c in range(cell.size):
+        f, r = cell[c], referrer[c]
+        owes = min(received[slot_of[f]], 1)
+        value = recognise * ask[provider[c]] * understood_of[f]
         if understanding != 0:
-            strength = 0.0
-            if slot >= 0:
-                shared = depth[slot] * kernels._left(evidence_week[slot], fade_half, week)
-                strength = 1.0 - np.exp2(-shared / depth_half)
-            value *= 1.0 + understanding * strength
+            value *= 1.0 + understanding * strength_of[f]
         value *= drive_owing[r] if owes else drive[r]
         chance[c] = min(value, 1.0)
     return chance
 
 
-def _conversions(judge, provider, n_members, store, knobs, week):
-    """Referrers.conversion for each pair: base, up to (1 + belief) x base from the judge's
-    conviction (trust computed here, PairStore._trust's formula, 0.5 for a pair that never met,
-    for the few pairs that need it rather than for every pair of the store)."""
-    index, keys, evidence_week = store[INDEX], store[KEYS], store[EVIDENCE_WEEK]
-    positive, negative = store[POSITIVE], store[NEGATIVE]
+def _conversions(cell, store, knobs):
+    """Referrers.conversion for the pair in each cell (a judge and the provider they have in
+    mind): base, up to (1 + belief) x base from the judge's conviction (trust now)."""
+    trust_of = store[CELL_TRUST]
     refer_level, belief, base = knobs[REFER_LEVEL], knobs[BELIEF], knobs[BASE]
-    out = np.full(judge.size, base)
+    out = np.full(cell.size, base)
     if belief == 0:
         return out
-    for c in range(judge.size):
-        slot = kernels._find(judge[c], provider[c], n_members, index, keys)
-        trust = 0.5
-        if slot >= 0:
-            left = kernels._left(evidence_week[slot], knobs[FADE_HALF], week)
-            trust = kernels._trust_of(positive[slot], negative[slot], left)
-        conviction = min(max((trust - refer_level) / (1.0 - refer_level), 0.0), 1.0)
+    for c in range(cell.size):
+        conviction = min(max((trust_of[cell[c]] - refer_level) / (1.0 - refer_level), 0.0), 1.0)
         out[c] = min(base * (1.0 + belief * conviction), 1.0)
     return out
 
 
 def _candidates(open_, k, middle, ref_m, person, sector, best):
     """The paths whose member has a provider for the need in mind, not the buyer or the middle:
-    (need, provider, referrer)."""
+    (need, provider, referrer, the referrer's cell referrer * sectors + sector)."""
     need = np.empty(k.size, dtype=np.int64)
     provider = np.empty(k.size, dtype=np.int64)
     referrer = np.empty(k.size, dtype=np.int64)
+    cell = np.empty(k.size, dtype=np.int64)
     found = 0
     for i in range(k.size):
         j = open_[k[i]]
         p = best[ref_m[i], sector[j]]
         if p >= 0 and p != person[j] and p != middle[i]:
             need[found], provider[found], referrer[found] = j, p, ref_m[i]
+            cell[found] = ref_m[i] * best.shape[1] + sector[j]
             found += 1
-    return need[:found], provider[:found], referrer[:found]
+    return need[:found], provider[:found], referrer[:found], cell[:found]
 
 
-def _one_per_need(rng, n, n_members, need, provider, referrer, store, traits, knobs, week):
+def _one_per_need(rng, n, need, provider, referrer, cell, store, traits, knobs):
     """Which candidates refer (a draw against the chance each), then one per need, uniformly
     (grouping.uniform_one_per_group): the chosen candidates, in the order of the needs."""
-    chance = _chances(referrer, provider, n_members, store, traits, knobs, week)
+    chance = _chances(cell, referrer, provider, store, traits, knobs)
     refers = np.empty(need.size, dtype=np.bool_)
     for c in range(need.size):
         refers[c] = rng.random() < chance[c]
@@ -198,8 +184,8 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     to `received` of each provider-referrer pair, and returns the referrals in the ledger's
     order: (hop, need, referrer, provider, degree, converted, good)."""
     person, sector, convert, luck = needs
-    index, keys, received = store[INDEX], store[KEYS], store[RECEIVED]
-    n, week = person.size, knobs[WEEK]
+    index, starts, dst, received = store[INDEX], store[STARTS], store[DST], store[RECEIVED]
+    n = person.size
     hop_of = np.empty(2 * n, dtype=np.int64)
     need_of = np.empty(2 * n, dtype=np.int64)
     ref_of = np.empty(2 * n, dtype=np.int64)
@@ -213,17 +199,18 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
         k, middle, ref_m = _paths(
             rng, hops, person[open_], graph, n_members, knobs[MENTION], knobs[FORWARD]
         )
-        need, provider, referrer = _candidates(open_, k, middle, ref_m, person, sector, best)
-        chosen = _one_per_need(
-            rng, n, n_members, need, provider, referrer, store, traits, knobs, week
-        )
+        need, provider, referrer, cell = _candidates(open_, k, middle, ref_m, person, sector, best)
+        chosen = _one_per_need(rng, n, need, provider, referrer, cell, store, traits, knobs)
         start = found
-        conversion = _conversions(referrer[chosen], provider[chosen], n_members, store, knobs, week)
+        conversion = _conversions(cell[chosen], store, knobs)
         competence = traits[COMPETENCE]
         for i, c in enumerate(chosen):
             j, p, r = need[c], provider[c], referrer[c]
             decided[j] = True
-            met = person[j] < n_members and kernels._find(p, person[j], n_members, index, keys) >= 0
+            met = (
+                person[j] < n_members
+                and kernels._find(p, person[j], n_members, index, starts, dst) >= 0
+            )
             win = convert[j] < conversion[i]
             hop_of[found], need_of[found], ref_of[found], prov_of[found] = hops, j, r, p
             degree[found] = 1 if met else hops
@@ -231,7 +218,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
             good[found] = win and luck[j] < competence[p]
             found += 1
         for i in range(start, found):  # the provider now owes the referrer (C9)
-            slot = kernels._find(prov_of[i], ref_of[i], n_members, index, keys)
+            slot = kernels._find(prov_of[i], ref_of[i], n_members, index, starts, dst)
             if slot >= 0:
                 received[slot] += 1
     return (
@@ -296,7 +283,7 @@ def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, sto
             decided[i] = True
             found += 1
     recall, recalled = recall[:found], recalled[:found]
-    conversion = _conversions(flat[recall] // n_sectors, recalled, n_members, store, knobs, week)
+    conversion = _conversions(flat[recall], store, knobs)  # the buyer's cell: flat
     for k in range(found):
         if convert[recall[k]] < conversion[k]:
             seller[recall[k]], channel[recall[k]], degree[recall[k]] = recalled[k], recall_code, 1

@@ -11,7 +11,7 @@ how often the referral then converts (the referrer's conviction). The market
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,7 @@ from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
 if TYPE_CHECKING:
-    from sim.config import ConversationConfig, ReferralConfig, ReputationConfig, TiesConfig
+    from sim.config import ConversationConfig, ReputationConfig, TiesConfig
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Referrers:
     conversation: ConversationConfig
     reputation: ReputationConfig
     ties: TiesConfig
+    buffers: dict = field(default_factory=dict)  # kernel_inputs' per-cell arrays, reused
 
     def chance(self, store: PairStore, slots, referrer, provider, recognise: float, week: float):
         """Chance the referrer recognises the need as the provider's and passes it on.
@@ -48,14 +49,9 @@ class Referrers:
         and reciprocity, C9).
         """
         met = slots >= 0
-        meetings = np.where(met, store.meetings[np.where(met, slots, 0)], 0)
         received = np.where(met, store.received[np.where(met, slots, 0)], 0)
-        # Share of counted conversations that were about business: when small talk does not
-        # count, those conversations were never recorded, so every counted one was business.
-        talk = self.conversation
-        business = 1.0 - talk.small_talk if talk.small_talk_counts else 1.0
-        caught = self.listening[referrer] * business
-        understood = 1.0 - (1.0 - caught) ** meetings
+        understood = np.zeros(slots.size)
+        understood[met] = self.understood(store, slots[met], referrer[met])
         owes = np.minimum(received, 1)
         chance = recognise * self.ask_specificity[provider] * understood
         if self.ties.understanding:
@@ -65,24 +61,57 @@ class Referrers:
         chance *= self.drive(referrer, owes)
         return np.minimum(chance, 1.0)
 
-    def knobs(self, store: PairStore, ref: ReferralConfig, base: float, week: float) -> np.ndarray:
-        """The scalars of `chance` and `conversion` for the compiled referral chains, in the
-        order of referral_kernels.KNOBS."""
+    def understood(self, store: PairStore, slots, referrer) -> np.ndarray:
+        """How much of the provider's ask each referrer (the source of each met pair slot) has
+        caught: 1 - (1 - listening x business share)^meetings. Only the business part of the
+        counted conversations carries the ask: when small talk does not count, those
+        conversations were never recorded, so every counted one was business."""
         talk = self.conversation
+        business = 1.0 - talk.small_talk if talk.small_talk_counts else 1.0
+        caught = self.listening[referrer] * business
+        return 1.0 - (1.0 - caught) ** store.meetings[slots]
+
+    def kernel_inputs(self, store: PairStore, ref, base: float, week: float, best: np.ndarray):
+        """What the compiled referral chains read this week: (the pair store's lookup and
+        `received`, then the slot, trust, tie strength and understood ask now of each member's
+        top-of-mind provider per sector, `best`, per cell member * sectors + sector, in the
+        order of referral_kernels.INDEX ... CELL_UNDERSTOOD; the scalars, in the order of
+        referral_kernels.KNOBS). The values come from the numpy code above - the kernels compute
+        no exp2 or power, whose last bit differs between numpy (AVX-512) and numba on some CPUs
+        - so chances and conversions are the same bit for bit. Only the cells with a provider
+        are written (and read): the buffers are kept from week to week."""
+        flat = best.ravel()
+        cells = np.flatnonzero(flat >= 0)
+        member = cells // best.shape[1]
+        slots = store.find(member, flat[cells])
+        values = [slots, store.trust(slots, week), None, self.understood(store, slots, member)]
+        if self.ties.understanding:
+            values[2] = store.strength(slots, week)
+        buffers = self._cells(flat.size)
+        for buffer, value in zip(buffers, values, strict=True):
+            if value is not None:
+                buffer[cells] = value
+        arrays = (store.slot_index(), store.starts(), store.dst, store.received, *buffers)
         values = {
             "recognise": ref.recognise,
-            "business": 1.0 - talk.small_talk if talk.small_talk_counts else 1.0,
             "understanding": self.ties.understanding,
-            "depth_half": self.ties.depth_half,
-            "fade_half": store.trust_cfg.half_life_weeks,
             "refer_level": store.trust_cfg.refer_level,
             "belief": self.ties.belief,
             "base": base,
-            "week": week,
             "mention": ref.mention,
             "forward": ref.forward,
         }
-        return np.array([values[name] for name in referral_kernels.KNOBS], dtype=np.float64)
+        knobs = np.array([values[name] for name in referral_kernels.KNOBS], dtype=np.float64)
+        return arrays, knobs
+
+    def _cells(self, size: int) -> list[np.ndarray]:
+        """The per-cell buffers of kernel_inputs (slot, trust, strength, understood)."""
+        if self.buffers.get("size") != size:
+            self.buffers["size"] = size
+            self.buffers["cells"] = [np.full(size, -1, dtype=np.int64)] + [
+                np.zeros(size) for _ in range(3)
+            ]
+        return self.buffers["cells"]
 
     def conversion(self, store: PairStore, judge, provider, base: float, week: float):
         """Chance a referral (or a recall) becomes a sale: `base` for a referrer who barely
