@@ -327,7 +327,7 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
     assert np.unique(chance).size > 2 and chance.max() < 1
     kernels.use(True)
     everyone, owes = np.arange(model.n_members), np.zeros(model.n_members, dtype=np.int32)
-    traits = (referrers.listening, referrers.ask_specificity, model.market.competence)
+    traits = (referrers.ask_specificity, model.market.competence)
     drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
     traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
     arrays, knobs = referrers.kernel_inputs(store, params.referrals, base, week, best)

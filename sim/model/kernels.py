@@ -10,8 +10,8 @@ Kernels compute no exp2, exp or power of model values: numpy's vectorised versio
 AVX-512 and numba's (the C library's) differ in the last bit for a few percent of inputs, which
 would break that identity. Values that need them - memory, trust and tie strength now, how much
 of an ask a referrer has understood - come from the numpy code (the pair store's week caches,
-Referrers.kernel_inputs) as arrays per pair slot. (Random draws are not affected: numpy's
-generators call the C library one value at a time, as numba does.)
+Referrers.kernel_inputs) as arrays per pair slot or per member and sector. (Random draws are
+not affected: numpy's generators call the C library one value at a time, as numba does.)
 
 Numba costs a process about 2.5 s before the first kernel runs (importing it, then its first
 call; measured on the 2-core machine of docs/performance.md), and the kernels save ~10-30 % of a

@@ -312,7 +312,7 @@ class Market:
         everyone = np.arange(self.n_members)
         owes = np.zeros(self.n_members, dtype=np.int32)
         drive = [self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1)]
-        traits = (self.referrers.listening, self.referrers.ask_specificity, self.competence)
+        traits = (self.referrers.ask_specificity, self.competence)
         out = referral_kernels.refer_hops(
             rng,
             self._degrees().stop - 1,  # the furthest degree

@@ -27,9 +27,9 @@ KNOBS = (
     "forward",  # referrals.forward
 )
 RECOGNISE, UNDERSTANDING, REFER_LEVEL, BELIEF, BASE, MENTION, FORWARD = range(len(KNOBS))
-# Per-member arrays, by position: listening, the ask's specificity, competence, and the
-# strategy's drive to refer when owing nothing and when owing a referral (Market._refer_compiled).
-LISTENING, ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(5)
+# Per-member arrays, by position: the ask's specificity, competence, and the strategy's drive
+# to refer when owing nothing and when owing a referral (Market._refer_compiled).
+ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(4)
 # The pair store's arrays, then values now per cell member * sectors + sector of the provider
 # the member has top of mind for that sector (`best`), by position (Referrers.kernel_inputs):
 # the lookup (kernels._find), referrals received; the cell's pair slot, trust, tie strength and

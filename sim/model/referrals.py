@@ -21,7 +21,7 @@ from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
 if TYPE_CHECKING:
-    from sim.config import ConversationConfig, ReputationConfig, TiesConfig
+    from sim.config import ConversationConfig, ReferralConfig, ReputationConfig, TiesConfig
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,9 @@ class Referrers:
         caught = self.listening[referrer] * business
         return 1.0 - (1.0 - caught) ** store.meetings[slots]
 
-    def kernel_inputs(self, store: PairStore, ref, base: float, week: float, best: np.ndarray):
+    def kernel_inputs(
+        self, store: PairStore, ref: ReferralConfig, base: float, week: float, best: np.ndarray
+    ):
         """What the compiled referral chains read this week: (the pair store's lookup and
         `received`, then the slot, trust, tie strength and understood ask now of each member's
         top-of-mind provider per sector, `best`, per cell member * sectors + sector, in the
