@@ -326,6 +326,25 @@ def command_seconds(*args: str, repeats: int = 3) -> float:
     return best
 
 
+def machine() -> str:
+    """What the figures below were measured on: the CPU, its cores, and whether numpy computes
+    exp2 and powers with its AVX-512 routines (docs/performance.md: they differ from the C
+    library's in the last bit, and run at another speed)."""
+    import os
+
+    import numpy as np
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    features = getattr(np._core._multiarray_umath, "__cpu_features__", {})
+    avx512 = any(features.get(name) for name in ("AVX512F", "AVX512_SKX", "AVX512_ICL"))
+    return f"machine: {cpu}, {os.cpu_count()} cores, numpy {np.__version__} AVX-512: {avx512}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -358,6 +377,7 @@ def main() -> None:
     if args.explore:
         explore_machinery()
         return
+    print(machine())
     for name, case in CASES.items():
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.bench", "--case", json.dumps(case)],
