@@ -7,7 +7,9 @@ Like sim/model/kernels.py (whose `use` compiles this module too): plain Python u
 the same random draws in the same order (geometric gaps for who hears of a need, one uniform
 per candidate referral, one per need for the tie-break), the same floating-point operations, so
 a run is bit-identical with or without it (tests/test_kernels.py). A strategy's referral drive
-arrives as a table per member (owes 0 and 1), evaluated by the strategies once per week.
+arrives as a table per member (owes 0 and 1), evaluated by the strategies once per week; what
+needs an exp2 or a power (trust, tie strength, the understood ask) arrives computed by numpy,
+per member and sector of the provider the member has in mind (Referrers.kernel_inputs).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ class Referrers:
     conversation: ConversationConfig
     reputation: ReputationConfig
     ties: TiesConfig
-    buffers: dict = field(default_factory=dict)  # kernel_inputs' per-cell arrays, reused
+    buffers: list = field(default_factory=list)  # kernel_inputs' per-cell arrays, reused
 
     def chance(self, store: PairStore, slots, referrer, provider, recognise: float, week: float):
         """Chance the referrer recognises the need as the provider's and passes it on.
@@ -86,15 +86,15 @@ class Referrers:
         cells = np.flatnonzero(flat >= 0)
         member = cells // best.shape[1]
         slots = store.find(member, flat[cells])
-        values = [slots, store.trust(slots, week), None, self.understood(store, slots, member)]
-        if self.ties.understanding:
-            values[2] = store.strength(slots, week)
         buffers = self._cells(flat.size)
-        for buffer, value in zip(buffers, values, strict=True):
-            if value is not None:
-                buffer[cells] = value
+        slot_of, trust_of, strength_of, understood_of = buffers
+        slot_of[cells] = slots
+        trust_of[cells] = store.trust(slots, week)
+        understood_of[cells] = self.understood(store, slots, member)
+        if self.ties.understanding:  # else the chains never read it
+            strength_of[cells] = store.strength(slots, week)
         arrays = (store.slot_index(), store.starts(), store.dst, store.received, *buffers)
-        values = {
+        scalars = {
             "recognise": ref.recognise,
             "understanding": self.ties.understanding,
             "refer_level": store.trust_cfg.refer_level,
@@ -103,17 +103,16 @@ class Referrers:
             "mention": ref.mention,
             "forward": ref.forward,
         }
-        knobs = np.array([values[name] for name in referral_kernels.KNOBS], dtype=np.float64)
+        knobs = np.array([scalars[name] for name in referral_kernels.KNOBS], dtype=np.float64)
         return arrays, knobs
 
     def _cells(self, size: int) -> list[np.ndarray]:
         """The per-cell buffers of kernel_inputs (slot, trust, strength, understood)."""
-        if self.buffers.get("size") != size:
-            self.buffers["size"] = size
-            self.buffers["cells"] = [np.full(size, -1, dtype=np.int64)] + [
+        if not self.buffers or self.buffers[0].size != size:
+            self.buffers[:] = [np.full(size, -1, dtype=np.int64)] + [
                 np.zeros(size) for _ in range(3)
             ]
-        return self.buffers["cells"]
+        return self.buffers
 
     def conversion(self, store: PairStore, judge, provider, base: float, week: float):
         """Chance a referral (or a recall) becomes a sale: `base` for a referrer who barely
