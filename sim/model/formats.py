@@ -129,7 +129,8 @@ class Chapter(Format):
         self.chapter_of = np.empty(n, dtype=np.int64)
         self.chapter_of[by_profession] = seat_order(model.rng, n, cfg.size, cfg.size_cv)
         self.chapters = int(self.chapter_of.max()) + 1
-        self._room_pairs: tuple | None = None
+        self._room: tuple[np.ndarray, np.ndarray] | None = None  # (hearer, speaker): fixed
+        self._room_slots: tuple[int, np.ndarray] | None = None  # (store version, their slots)
 
     def meet(self, model: Scene, week: int) -> None:
         present = self.attendees(model)
@@ -168,11 +169,13 @@ class Chapter(Format):
     def room_pairs(self, store) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every directed pair of members of the same chapter and its slot (-1: not met yet),
         looked up again only when pairs were inserted since (chapters are fixed)."""
-        if self._room_pairs is None or self._room_pairs[0] != store.version:
+        if self._room is None:
             a, b = pairs_within(np.arange(self.chapter_of.size), self.chapter_of)
-            hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
-            self._room_pairs = (store.version, hearer, speaker, store.find(hearer, speaker))
-        return self._room_pairs[1:]
+            self._room = (np.concatenate([a, b]), np.concatenate([b, a]))
+        hearer, speaker = self._room
+        if self._room_slots is None or self._room_slots[0] != store.version:
+            self._room_slots = (store.version, store.find(hearer, speaker))
+        return hearer, speaker, self._room_slots[1]
 
 
 class Circuit(Format):

@@ -251,16 +251,15 @@ def _smallest(key, start, end, k):
 
 
 def inserted(values, at, new):
-    """np.insert(values, at, new) for sorted `at`, in one pass."""
+    """np.insert(values, at, new) for sorted `at`: the runs between insert positions are copied
+    whole (a run per new value, not a test per element)."""
     out = np.empty(values.size + at.size, dtype=values.dtype)
-    j = 0
-    for i in range(values.size):
-        while j < at.size and at[j] <= i:
-            out[i + j] = new[j]
-            j += 1
-        out[i + j] = values[i]
-    for k in range(j, at.size):
-        out[values.size + k] = new[k]
+    prev = 0
+    for j in range(at.size):
+        out[prev + j : at[j] + j] = values[prev : at[j]]
+        out[at[j] + j] = new[j]
+        prev = at[j]
+    out[prev + at.size :] = values[prev:]
     return out
 
 

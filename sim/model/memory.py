@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 _NONE = np.empty(0, dtype=np.int64)
-DENSE_INDEX = 2048  # members up to which pairs are found through an n * n slot index (32 MiB)
+DENSE_INDEX = 2048  # members up to which pairs are found through an n * n int32 slot index (16 MiB)
 
 
 class PairStore:
@@ -50,7 +50,9 @@ class PairStore:
         self.src = np.empty(0, dtype=np.int64)  # keys // n and keys % n, kept with the keys
         self.dst = np.empty(0, dtype=np.int64)
         # slot of each key, -1 for pairs that never met (small scenes only; see DENSE_INDEX)
-        self.index = np.full(n_members * n_members, -1) if n_members <= DENSE_INDEX else None
+        self.index = (
+            np.full(n_members * n_members, -1, dtype=np.int32) if n_members <= DENSE_INDEX else None
+        )
         self.version = 0  # how many times pairs were inserted (slots moved)
         self._starts: tuple[int, np.ndarray] | None = None  # (version, first slot per source)
         self.remembered = SlotSet()  # memory rose here since the last refresh
@@ -90,7 +92,7 @@ class PairStore:
         """Slot of each (src, dst) pair, or -1 where the two have never met."""
         keys = self.key(src, dst)
         if self.index is not None:
-            return self.index[keys]
+            return self.index[keys].astype(np.int64)
         if self.keys.size == 0:
             return np.full(keys.size, -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
@@ -119,12 +121,12 @@ class PairStore:
         if self.index is None:
             return np.searchsorted(self.keys, keys)
         self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
-        return self.index[keys]
+        return self.index[keys].astype(np.int64)
 
     def slot_index(self) -> np.ndarray:
         """The dense slot index, or an empty array where pairs are found by binary search (the
         compiled kernels' convention)."""
-        return self.index if self.index is not None else np.empty(0, dtype=np.int64)
+        return self.index if self.index is not None else np.empty(0, dtype=np.int32)
 
     def starts(self) -> np.ndarray:
         """The first slot of each source member's pairs (n + 1 entries: member m's pairs are the
