@@ -149,15 +149,14 @@ def follow_up_pairs(
     if len(store) == 0 or not counts.any():
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     src, dst = store.sources(), store.targets()
-    asks = np.flatnonzero(counts[src] > 0)
+    asks = np.arange(src.size) if counts.min() > 0 else np.flatnonzero(counts[src] > 0)
     wanted = weight(asks)
-    ok = wanted > 0
     if kernels.ENABLED:
         caller, contact = kernels.follow_up_race(
             rng,
-            src[asks[ok]],
-            dst[asks[ok]],
-            wanted[ok],
+            asks,
+            np.asarray(wanted, dtype=np.float64),
+            src,
             counts.astype(np.int64),
             store.n,
             (store.slot_index(), store.starts(), store.dst),
@@ -165,6 +164,7 @@ def follow_up_pairs(
             float(store.trust_cfg.avoid_level),
         )
         return unique_pairs(caller, contact, store.n)
+    ok = wanted > 0
     race = rng.exponential(size=int(ok.sum())) / wanted[ok]
     chosen = top_k_per_group(src[asks[ok]], race, counts)
     caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]

@@ -210,25 +210,37 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, 
             target[k] = by_room[start[room] + np.int64(rng.random() * width)]
 
 
-def follow_up_race(rng, src, dst, wanted, counts, n, lookup, trust, avoid_level):
+def follow_up_race(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level):
     """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
-    smallest exponential race time / wanted (`src` sorted, one draw per pair in slot order; the
-    first of exact ties); a contact who avoids the caller declines. Returns (caller, contact).
-    `lookup`: the pair store's (index, starts, dst) for `_find`."""
+    smallest exponential race time / wanted (the pairs `asks`, sorted, with wanted > 0; one draw
+    per such pair in slot order; the first of exact ties); a contact who avoids the caller
+    declines. Returns (caller, contact). `pair_src`: the store's source per slot; `lookup`: its
+    (index, starts, dst) for `_find`."""
     index, starts, pair_dst = lookup
-    race = np.empty(src.size)
-    for j in range(src.size):
-        race[j] = rng.exponential() / wanted[j]
-    caller = np.empty(src.size, dtype=np.int64)
-    contact = np.empty(src.size, dtype=np.int64)
+    size = 0
+    for j in range(asks.size):
+        size += wanted[j] > 0
+    src = np.empty(size, dtype=np.int64)
+    dst = np.empty(size, dtype=np.int64)
+    race = np.empty(size)
+    size = 0
+    for j in range(asks.size):
+        if wanted[j] > 0:
+            src[size], dst[size] = pair_src[asks[j]], pair_dst[asks[j]]
+            race[size] = rng.exponential() / wanted[j]
+            size += 1
+    caller = np.empty(size, dtype=np.int64)
+    contact = np.empty(size, dtype=np.int64)
+    taken = np.zeros(size, dtype=np.bool_)  # scratch of _smallest
+    chosen = np.empty(size, dtype=np.int64)
     calls = 0
     start = 0
-    while start < src.size:
+    while start < size:
         end = start
-        while end < src.size and src[end] == src[start]:
+        while end < size and src[end] == src[start]:
             end += 1
-        chosen = _smallest(race, start, end, counts[src[start]])
-        for j in chosen:  # ascending slots, as the numpy code returns them
+        for c in range(_smallest(race, start, end, counts[src[start]], taken, chosen)):
+            j = chosen[c]  # ascending slots, as the numpy code returns them
             if not _avoids(dst[j], src[j], n, index, starts, pair_dst, trust, avoid_level):
                 caller[calls], contact[calls] = src[j], dst[j]
                 calls += 1
@@ -236,9 +248,9 @@ def follow_up_race(rng, src, dst, wanted, counts, n, lookup, trust, avoid_level)
     return caller[:calls], contact[:calls]
 
 
-def _smallest(key, start, end, k):
-    """Sorted positions of the k smallest finite keys in key[start:end] (first of exact ties)."""
-    taken = np.zeros(end - start, dtype=np.bool_)
+def _smallest(key, start, end, k, taken, out):
+    """The sorted positions of the k smallest finite keys in key[start:end] (first of exact
+    ties), written to `out`; returns how many. `taken`: scratch flags, False, left False."""
     for _ in range(k):
         best, at = np.inf, -1
         for j in range(start, end):
@@ -247,7 +259,13 @@ def _smallest(key, start, end, k):
         if at < 0:
             break
         taken[at - start] = True
-    return np.flatnonzero(taken) + start
+    found = 0
+    for j in range(start, end):
+        if taken[j - start]:
+            out[found] = j
+            found += 1
+            taken[j - start] = False
+    return found
 
 
 def inserted(values, at, new):

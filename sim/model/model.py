@@ -45,6 +45,7 @@ class NetworkingModel(mesa.Model):
         self.ask = AskGraph(self.social, self.n_members)
         self.store = PairStore(self.n_members, params.memory, params.trust, params.ties)
         self.acquaintances_week = 0
+        self.acquaintances_due = False  # memory rose since the last refresh (talk, or touch)
         referrers = Referrers(
             self.traits["ask_specificity"],
             self.traits["listening"],
@@ -166,13 +167,13 @@ class NetworkingModel(mesa.Model):
         listening = self.traits["listening"]
         slots = self.store.converse(a, b, week, listening, pitch_ab, pitch_ba, depth)
         self.curves.record(self.store, slots, self.group_of, week)
-        self.refresh_acquaintances()
+        self.acquaintances_due = True
 
     def touch(self, src, dst, gain: float, trust_gain: float = 0.0, slots=None) -> None:
         """Light touches (a presentation heard, a post read) by src[k] of dst[k] (C12, C16)."""
+        self.settle_acquaintances()  # a pending refresh sees memory as it was before the touch
         self.store.touch(self.store.ensure(src, dst, slots), self.week, gain, trust_gain)
-        if trust_gain:
-            self.refresh_acquaintances()
+        self.acquaintances_due = bool(trust_gain)
 
     def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
         """One-to-ones between events; each member's strategy chooses whom (C5, C10)."""
@@ -191,9 +192,18 @@ class NetworkingModel(mesa.Model):
     def refresh_acquaintances(self) -> None:
         self.ask.refresh_acquaintances(self.store, self.week, self.params.memory.name_level)
         self.acquaintances_week = self.week
+        self.acquaintances_due = False
+
+    def settle_acquaintances(self) -> None:
+        """The refresh a conversation (or a touch with trust gain) calls for, done once before
+        the acquaintances are next read or memory next changes otherwise: the same graph as
+        refreshing after every talk, as a refresh is a function of the week's memories."""
+        if self.acquaintances_due:
+            self.refresh_acquaintances()
 
     def answer_needs(self) -> None:
         """This week's needs go to whoever comes to mind and is trusted, along the network."""
+        self.settle_acquaintances()
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
