@@ -28,6 +28,11 @@ from sim.model.roster import Members
 from sim.model.strategies import STRATEGIES, trait_names
 
 
+def by_strategy(code: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(strategy code, positions with it) for each code present, in code order."""
+    return [(c, np.flatnonzero(code == c)) for c in np.flatnonzero(np.bincount(code))]
+
+
 class NetworkingModel(mesa.Model):
     """A local networking scene, the people around it, and a market for what members sell."""
 
@@ -92,6 +97,9 @@ class NetworkingModel(mesa.Model):
         self.strategy_code = np.array([used.index(g.strategy) for g in self.groups])[self.group_of]
         self.traits = {name: roster.trait(name) for name in trait_names()}
         self.follow_up_counts = self.traits["follow_ups"].astype(np.int64)
+        self.everyone = np.arange(self.n_members)
+        self.members_by_strategy = by_strategy(self.strategy_code)
+        self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         for index, group in enumerate(self.group_of):
             Member(
                 self,
@@ -122,17 +130,22 @@ class NetworkingModel(mesa.Model):
     def ask_strategies(self, who: np.ndarray, decision: str, *arrays, dtype=float, **values):
         """Each member in `who` answers `decision` through their strategy, vectorised per
         strategy; `arrays` are aligned with `who` (and split the same way), `values` are shared."""
-        code = self.strategy_code[who]
-        out = np.empty(who.size, dtype=dtype)
-        for c in np.flatnonzero(np.bincount(code)):
-            mine = code == c
+        if who.size == self.n_members and np.array_equal(who, self.everyone):
+            split = self.members_by_strategy  # fixed: split once
+        else:
+            split = by_strategy(self.strategy_code[who])
+        return self._answer(split, who.size, decision, arrays, dtype, values)
+
+    def _answer(self, split: list, size: int, decision: str, arrays, dtype, values) -> np.ndarray:
+        """out[rows] = strategy c's answer for rows, for each (c, rows) of `split`."""
+        out = np.empty(size, dtype=dtype)
+        for c, rows in split:
             method = getattr(self.strategies[c], decision)
-            out[mine] = method(self, *(x[mine] for x in arrays), **values)
+            out[rows] = method(self, *(x[rows] for x in arrays), **values)
         return out
 
     def seek_known(self) -> np.ndarray:
-        everyone = np.arange(self.n_members)
-        return self.ask_strategies(everyone, "seeks_known", everyone)
+        return self.ask_strategies(self.everyone, "seeks_known", self.everyone)
 
     def pitches(self, seller: np.ndarray, partner: np.ndarray) -> np.ndarray:
         return self.ask_strategies(seller, "pitches", seller, partner, dtype=bool)
@@ -141,6 +154,14 @@ class NetworkingModel(mesa.Model):
         return self.ask_strategies(referrer, "referral_drive", referrer, owes)
 
     def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
+        if slots.size == len(self.store):  # every pair (sorted slots): split once per insert
+            if self._pairs_split is None or self._pairs_split[0] != self.store.version:
+                split = by_strategy(self.strategy_code[self.store.src])
+                self._pairs_split = (self.store.version, split)
+            split = self._pairs_split[1]
+            return self._answer(
+                split, slots.size, "follow_up_weight", (slots,), float, {"since_week": since_week}
+            )
         source = self.store.src[slots]
         return self.ask_strategies(source, "follow_up_weight", slots, since_week=since_week)
 
