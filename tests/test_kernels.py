@@ -76,11 +76,14 @@ def test_mingle_kernel_equals_numpy(seed, n, weeks, rounds, rooms, dense):
     weeks=st.integers(0, 6),
     most=st.integers(0, 5),
     dense=st.booleans(),
+    everyone=st.booleans(),
 )
-def test_follow_up_kernel_equals_numpy(seed, n, weeks, most, dense):
+def test_follow_up_kernel_equals_numpy(seed, n, weeks, most, dense, everyone):
     store = random_store(seed, n, weeks, dense)
     rng = np.random.default_rng(seed + 2)
     counts = rng.integers(0, most + 1, n)
+    if everyone:  # every member calls someone: every pair asks
+        counts = np.maximum(counts, 1)
     raw = rng.random(len(store))
     raw[rng.random(len(store)) < 0.3] = 0.0  # not wanted at all
     raw[rng.random(len(store)) < 0.1] = 1.0  # exact ties in the race (equal weights) are rare

@@ -1,6 +1,7 @@
 """Scripted tests of needs, lockout, pitches and referral chains (C1, C2, C10, C11)."""
 
 import numpy as np
+import pytest
 
 from sim.config import (
     ConversationConfig,
@@ -234,3 +235,58 @@ def test_sampled_neighbours_keep_each_contact_independently_with_the_chance_give
     position = bernoulli_positions(rng, 1000, 0.5)
     assert np.all(np.diff(position) > 0) and position.min() >= 0 and position.max() < 1000
     assert bernoulli_positions(rng, 0, 0.5).size == 0
+
+
+class EagerAcquaintances:
+    """The model as it was: the ask graph rebuilt right after every talk (and every touch with
+    trust gain), instead of once before the referral chains read it."""
+
+    def talk(self, *args, **kwargs):
+        super().talk(*args, **kwargs)
+        self.refresh_acquaintances()
+
+    def touch(self, src, dst, gain, trust_gain=0.0, slots=None):
+        super().touch(src, dst, gain, trust_gain, slots)
+        if trust_gain:
+            self.refresh_acquaintances()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},  # a mixer, talks only
+        {"online.enabled": True, "circle.join": True},  # posts (touches) between two talks
+        {"online.enabled": True, "online.trust_gain": 0.5, "online.interval_weeks": 1},
+        {"events.format": "chapter", "scene.members": 90},  # presentations, talks, one-to-ones
+    ],
+)
+def test_acquaintances_rebuilt_before_use_are_those_rebuilt_after_every_talk(overrides):
+    """The referral chains see, each week, the same acquaintances (and so make the same sales
+    and referrals) as when the ask graph was rebuilt after every talk (C2, C5)."""
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    params = load_scenario("three_ways", {"run.weeks": 30, **overrides}).params
+    eager_model = type("Eager", (EagerAcquaintances, NetworkingModel), {})
+    graphs, ledgers = [], []
+    for cls in (NetworkingModel, eager_model):
+        model = cls(params, rng=np.random.SeedSequence(3))
+        seen = []
+        answer = model.market.answer_needs
+
+        def recorded(rng, week, best, ask, store, answer=answer, seen=seen):
+            seen.append((ask.acquaint.indptr.copy(), ask.acquaint.indices.copy()))
+            answer(rng, week, best, ask, store)
+
+        model.market.answer_needs = recorded
+        model.run()
+        graphs.append(seen)
+        ledgers.append(model.market.ledger.referral_arrays())
+    (lazy, eager), (lazy_refs, eager_refs) = graphs, ledgers
+    assert len(lazy) == len(eager) == 30
+    assert sum(g[1].size for g in lazy) > 0  # acquaintances were made
+    for week, ((ptr_a, ind_a), (ptr_b, ind_b)) in enumerate(zip(lazy, eager, strict=True)):
+        np.testing.assert_array_equal(ptr_a, ptr_b, err_msg=f"week {week}")
+        np.testing.assert_array_equal(ind_a, ind_b, err_msg=f"week {week}")
+    for name in lazy_refs:
+        np.testing.assert_array_equal(lazy_refs[name], eager_refs[name], err_msg=name)
