@@ -134,8 +134,8 @@ def estimate(params: Params) -> Estimate:
     arising = needs(params)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
     peak += NEED_BYTES * arising
-    if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int64
-        peak += 8 * scene.members**2
+    if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int32
+        peak += 4 * scene.members**2
     pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
     seconds = (
         SECONDS_PER_RUN
@@ -195,7 +195,7 @@ def plan(
     seconds = sum(e.seconds * regions[name] for name, e in each.items()) * replications / workers
     if seconds > WARN_SECONDS:
         notes.append(
-            f"this run will take about {duration(seconds)} on {workers} "
+            f"this run will take up to about {duration(seconds)} on {workers} "
             f"worker{'s' * (workers > 1)}; fewer replications (--replications) or members make "
             "it shorter"
         )
