@@ -328,8 +328,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     result = runner.invoke(app, ["explore", "laptop", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "holds something else" in result.stderr
     assert (tmp_path / "keep.txt").read_text() == "mine"
-    result = runner.invoke(app, ["explore", "laptop", "--scheduler", "tcp://127.0.0.1:9"])
-    assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.stderr
+    for out in (tmp_path / "unreached", tmp_path / "empty"):
+        (tmp_path / "empty").mkdir(exist_ok=True)  # a folder of the user's: kept, still empty
+        where = ["--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+        result = runner.invoke(app, ["explore", "laptop", *where])
+        assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.stderr
+    assert not (tmp_path / "unreached").exists()  # a new exploration leaves no folder behind
+    assert list((tmp_path / "empty").iterdir()) == []
 
 
 # --- the atlas ---------------------------------------------------------------------------------

@@ -126,7 +126,9 @@ def explore(
     """Run every task of the design that has no result yet in out_dir/runs/, then analyse.
     `overrides`: the --set options the scenario was loaded with (kept for --resume)."""
     ident = identity(scenario, plan)
+    existed = out_dir is not None and Path(out_dir).exists()
     out_dir = claim_folder(out_dir, scenario.name, ident)
+    fresh = not (out_dir / MANIFEST).is_file()  # a new exploration, not one resumed
     store = engine.Store(out_dir / RUNS)
     points = point_params(scenario, plan)
     seeds = replication_seeds(plan.seed, plan.spec.replications)
@@ -146,14 +148,19 @@ def explore(
     about = (scenario, plan, ident, overrides or [])
     write_manifest(out_dir, about, len(tasks), {}, "running")
     start = time.perf_counter()
-    outcome = engine.run_all(
-        tasks,
-        run_point,
-        store,
-        workers=budget.workers,
-        where=where,
-        show_progress=show_progress,
-    )
+    try:
+        outcome = engine.run_all(
+            tasks,
+            run_point,
+            store,
+            workers=budget.workers,
+            where=where,
+            show_progress=show_progress,
+        )
+    except ConfigError:  # e.g. an unreachable scheduler: a new exploration leaves no folder
+        if fresh:
+            forget_empty(out_dir, keep_folder=existed)
+        raise
     failed, simulated = outcome.failed, time.perf_counter() - start
     from sim.experiments.discovery import analyse
 
@@ -192,6 +199,20 @@ def claim_folder(out_dir: Path | None, name: str, ident: dict) -> Path:
     except OSError as err:
         raise ConfigError(f"--out {path}: cannot create the folder ({err.strerror})") from None
     return path
+
+
+def forget_empty(folder: Path, keep_folder: bool) -> None:
+    """Remove what a new exploration wrote before it got any result: its manifest, its empty
+    runs/ and (unless the folder was there before) the folder itself if now empty."""
+    runs = folder / RUNS
+    if runs.is_dir() and any(runs.iterdir()):
+        return
+    (folder / MANIFEST).unlink(missing_ok=True)
+    for empty in (runs,) if keep_folder else (runs, folder):
+        try:
+            empty.rmdir()
+        except OSError:  # not empty (something of the user's) or already gone
+            return
 
 
 def read_manifest(folder: Path) -> dict:
