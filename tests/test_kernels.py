@@ -109,6 +109,22 @@ def test_insert_kernels_equal_numpy(values, at, dtype):
     np.testing.assert_array_equal(kernels.moved_sorted(slots, at), expected)
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 40), weeks=st.integers(1, 6))
+def test_dense_index_kept_across_inserts_equals_a_rebuild(seed, n, weeks):
+    """After inserts (compiled: only from the first insert position on), the dense index holds
+    every pair's slot and -1 elsewhere, as a rebuild from the sorted keys gives - either way."""
+    indexes = []
+    for enabled in (True, False):
+        kernels.use(enabled)
+        store = random_store(seed, n, weeks, dense=True)
+        rebuilt = np.full(n * n, -1, dtype=store.index.dtype)
+        rebuilt[store.keys] = np.arange(store.keys.size)
+        np.testing.assert_array_equal(store.index, rebuilt)
+        indexes.append(store.index)
+    np.testing.assert_array_equal(*indexes)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

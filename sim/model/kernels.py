@@ -281,6 +281,13 @@ def inserted(values, at, new):
     return out
 
 
+def reindexed(index, keys, start):
+    """PairStore's dense index after an insert: index[keys[j]] = j from `start` (the first
+    insert position; the slots before it did not move), in place."""
+    for j in range(start, keys.size):
+        index[keys[j]] = j
+
+
 def moved_sorted(slots, at):
     """slots + searchsorted(at, slots, side="right") for sorted `slots` and `at`: a merge."""
     out = np.empty_like(slots)
@@ -356,6 +363,7 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "follow_up_race",
     "_smallest",
     "inserted",
+    "reindexed",
     "moved_sorted",
     "decay_exponent",
     "beta_trust",

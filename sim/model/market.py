@@ -107,7 +107,8 @@ class Market:
     # --- scheduling -----------------------------------------------------------------------
     def lifetime(self, rng: np.random.Generator, sector: np.ndarray) -> np.ndarray:
         mean = self.mean_lifetime[sector]
-        draw = rng.normal(mean, mean * self.relative_spread)
+        # = rng.normal(mean, mean * spread), draw for draw, without its broadcasting machinery
+        draw = mean + (mean * self.relative_spread) * rng.standard_normal(mean.size)
         return np.maximum(1, np.round(draw)).astype(np.int64)
 
     def schedule(self, flat: np.ndarray, weeks: np.ndarray) -> None:

@@ -120,7 +120,10 @@ class PairStore:
             setattr(self, name, spread(getattr(self, name), at, 0))
         if self.index is None:
             return np.searchsorted(self.keys, keys)
-        self.index[self.keys] = np.arange(self.keys.size)  # keys are never removed
+        if kernels.ENABLED:  # keys are never removed: those before the first insert stay put
+            kernels.reindexed(self.index, self.keys, int(at[0]))
+        else:
+            self.index[self.keys[at[0] :]] = np.arange(at[0], self.keys.size)
         return self.index[keys].astype(np.int64)
 
     def slot_index(self) -> np.ndarray:
@@ -265,7 +268,7 @@ class PairStore:
         self.depth[slots] += depth
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
-        self._memory_cache.mark(slots)
+        self._memory_cache.put(self, slots, after, week)  # just met: no decay yet
         self._trust_cache.mark(slots)
         return slots
 
@@ -276,10 +279,11 @@ class PairStore:
         on which the half-life grows, does not change. Trust evidence only once established.
         """
         before = self.memory_at(slots, week)
-        self.memory[slots] = before + gain * (1.0 - before)
+        after = before + gain * (1.0 - before)
+        self.memory[slots] = after
         self.last_week[slots] = week
         self.remembered.mark(slots)
-        self._memory_cache.mark(slots)
+        self._memory_cache.put(self, slots, after, week)  # touched now: no decay yet
         if trust_gain:
             self.settle(slots, week)
             self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)

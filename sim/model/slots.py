@@ -38,10 +38,7 @@ class SlotSet:
         if self.version != store.version:
             candidates = np.arange(len(store))
         else:
-            candidates = np.zeros(len(store), dtype=bool)  # the union, sorted, without a sort
-            for slots in (self.slots, *self.marked):
-                candidates[slots] = True
-            candidates = np.flatnonzero(candidates)
+            candidates = union([self.slots, *self.marked], len(store))
         self.slots = keep(candidates)
         self.version, self.marked = store.version, []
         return self.slots
@@ -51,7 +48,8 @@ class SlotSet:
         slots along; new pairs pass neither test (no memory, trust 0.5 < refer level)."""
         if self.version == before:
             self.slots = moved(self.slots, at, ordered=True)
-            self.marked = [moved(slots, at) for slots in self.marked]
+            if self.marked:  # a refresh reads only their union: move it as one sorted list
+                self.marked = [moved(union(self.marked), at, ordered=True)]
             self.version = after
 
 
@@ -73,6 +71,13 @@ class WeekCache:
     def mark(self, slots: np.ndarray) -> None:
         if self.values is not None:
             self.dirty.append(slots)
+
+    def put(self, store: PairStore, slots: np.ndarray, values: np.ndarray, week: float) -> None:
+        """The slots' state just changed to `values` at `week` (what `compute` gives them now,
+        bit for bit: a memory renewed this week has not decayed): write them through."""
+        if self.key == (week, store.version):
+            self.values[slots] = values
+        # else the values are recomputed whole when next read
 
     def get(self, store: PairStore, slots: np.ndarray, week: float) -> np.ndarray:
         if self.key != (week, store.version) and slots.size * 4 < len(store):
@@ -102,6 +107,16 @@ class WeekCache:
             self._clean(self.key[0])
         self.values = spread(self.values, at, fresh)
         self.key = (self.key[0], after)
+
+
+def union(lists: list[np.ndarray], size: int | None = None) -> np.ndarray:
+    """The sorted union of slot lists, without a sort (`size`: above every slot)."""
+    if size is None:
+        size = max(int(slots.max(initial=-1)) for slots in lists) + 1
+    member = np.zeros(size, dtype=bool)
+    for slots in lists:
+        member[slots] = True
+    return np.flatnonzero(member)
 
 
 def moved(slots: np.ndarray, at: np.ndarray, ordered: bool = False) -> np.ndarray:
