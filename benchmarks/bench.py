@@ -40,7 +40,7 @@ def one(scenario: str, overrides: dict) -> dict:
     from sim.scenario import load_scenario
 
     params = load_scenario(scenario, overrides).params
-    guess = estimate(params)
+    guess = estimate(params, kernels.ENABLED)
     if kernels.ENABLED:  # each kernel's first call loads it (~1-2 s): outside the clock
         small = load_scenario(scenario, {**overrides, "scene.members": 60, "run.weeks": 3})
         NetworkingModel(small.params, rng=np.random.SeedSequence(0)).run()
@@ -246,14 +246,13 @@ def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
     from pathlib import Path
 
     from sim.experiments import resources
-    from sim.experiments.execution import compiled_where_worth, make_tasks, run_tasks
+    from sim.experiments.execution import compiled_as_planned, make_tasks, run_tasks
     from sim.scenario import load_scenario
 
     params = load_scenario("laptop", {}).params
     tasks = make_tasks({"base": params}, replications, seed=1)
     # compiled as `sim run` would: when the estimate gives a worker enough work to pay
-    estimate = resources.plan({"base": params}, replications, workers).seconds
-    tasks = compiled_where_worth(tasks, estimate)
+    tasks = compiled_as_planned(tasks, resources.plan({"base": params}, replications, workers))
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         run_tasks(tasks, workers, Path(tmp), show_progress=False)

@@ -253,6 +253,29 @@ def test_kernels_are_used_where_they_pay_and_numba_is_not_loaded_before(monkeypa
         assert out.stdout.strip() == loaded, out.stderr[-2000:]
 
 
+def test_the_plan_says_whether_workers_compile_and_costs_that_way(monkeypatch):
+    """The plan compiles when the numpy estimate earns numba's start-up back, and then counts
+    the compiled time, numba's start-up and its memory; numpy when numba alone would not fit."""
+    from sim.experiments import resources
+    from sim.scenario import load_scenario
+
+    monkeypatch.delenv("NETSIM_KERNELS", raising=False)
+    variants = {"base": load_scenario("laptop", {"run.weeks": 20}).params}
+    numpy_plan = resources.plan(variants, 2, 1, limit=8e9)
+    assert not numpy_plan.compiled
+    assert numpy_plan.seconds == pytest.approx(2 * resources.estimate(variants["base"]).seconds)
+    monkeypatch.setattr(kernels, "WORTH_SECONDS", 0.0)
+    compiled = resources.plan(variants, 2, 1, limit=8e9)
+    assert compiled.compiled
+    fast = resources.estimate(variants["base"], compiled=True)
+    assert compiled.seconds == pytest.approx(2 * fast.seconds + resources.KERNEL_START_SECONDS)
+    assert compiled.peak_bytes == pytest.approx(numpy_plan.peak_bytes + resources.KERNEL_BYTES)
+    tight = numpy_plan.peak_bytes + resources.KERNEL_BYTES / 2  # numpy fits, numba does not
+    assert not resources.plan(variants, 2, 1, limit=tight).compiled
+    monkeypatch.setenv("NETSIM_KERNELS", "numpy")
+    assert not resources.plan(variants, 2, 1, limit=8e9).compiled
+
+
 def test_a_big_run_asks_its_workers_for_the_kernels(monkeypatch, tmp_path):
     """The run machinery marks every task compiled when the plan's time per worker is worth it
     (here: a lowered threshold) and the tables do not change."""

@@ -116,12 +116,11 @@ class Execution:
         folders.publish(self.staging, self.out_dir)
 
 
-def compiled_where_worth(tasks: list, seconds_per_worker: float) -> list:
-    """The tasks marked to simulate with the compiled kernels if the work earns back numba's
-    start-up (kernels.worth; NETSIM_KERNELS overrides), else as they are. Results are the same."""
-    if kernels.worth(seconds_per_worker):
-        return [replace(task, compiled=True) for task in tasks]
-    return tasks
+def compiled_as_planned(tasks: list, plan: resources.Plan) -> list:
+    """The tasks marked to simulate with the compiled kernels if the plan says so (their work
+    earns back numba's start-up: kernels.worth; NETSIM_KERNELS overrides), else as they are.
+    Results are the same."""
+    return [replace(task, compiled=True) for task in tasks] if plan.compiled else tasks
 
 
 def execute(
@@ -156,7 +155,7 @@ def execute(
         plan = replace(plan, notes=(*plan.notes, note))
     if on_plan:
         on_plan(plan)
-    tasks = compiled_where_worth(tasks, plan.seconds)
+    tasks = compiled_as_planned(tasks, plan)
     start = time.perf_counter()
     try:
         per_rep = run_tasks(tasks, plan.workers, staging, plan.label(), show_progress, where)

@@ -30,7 +30,7 @@ from sim.errors import ConfigError
 from sim.experiments import cluster, engine, metrics, resources, tables
 from sim.experiments.design import Plan
 from sim.experiments.execution import (
-    compiled_where_worth,
+    compiled_as_planned,
     default_out_dir,
     region_seed,
     region_tables,
@@ -144,7 +144,7 @@ def explore(
     budget = resources.plan(by_point, plan.spec.replications, wanted, max_memory, scenario.path)
     if on_plan:
         on_plan(budget)
-    tasks = compiled_where_worth(tasks, budget.seconds)
+    tasks = compiled_as_planned(tasks, budget)
     about = (scenario, plan, ident, overrides or [])
     write_manifest(out_dir, about, len(tasks), {}, "running")
     start = time.perf_counter()

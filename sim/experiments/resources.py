@@ -4,11 +4,12 @@ From the model's data layout: the market keeps, for every person and sector, the
 need, the last seller and the lockout (`PERSON_SECTOR_BYTES` with the temporaries of building
 them); the pair store keeps every pair that has met (`PAIR_BYTES` with a conversation round's
 temporaries); the ledger of sales and referrals grows with the needs (`NEED_BYTES`); the
-interpreter and libraries take `BASE_BYTES`. Time is a cost per week and per event, per
-conversation, per need, and a weekly pass over the pairs that have met. The coefficients are
-the least upper envelope of single replications measured on this project's 2-core machine
-(laptop 200-30,000 members, chapters, a bni_world region, circuit, dinner; docs/performance.md).
-The counts of conversations and pairs come from each format's schedule (upper estimates).
+interpreter and libraries take `BASE_BYTES` (and numba `KERNEL_BYTES` where the workers compile).
+Time is a cost per week and per event, per conversation, per need, and a weekly pass over the
+pairs that have met. The coefficients are the least upper envelope of single replications
+measured on this project's 2-core machine (laptop 200-30,000 members, chapters, a bni_world
+region, circuit, dinner; docs/performance.md). The counts of conversations and pairs come from
+each format's schedule (upper estimates).
 """
 
 from __future__ import annotations
@@ -16,27 +17,36 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.config import Params
 from sim.errors import ConfigError
+from sim.model import kernels
 from sim.model.memory import DENSE_INDEX
 from sim.model.roster import resolve_traits
 
 BASE_BYTES = 255e6  # Python, numpy, polars, Mesa in a worker
+KERNEL_BYTES = 120e6  # numba and llvmlite in a worker that runs the compiled kernels
 PERSON_SECTOR_BYTES = 30  # market arrays per person and sector, with their temporaries
 PAIR_BYTES = 166  # pair store per directed pair, with a conversation round's temporaries
 NEED_BYTES = 16  # the ledger of sales and referrals, per need that arises (busy chapters)
 PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
-# Time: the least upper envelope of 11 measured cases (docs/performance.md), rounded up ~10 %.
-SECONDS_PER_CONVERSATION = 3.7e-6
-SECONDS_PER_NEED = 0.9e-6
+
+
+# Time: the least upper envelope of 11 cases measured with the numpy code at stop 26
+# (docs/performance.md), x 1.25 for a busy machine. An envelope shares the cost out among
+# correlated terms as the cases allow: read the sum, not a term. The compiled kernels took 34-86 %
+# of it in those cases (most in small dinners and big chapters, least in a bni_world region): no
+# one share bounds them all, so a compiled run is estimated as a numpy one plus numba's start-up.
+SECONDS_PER_CONVERSATION = 2.04e-6
+SECONDS_PER_NEED = 1.10e-6
 # Each week passes over all pairs (memory and trust in the rounds and one-to-ones); per pair that
 # pass gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
-SECONDS_PER_PAIR_WEEK = 3.5e-8
-SECONDS_PER_WEEK = 5.3e-3  # the week's fixed work: needs, strategies, observers
-SECONDS_PER_EVENT = 6.3e-3  # an event's fixed work: rounds, one-to-ones, presentations
-SECONDS_PER_RUN = 0.3  # building the model, writing its tables
+SECONDS_PER_PAIR_WEEK = 3.89e-8
+SECONDS_PER_WEEK = 2.63e-3  # the week's fixed work: needs, strategies, observers
+SECONDS_PER_EVENT = 0.0  # an event's fixed work (rounds, one-to-ones): within the terms above
+SECONDS_PER_RUN = 0.3  # writing a task's tables (measured <= 0.2 s: a region, 10,000 members)
+KERNEL_START_SECONDS = 2.5  # a worker's first compiled call loads numba and the kernels
 UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
 WARN_SECONDS = 180
 
@@ -126,14 +136,16 @@ def needs(params: Params) -> float:
     return per_week * params.run.weeks
 
 
-def estimate(params: Params) -> Estimate:
+def estimate(params: Params, compiled: bool = False) -> Estimate:
+    """One replication's peak memory and time (an upper estimate of either: numba's memory
+    counted when `compiled`)."""
     scene = params.scene
     persons = scene.members * (1 + scene.outer_per_member)
     talk = conversations(params)
     met = pairs(params, talk)
     arising = needs(params)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
-    peak += NEED_BYTES * arising
+    peak += NEED_BYTES * arising + KERNEL_BYTES * compiled
     if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int32
         peak += 4 * scene.members**2
     pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
@@ -150,12 +162,14 @@ def estimate(params: Params) -> Estimate:
 
 @dataclass(frozen=True)
 class Plan:
-    """The run as it will go: workers, its peak memory and its time, and what to tell the user."""
+    """The run as it will go: workers, its peak memory and its time, whether its workers use the
+    compiled kernels, and what to tell the user."""
 
     workers: int
     peak_bytes: float
     seconds: float
     notes: tuple[str, ...]
+    compiled: bool = False
 
     def label(self) -> str:
         return f"(est. {duration(self.seconds)}, peak {size(self.peak_bytes)})"
@@ -169,11 +183,35 @@ def plan(
     source: str = "the run",
 ) -> Plan:
     """Fit the run to the memory: fewer workers when needed, refused when one replication alone
-    would not fit (ConfigError naming what to change). `limit` defaults to the memory available."""
+    would not fit (ConfigError naming what to change). `limit` defaults to the memory available.
+    The workers compile when the numpy code would give each enough work to earn numba's start-up
+    back (kernels.worth); the time and memory are then those of the compiled kernels."""
     available = limit if limit is not None else available_bytes()
-    which = "--max-memory" if limit is not None else "available memory"
+    fitted = _fit(variants, replications, workers, available, limit is not None, source)
+    compiled = kernels.worth(fitted.seconds)
+    if compiled:
+        try:
+            fitted = _fit(
+                variants, replications, workers, available, limit is not None, source, True
+            )
+            fitted = replace(fitted, seconds=fitted.seconds + KERNEL_START_SECONDS)
+        except ConfigError:  # numba's own memory is what does not fit: stay with numpy
+            compiled = False
+    notes = list(fitted.notes)
+    if fitted.seconds > WARN_SECONDS:
+        notes.append(
+            f"this run will take up to about {duration(fitted.seconds)} on {fitted.workers} "
+            f"worker{'s' * (fitted.workers > 1)}; fewer replications (--replications) or members "
+            "make it shorter"
+        )
+    return replace(fitted, notes=tuple(notes), compiled=compiled)
+
+
+def _fit(variants, replications, workers, available, limited, source, compiled=False) -> Plan:
+    """As many of `workers` as the memory holds, their peak and their time (seconds per worker)."""
+    which = "--max-memory" if limited else "available memory"
     # A task is one region of a replication (region 0 is the largest); regions run one by one.
-    each = {name: estimate(p.for_region(0)) for name, p in variants.items()}
+    each = {name: estimate(p.for_region(0), compiled) for name, p in variants.items()}
     regions = {name: p.scene.regions for name, p in variants.items()}
     biggest = max(each.values(), key=lambda e: e.peak_bytes)
     task = "region" if max(regions.values()) > 1 else "replication"
@@ -193,14 +231,7 @@ def plan(
         )
         workers = fit
     seconds = sum(e.seconds * regions[name] for name, e in each.items()) * replications / workers
-    if seconds > WARN_SECONDS:
-        notes.append(
-            f"this run will take up to about {duration(seconds)} on {workers} "
-            f"worker{'s' * (workers > 1)}; fewer replications (--replications) or members make "
-            "it shorter"
-        )
-    peak = PARENT_BYTES + workers * biggest.peak_bytes
-    return Plan(workers, peak, seconds, tuple(notes))
+    return Plan(workers, PARENT_BYTES + workers * biggest.peak_bytes, seconds, tuple(notes))
 
 
 def available_bytes() -> float:
