@@ -184,8 +184,8 @@ def plan(
 ) -> Plan:
     """Fit the run to the memory: fewer workers when needed, refused when one replication alone
     would not fit (ConfigError naming what to change). `limit` defaults to the memory available.
-    The workers compile when the numpy code would give each enough work to earn numba's start-up
-    back (kernels.worth); the time and memory are then those of the compiled kernels."""
+    The workers compile when the estimate gives each enough work to earn numba's start-up back
+    (kernels.worth); its start-up and memory are then added (the time stays an upper one)."""
     available = limit if limit is not None else available_bytes()
     fitted = _fit(variants, replications, workers, available, limit is not None, source)
     compiled = kernels.worth(fitted.seconds)
