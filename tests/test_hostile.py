@@ -174,7 +174,7 @@ def test_fewer_workers_when_only_one_fits(tmp_path):
     out = tmp_path / "run"
     code, err, stdout = cli(
         "run", str(path), "--out", str(out), "--quiet", "--replications", "2", "--workers", "2",
-        "--max-memory", "700M",
+        "--max-memory", "1000M",
     )  # fmt: skip
     assert code == 0, err
     assert "note: 2 workers would need" in stdout.replace("\n", " ")

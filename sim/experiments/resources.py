@@ -25,12 +25,12 @@ from sim.model import kernels
 from sim.model.memory import DENSE_INDEX
 from sim.model.roster import resolve_traits
 
-BASE_BYTES = 255e6  # Python, numpy, polars, Mesa in a worker
-KERNEL_BYTES = 120e6  # numba and llvmlite in a worker that runs the compiled kernels
+BASE_BYTES = 315e6  # Python, numpy, polars, Mesa in a worker, and a task's tables being built
+KERNEL_BYTES = 270e6  # numba and LLVM compiling the kernels (half that once its cache has them)
 PERSON_SECTOR_BYTES = 30  # market arrays per person and sector, with their temporaries
 PAIR_BYTES = 166  # pair store per directed pair, with a conversation round's temporaries
 NEED_BYTES = 16  # the ledger of sales and referrals, per need that arises (busy chapters)
-PARENT_BYTES = 350e6  # the parent process: libraries and the replications' metrics
+PARENT_BYTES = 480e6  # the parent: libraries, metrics, combining the tables (bni_world: 445 MiB)
 
 
 # Time: the least upper envelope of 11 cases measured with the numpy code at stop 26
