@@ -32,8 +32,11 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
-$(STAMP): $(TOOLS)/bin/uv uv.lock pyproject.toml
-	$(TOOLS)/bin/uv sync --frozen --all-extras --python "$(PYTHON)"
+# --compile-bytecode: every process (a run's workers, the tests' subprocesses) then loads the
+# libraries' bytecode instead of compiling them from source where PYTHONDONTWRITEBYTECODE is set
+# (imports took 5.4-6.3 s without, 2.5-2.9 s with; the compiling costs ~30 s once).
+$(STAMP): $(TOOLS)/bin/uv uv.lock pyproject.toml Makefile
+	$(TOOLS)/bin/uv sync --frozen --all-extras --compile-bytecode --python "$(PYTHON)"
 	@touch $(STAMP)
 
 run: $(STAMP)
