@@ -5,6 +5,7 @@ with `--no-world`), this project against a plain per-agent Mesa model of the sam
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
 code (`--kernels`: only those). `--workshop`: the live app's frame rate (benchmarks/workshop.py).
+`--fit`: measure and refit the run's time estimate (benchmarks/estimate_fit.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -357,6 +358,9 @@ def main() -> None:
     parser.add_argument(
         "--kernels", action="store_true", help="only the compiled kernels' cases (~1 min)"
     )
+    parser.add_argument(
+        "--fit", action="store_true", help="measure and refit the time estimate (~3 min)"
+    )
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workshop:
@@ -375,6 +379,11 @@ def main() -> None:
         return
     if args.explore:
         explore_machinery()
+        return
+    if args.fit:
+        from benchmarks import estimate_fit
+
+        estimate_fit.main()
         return
     print(machine())
     for name, case in CASES.items():

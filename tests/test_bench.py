@@ -31,3 +31,22 @@ def test_the_world_case_measures_a_small_world_and_its_processes_memory():
     line = world(1, ("scene.members=241", "scene.regions=2", "run.weeks=4"))
     assert line.startswith("world: bni_world, 241 members in 2 regions x 4 weeks"), line
     assert "GiB" in line and "per member-week" in line
+
+
+def test_the_estimate_fit_is_the_least_upper_envelope_of_its_cases():
+    """The refit of the time estimate (make bench ARGS="--fit"): no case underestimated, the
+    envelope touching at least one, and a lower cost underestimates some case."""
+    import numpy as np
+
+    from benchmarks.estimate_fit import envelope
+
+    rng = np.random.default_rng(4)
+    terms = rng.uniform(1, 100, (9, 4))
+    seconds = terms @ np.array([0.02, 0.0, 0.5, 0.1]) * rng.uniform(0.7, 1.0, 9)
+    costs = envelope(terms, seconds)
+    assert np.all(costs >= 0) and np.all(terms @ costs >= seconds * (1 - 1e-9))
+    assert np.isclose(terms @ costs, seconds, rtol=1e-6).any()
+    for k in np.flatnonzero(costs > 1e-9):
+        lower = costs.copy()
+        lower[k] *= 0.99
+        assert np.any(terms @ lower < seconds * (1 - 1e-12))

@@ -33,18 +33,21 @@ NEED_BYTES = 16  # the ledger of sales and referrals, per need that arises (busy
 PARENT_BYTES = 480e6  # the parent: libraries, metrics, combining the tables (bni_world: 445 MiB)
 
 
-# Time: the least upper envelope of 11 cases measured with the numpy code at stop 26
-# (docs/performance.md), x 1.25 for a busy machine. An envelope shares the cost out among
-# correlated terms as the cases allow: read the sum, not a term. The compiled kernels took 34-86 %
-# of it in those cases (most in small dinners and big chapters, least in a bni_world region): no
-# one share bounds them all, so a compiled run is estimated as a numpy one plus numba's start-up.
-SECONDS_PER_CONVERSATION = 2.04e-6
-SECONDS_PER_NEED = 1.10e-6
-# Each week passes over all pairs (memory and trust in the rounds and one-to-ones); per pair that
-# pass gets slower as the arrays outgrow the caches: seconds per pair-week x sqrt(pairs / 1e6).
-SECONDS_PER_PAIR_WEEK = 3.89e-8
-SECONDS_PER_WEEK = 2.63e-3  # the week's fixed work: needs, strategies, observers
-SECONDS_PER_EVENT = 0.0  # an event's fixed work (rounds, one-to-ones): within the terms above
+# Time: the least upper envelope of 11 cases measured with the numpy code at stop 26, x 1.25 for a
+# busy machine (`make bench ARGS="--fit"` measures and fits them again: benchmarks/estimate_fit.py;
+# docs/performance.md). An envelope shares the cost out among correlated terms as the cases
+# allow: read the sum, not a term. The compiled kernels took 34-86 % of it in those cases (most in
+# small dinners and big chapters, least in a bni_world region): no one share bounds them all, so a
+# compiled run is estimated as a numpy one plus numba's start-up.
+SECONDS_PER = {  # seconds per unit of each of time_terms(params)
+    "week": 2.63e-3,  # the week's fixed work: needs, strategies, observers
+    "event": 0.0,  # an event's fixed work (rounds, one-to-ones): within the others at this fit
+    "conversation": 2.04e-6,
+    "need": 1.10e-6,
+    # Each week passes over all pairs (memory and trust in the rounds and one-to-ones); per pair
+    # that pass gets slower as the arrays outgrow the caches: per pair-week x sqrt(pairs / 1e6).
+    "pair_week": 3.89e-8,
+}
 SECONDS_PER_RUN = 0.3  # writing a task's tables (measured <= 0.2 s: a region, 10,000 members)
 KERNEL_START_SECONDS = 2.5  # a worker's first compiled call loads numba and the kernels
 UNIQUE_SHARE = 0.45  # share of a member's conversations that are with someone new (measured)
@@ -136,6 +139,21 @@ def needs(params: Params) -> float:
     return per_week * params.run.weeks
 
 
+def time_terms(params: Params) -> dict[str, float]:
+    """What a replication's time grows with, one entry per cost in `SECONDS_PER` (the fit in
+    benchmarks/estimate_fit.py regresses measured times on these)."""
+    talk = conversations(params)
+    met = pairs(params, talk)
+    pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
+    return {
+        "week": params.run.weeks,
+        "event": events(params, params.events.interval_weeks),
+        "conversation": talk,
+        "need": needs(params),
+        "pair_week": pair_weeks * math.sqrt(met / 2 / 1e6),
+    }
+
+
 def estimate(params: Params, compiled: bool = False) -> Estimate:
     """One replication's peak memory and time (an upper estimate of either: numba's memory
     counted when `compiled`)."""
@@ -143,20 +161,12 @@ def estimate(params: Params, compiled: bool = False) -> Estimate:
     persons = scene.members * (1 + scene.outer_per_member)
     talk = conversations(params)
     met = pairs(params, talk)
-    arising = needs(params)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
-    peak += NEED_BYTES * arising + KERNEL_BYTES * compiled
+    peak += NEED_BYTES * needs(params) + KERNEL_BYTES * compiled
     if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int32
         peak += 4 * scene.members**2
-    pair_weeks = met / 2 * params.run.weeks  # pairs grow through the run: half on average
-    seconds = (
-        SECONDS_PER_RUN
-        + SECONDS_PER_WEEK * params.run.weeks
-        + SECONDS_PER_EVENT * events(params, params.events.interval_weeks)
-        + SECONDS_PER_CONVERSATION * talk
-        + SECONDS_PER_NEED * arising
-        + SECONDS_PER_PAIR_WEEK * pair_weeks * math.sqrt(met / 2 / 1e6)
-    )
+    terms = time_terms(params)
+    seconds = SECONDS_PER_RUN + sum(SECONDS_PER[name] * terms[name] for name in SECONDS_PER)
     return Estimate(peak, seconds, talk, met)
 
 

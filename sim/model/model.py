@@ -50,7 +50,7 @@ class NetworkingModel(mesa.Model):
         self.ask = AskGraph(self.social, self.n_members)
         self.store = PairStore(self.n_members, params.memory, params.trust, params.ties)
         self.acquaintances_week = 0
-        self.acquaintances_due = False  # memory rose since the last refresh (talk, or touch)
+        self.acquaintances_due = False  # a talk (or a touch with trust gain) since the last refresh
         referrers = Referrers(
             self.traits["ask_specificity"],
             self.traits["listening"],
