@@ -423,3 +423,56 @@ def test_a_weeks_needs_open_the_same_way_compiled(overrides):
     assert (channel == RECALL).any()
     if "market.repeat_purchase" in overrides:  # always, or never, back to the last seller
         assert (channel == REPEAT).any() == (overrides["market.repeat_purchase"] > 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(0, 60),
+    sold_share=st.floats(0.0, 1.0),
+    spread=st.sampled_from([0.0, 0.2, 3.0]),  # 3.0: many draws below a week (at least one)
+)
+def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread):
+    """Market._purchases and its compiled twin (referral_kernels.purchases): sold needs bought
+    from their seller, the others on the market - the same lifetimes, lockouts, next needs,
+    last sellers and degrees, units, ledger rows, and the generator left in the same state."""
+    from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
+    from sim.model.market import Market
+    from sim.model.referrals import Referrers
+
+    draw = np.random.default_rng(seed)
+    n_members, n_persons, n_sectors = 8, 30, 5
+    cfg = MarketConfig(lifetime_weeks=50.0, lifetime_spread_weeks=50.0 * spread)
+    flat = np.sort(draw.choice(n_persons * n_sectors, size, replace=False))
+    sold = draw.random(size) < sold_share
+    seller = np.where(sold, draw.integers(0, n_members, size), -1)
+    chosen = (seller, draw.integers(0, 4, size), draw.integers(1, 4, size), seller - 1)
+    units = draw.integers(1, 4, size)
+    out = []
+    for compiled in (False, True):
+        kernels.use(compiled)
+        rng = np.random.default_rng(seed)
+        configs = (ConversationConfig(), ReputationConfig(), TiesConfig())
+        referrers = Referrers(np.ones(n_members), np.ones(n_members), None, *configs)
+        market = Market(
+            rng,
+            cfg,
+            ReferralConfig(),
+            n_persons,
+            np.arange(n_members) % n_sectors,
+            np.arange(n_sectors) < 2,
+            referrers,
+            np.full(n_members, 0.9),
+            np.full(n_members, 0.01),
+        )
+        market._purchases(rng, 7, flat, units, chosen)
+        kept = [market.due, market.locked_until, market.last_seller, market.last_degree]
+        kept += [market.week_units, np.array([market.units_to_market, market.needs_to_market])]
+        kept += list(market.ledger.sales_arrays().values())
+        out.append((kept, rng.bit_generator.state))
+    (slow, slow_state), (fast, fast_state) = out
+    for a, b in zip(slow, fast, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert slow_state == fast_state
+    sales = market.ledger.sales_arrays()
+    assert sales["seller"].size == sold.sum() and (market.locked_until[flat] > 7).all()

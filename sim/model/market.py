@@ -134,6 +134,12 @@ class Market:
 
     def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
         lifetime = self._buy(rng, week, flat)
+        self._record_sales(week, flat, seller, channel, degree, referrer, units, lifetime)
+        np.add.at(self.week_units, seller, units)
+        self.last_seller[flat] = seller
+        self.last_degree[flat] = degree
+
+    def _record_sales(self, week, flat, seller, channel, degree, referrer, units, lifetime):
         self.ledger.add_sales(
             step=week,
             seller=seller,
@@ -145,9 +151,6 @@ class Market:
             referrer=referrer,
             lifetime=lifetime,
         )
-        np.add.at(self.week_units, seller, units)
-        self.last_seller[flat] = seller
-        self.last_degree[flat] = degree
 
     # --- pitches at events (C10, C11) --------------------------------------------------------
     def pitch(self, rng: np.random.Generator, week: int, seller: np.ndarray, buyer: np.ndarray):
@@ -196,20 +199,32 @@ class Market:
         sold = seller >= 0
         good = sold & (luck < self.competence[np.maximum(seller, 0)])
         self._outcome_evidence(store, person, seller, referrer, channel, good, week)
-        if sold.any():
-            self._sell(
-                rng,
-                week,
-                flat[sold],
-                seller[sold],
-                channel[sold],
-                degree[sold],
-                referrer[sold],
-                units[sold],
-            )
-        lost = ~sold
+        self._purchases(rng, week, flat, units, chosen)
+
+    def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen) -> None:
+        """The needs a member sold are bought from them, the others on the anonymous market;
+        every purchase locks the buyer out for the lifetime drawn for it (C11)."""
+        seller, channel, degree, referrer = chosen
+        sold, lost = seller >= 0, seller < 0
         self.units_to_market += int(units[lost].sum())
         self.needs_to_market += int(lost.sum())
+        if kernels.ENABLED:  # _sell's and the lost needs' _buy in one call: the same draws
+            lifetime = referral_kernels.purchases(
+                rng,
+                week,
+                flat,
+                seller,
+                degree,
+                units,
+                (self.mean_lifetime, float(self.relative_spread)),
+                (self.due, self.locked_until, self.last_seller, self.last_degree),
+                self.week_units,
+            )
+            columns = (x[sold] for x in (flat, seller, channel, degree, referrer, units, lifetime))
+            self._record_sales(week, *columns)
+            return
+        if sold.any():
+            self._sell(rng, week, *(x[sold] for x in (flat, *chosen, units)))
         self.last_seller[flat[lost]] = -1
         self._buy(rng, week, flat[lost])
 
@@ -246,10 +261,10 @@ class Market:
     def _open_compiled(self, rng, week: int, best: np.ndarray, inputs: tuple):
         """_open in one compiled call (referral_kernels.open_needs): the same draws. `inputs`:
         Referrers.kernel_inputs of this week."""
-        flat, units, convert, luck, seller, channel, degree, decided = referral_kernels.open_needs(
+        flat = self.due_now(week)
+        units, convert, luck, seller, channel, degree, decided = referral_kernels.open_needs(
             rng,
-            week,
-            self.due,
+            flat,
             self.last_seller,
             self.last_degree,
             (self.n_sectors, self.n_members, REPEAT, RECALL),

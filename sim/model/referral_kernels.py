@@ -1,7 +1,8 @@
 """Compiled referral chains (numba): a week's needs opened, answered by a repeat purchase or a
 member's own recall (`open_needs`, as Market._open; C1, C5, C11), then passed along paths of
 degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market._refer and
-AskGraph.paths beside them.
+AskGraph.paths beside them; finally bought, from the member who sold them or on the anonymous
+market, each purchase locking the buyer out (`purchases`, as Market._sell and Market._buy; C11).
 
 Like sim/model/kernels.py (whose `use` compiles this module too): plain Python until compiled,
 the same random draws in the same order (geometric gaps for who hears of a need, one uniform
@@ -234,28 +235,14 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
-def _due(due, week):
-    """Market.due_now: the flat (person, sector) positions whose next need falls due now."""
-    n = 0
-    for f in range(due.size):
-        n += due[f] == week
-    flat = np.empty(n, dtype=np.int64)
-    k = 0
-    for f in range(due.size):
-        if due[f] == week:
-            flat[k] = f
-            k += 1
-    return flat
-
-
-def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, store, knobs):
-    """Market._open: the needs falling due this week (ascending flat person * sectors + sector),
-    their draws in the same order (units, convert, luck, repeat), the repeat purchases and the
-    members' own recall (degree 1; conversion as _conversions). Returns (flat, units, convert,
-    luck, seller, channel, degree, decided)."""
+def open_needs(rng, flat, last_seller, last_degree, sizes, rates, best, store, knobs):
+    """Market._open: for the needs falling due this week (`flat`: Market.due_now, ascending
+    person * sectors + sector - numpy's scan of the due weeks is faster than a loop here), their
+    draws in the same order (units, convert, luck, repeat), the repeat purchases and the members'
+    own recall (degree 1; conversion as _conversions). Returns (units, convert, luck, seller,
+    channel, degree, decided)."""
     n_sectors, n_members, repeat_code, recall_code = sizes
     extra_units, repeat_purchase = rates
-    flat = _due(due, week)
     n = flat.size
     units = np.empty(n, dtype=np.int64)
     for i in range(n):
@@ -289,7 +276,44 @@ def open_needs(rng, week, due, last_seller, last_degree, sizes, rates, best, sto
     for k in range(found):
         if convert[recall[k]] < conversion[k]:
             seller[recall[k]], channel[recall[k]], degree[recall[k]] = recalled[k], recall_code, 1
-    return flat, units, convert, luck, seller, channel, degree, decided
+    return units, convert, luck, seller, channel, degree, decided
+
+
+def _lifetimes(rng, week, flat, take, n_sectors, mean_lifetime, spread, due, locked_until, out):
+    """Market._buy for the needs i with take[i]: a lifetime each, drawn in their order (as
+    Market.lifetime: mean + mean x spread x a standard normal, rounded, at least a week), which
+    locks the buyer out and schedules the next need (C11); written to out[i]."""
+    for i in range(flat.size):
+        if take[i]:
+            mean = mean_lifetime[flat[i] % n_sectors]
+            draw = mean + (mean * spread) * rng.standard_normal()
+            out[i] = max(1.0, np.round(draw))
+            locked_until[flat[i]] = week + out[i]
+            due[flat[i]] = week + out[i]
+
+
+def purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_units):
+    """The tail of Market.answer_needs: the needs sold by a member (seller >= 0) are bought from
+    them, then the others on the anonymous market - Market._sell's and the lost needs'
+    Market._buy, the lifetimes drawn in that order. `lifetime_of`: (sector means, relative
+    spread); `market`: its (due, locked_until, last_seller, last_degree). Returns the lifetime of
+    each need (the ledger keeps the sold ones')."""
+    mean_lifetime, spread = lifetime_of
+    due, locked_until, last_seller, last_degree = market
+    n_sectors = mean_lifetime.size
+    sold = seller >= 0
+    lifetime = np.zeros(flat.size, dtype=np.int64)
+    _lifetimes(rng, week, flat, sold, n_sectors, mean_lifetime, spread, due, locked_until, lifetime)
+    for i in range(flat.size):
+        if sold[i]:
+            week_units[seller[i]] += units[i]
+            last_seller[flat[i]], last_degree[flat[i]] = seller[i], degree[i]
+        else:
+            last_seller[flat[i]] = -1
+    _lifetimes(
+        rng, week, flat, ~sold, n_sectors, mean_lifetime, spread, due, locked_until, lifetime
+    )
+    return lifetime
 
 
 INLINED = ()  # (kernels.py's per-pair helpers are inlined into these)
@@ -303,6 +327,7 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "_candidates",
     "_one_per_need",
     "refer_hops",
-    "_due",
     "open_needs",
+    "_lifetimes",
+    "purchases",
 )
