@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import MemoryConfig, TiesConfig, TrustConfig
-from sim.model.memory import PairStore
+from sim.model.memory import INSERTS_LOGGED, PairStore
 
 A, B = np.array([0]), np.array([1])
 LISTENS = np.array([0.9, 0.9])
@@ -150,14 +150,15 @@ OPS = st.lists(
 @given(OPS)
 def test_lookups_and_kept_values_equal_a_recount_after_every_insert(ops):
     """The dense slot index finds what a binary search finds, and the values and slot sets kept
-    across inserts (moved along, not recomputed) equal a pass over every pair, op by op."""
+    across inserts (moved along, not recomputed) equal a pass over every pair, op by op; so do
+    slots kept from earlier ops and moved along (`moved_since`) while the inserts are logged."""
     memory, trust = MemoryConfig(gain=0.6), TrustConfig(gain=3.0)  # sets fill in a few ops
     stores = [PairStore(12, memory, trust, TiesConfig()) for _ in range(2)]
     assert stores[0].index is not None
     stores[1].index = None  # this one searches the sorted keys
     listening = np.linspace(0.2, 1.0, 12)
     level = memory.name_level
-    week = 0
+    week, kept = 0, []  # (version, src, dst, slots) of every pair after each op
     for kind, pairs, weeks in ops:
         week += weeks
         low = np.array(sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b}))
@@ -182,5 +183,11 @@ def test_lookups_and_kept_values_equal_a_recount_after_every_insert(ops):
             store.find(np.repeat(np.arange(12), 12), np.tile(np.arange(12), 12)) for store in stores
         )
         assert np.array_equal(found, searched)
+        store = stores[0]
+        for version, src, dst, slots in kept:
+            now = store.moved_since(slots, version)
+            assert (now is None) == (store.version - version > INSERTS_LOGGED)
+            assert now is None or np.array_equal(now, store.find(src, dst))
+        kept.append((store.version, store.src.copy(), store.dst.copy(), np.arange(len(store))))
         for name in ("keys", *PairStore.FIELDS):
             assert np.array_equal(getattr(stores[0], name), getattr(stores[1], name))

@@ -167,15 +167,29 @@ class Chapter(Format):
         return np.flatnonzero(model.rng.random(present.size) < self.chapter_cfg.visits)
 
     def room_pairs(self, store) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every directed pair of members of the same chapter and its slot (-1: not met yet),
-        looked up again only when pairs were inserted since (chapters are fixed)."""
+        """Every directed pair of members of the same chapter, in key order, and its slot (-1:
+        not met yet). Chapters are fixed: the slots are kept, moved along when pairs are
+        inserted, and only those not met yet are looked up again."""
         if self._room is None:
             a, b = pairs_within(np.arange(self.chapter_of.size), self.chapter_of)
-            self._room = (np.concatenate([a, b]), np.concatenate([b, a]))
+            hearer, speaker = np.concatenate([a, b]), np.concatenate([b, a])
+            order = np.argsort(store.key(hearer, speaker))  # slots ascend with the keys
+            self._room = (hearer[order], speaker[order])
         hearer, speaker = self._room
-        if self._room_slots is None or self._room_slots[0] != store.version:
+        if self._room_slots is None:
             self._room_slots = (store.version, store.find(hearer, speaker))
-        return hearer, speaker, self._room_slots[1]
+        version, slots = self._room_slots
+        if version != store.version:
+            met = slots >= 0
+            now = store.moved_since(slots[met], version)
+            if now is None:
+                slots = store.find(hearer, speaker)
+            else:
+                slots[met] = now
+                new = np.flatnonzero(~met)
+                slots[new] = store.find(hearer[new], speaker[new])
+            self._room_slots = (store.version, slots)
+        return hearer, speaker, slots
 
 
 class Circuit(Format):

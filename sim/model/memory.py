@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.model import kernels
 from sim.model.grouping import distinct, min_per_group
-from sim.model.slots import SlotSet, WeekCache, spread
+from sim.model.slots import SlotSet, WeekCache, moved, spread
 
 if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 _NONE = np.empty(0, dtype=np.int64)
 DENSE_INDEX = 2048  # members up to which pairs are found through an n * n int32 slot index (16 MiB)
+INSERTS_LOGGED = 4  # the last inserts' positions, so that slots kept by others can follow them
 
 
 class PairStore:
@@ -54,6 +55,7 @@ class PairStore:
             np.full(n_members * n_members, -1, dtype=np.int32) if n_members <= DENSE_INDEX else None
         )
         self.version = 0  # how many times pairs were inserted (slots moved)
+        self._inserts: list[tuple[int, np.ndarray]] = []  # (version it made, positions): the last
         self._starts: tuple[int, np.ndarray] | None = None  # (version, first slot per source)
         self.remembered = SlotSet()  # memory rose here since the last refresh
         self._memory_cache = WeekCache(self._memory_at)
@@ -110,6 +112,7 @@ class PairStore:
         new = distinct(keys[slots < 0])
         at = np.searchsorted(self.keys, new)  # np.insert(old, at, new) keeps the keys sorted
         before, self.version = self.version, self.version + 1
+        self._inserts = [*self._inserts[1 - INSERTS_LOGGED :], (self.version, at)]
         self._memory_cache.shift(at, 0.0, before, self.version)
         self._trust_cache.shift(at, 0.5, before, self.version)
         self.remembered.shift(at, before, self.version)
@@ -125,6 +128,16 @@ class PairStore:
         else:
             self.index[self.keys[at[0] :]] = np.arange(at[0], self.keys.size)
         return self.index[keys].astype(np.int64)
+
+    def moved_since(self, slots: np.ndarray, version: int) -> np.ndarray | None:
+        """Where the sorted `slots`, found at `version`, are now (inserts since moved them), or
+        None when more inserts were made since than are logged (find them again)."""
+        since = [at for made, at in self._inserts if made > version]
+        if len(since) != self.version - version:
+            return None
+        for at in since:
+            slots = moved(slots, at, ordered=True)
+        return slots
 
     def slot_index(self) -> np.ndarray:
         """The dense slot index, or an empty array where pairs are found by binary search (the
