@@ -55,7 +55,7 @@ class PairStore:
             np.full(n_members * n_members, -1, dtype=np.int32) if n_members <= DENSE_INDEX else None
         )
         self.version = 0  # how many times pairs were inserted (slots moved)
-        self._inserts: list[tuple[int, np.ndarray]] = []  # (version it made, positions): the last
+        self._inserts: list[tuple[int, np.ndarray]] = []  # (version made, positions), the last few
         self._starts: tuple[int, np.ndarray] | None = None  # (version, first slot per source)
         self.remembered = SlotSet()  # memory rose here since the last refresh
         self._memory_cache = WeekCache(self._memory_at)

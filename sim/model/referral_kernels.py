@@ -237,10 +237,10 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
 
 def open_needs(rng, flat, last_seller, last_degree, sizes, rates, best, store, knobs):
     """Market._open: for the needs falling due this week (`flat`: Market.due_now, ascending
-    person * sectors + sector - numpy's scan of the due weeks is faster than a loop here), their
-    draws in the same order (units, convert, luck, repeat), the repeat purchases and the members'
-    own recall (degree 1; conversion as _conversions). Returns (units, convert, luck, seller,
-    channel, degree, decided)."""
+    person * sectors + sector, the one scan both paths use), their draws in the same order
+    (units, convert, luck, repeat), the repeat purchases and the members' own recall (degree 1;
+    conversion as _conversions). Returns (units, convert, luck, seller, channel, degree,
+    decided)."""
     n_sectors, n_members, repeat_code, recall_code = sizes
     extra_units, repeat_purchase = rates
     n = flat.size
