@@ -131,7 +131,9 @@ class PairStore:
 
     def moved_since(self, slots: np.ndarray, version: int) -> np.ndarray | None:
         """Where the sorted `slots`, found at `version`, are now (inserts since moved them), or
-        None when more inserts were made since than are logged (find them again)."""
+        None when more inserts were made since than are logged (find them again). For callers
+        that keep slots; the store's own caches and slot sets are moved at each insert instead
+        (their `shift`), as they must never miss one."""
         since = [at for made, at in self._inserts if made > version]
         if len(since) != self.version - version:
             return None

@@ -4,7 +4,10 @@ memory and trust every pass of a week reads).
 
 `SlotSet`: the slots passing a test only contact can newly pass, refreshed from the last set and
 the slots marked since. `WeekCache`: a value of every pair at one week, recomputed where marked.
-Inserting pairs moves slots (`moved`, `spread`: np.insert in one pass where compiled).
+Inserting pairs moves slots (`moved`, `spread`: np.insert in one pass where compiled). The
+store's own views (these) are moved by the store at every insert (`shift`); a caller outside it
+that keeps slots between weeks (a chapter's room pairs) asks `PairStore.moved_since` when it
+next reads them, which replays the last few inserts' positions through the same `moved`.
 """
 
 from __future__ import annotations
