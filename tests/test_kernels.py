@@ -388,39 +388,40 @@ NEEDS = [
 
 
 @pytest.mark.parametrize("overrides", NEEDS)
-def test_a_weeks_needs_open_the_same_way_compiled(overrides):
-    """Market._open and its compiled twin (referral_kernels.open_needs), over ten weeks of
-    needs: the same needs, draws, repeat purchases and recalls, and the generator left in the
-    same state."""
+def test_a_weeks_needs_are_answered_the_same_way_compiled(overrides):
+    """Market.answer_needs, numpy and in one compiled call (referral_kernels.answer_week), for
+    ten weeks from the same state: the same repeat purchases, recalls, referrals and purchases
+    - every market array, the ledger's rows, the store's evidence and referrals received, the
+    counts - and the generator left in the same state."""
     from sim.model import NetworkingModel
-    from sim.model.market import RECALL, REPEAT
+    from sim.model.market import RECALL, REFERRAL, REPEAT
     from sim.scenario import load_scenario
 
-    kernels.use(False)
     params = load_scenario("bni", {"run.weeks": 100, **overrides}).params
-    model = NetworkingModel(params, rng=np.random.SeedSequence(5)).run()
-    store, market, channels = model.store, model.market, []
-    for week in range(model.week, model.week + 10):
-        best = store.best_providers(week, store.trusted_now(week), model.sector, model.n_sectors)
-        out = []
-        for compiled in (False, True):
-            kernels.use(compiled)
-            rng = np.random.default_rng(week)
-            if compiled:
-                base = params.market.referral_convert
-                inputs = market.referrers.kernel_inputs(store, params.referrals, base, week, best)
-                opened = market._open_compiled(rng, week, best, inputs)
-            else:
-                opened = market._open(rng, week, best, store)
-            flat, units, needs, decided, chosen = opened
-            out.append(([flat, units, *needs, decided, *chosen], rng.bit_generator.state))
-        (slow, slow_state), (fast, fast_state) = out
-        for a, b in zip(slow, fast, strict=True):
-            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
-        assert slow_state == fast_state
-        channels.append(slow[-3])
-    channel = np.concatenate(channels)
-    assert (channel == RECALL).any()
+    models = []
+    for compiled in (False, True):
+        kernels.use(False)
+        model = NetworkingModel(params, rng=np.random.SeedSequence(5)).run()
+        kernels.use(compiled)
+        for _ in range(10):
+            model.answer_needs()
+            model.week += 1
+        models.append(model)
+    kept = []
+    for model in models:
+        market, store = model.market, model.store
+        arrays = [market.due, market.locked_until, market.last_seller, market.last_degree]
+        arrays += [market.week_units, store.positive, store.negative, store.received]
+        arrays += list(market.ledger.sales_arrays().values())
+        arrays += list(market.ledger.referral_arrays().values())
+        counts = (market.needs_arisen, market.units_to_market, market.needs_to_market)
+        kept.append((arrays, counts, model.rng.bit_generator.state))
+    (slow, slow_counts, slow_state), (fast, fast_counts, fast_state) = kept
+    for a, b in zip(slow, fast, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert slow_counts == fast_counts and slow_state == fast_state
+    channel = models[0].market.ledger.sales_arrays()["channel"]
+    assert (channel == RECALL).any() and (channel == REFERRAL).any()
     if "market.repeat_purchase" in overrides:  # always, or never, back to the last seller
         assert (channel == REPEAT).any() == (overrides["market.repeat_purchase"] > 0)
 
@@ -435,8 +436,9 @@ def test_a_weeks_needs_open_the_same_way_compiled(overrides):
 def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread):
     """Market._purchases and its compiled twin (referral_kernels.purchases): sold needs bought
     from their seller, the others on the market - the same lifetimes, lockouts, next needs,
-    last sellers and degrees, units, ledger rows, and the generator left in the same state."""
+    last sellers and degrees, units, and the generator left in the same state."""
     from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
+    from sim.model import referral_kernels
     from sim.model.market import Market
     from sim.model.referrals import Referrers
 
@@ -448,6 +450,7 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
     seller = np.where(sold, draw.integers(0, n_members, size), -1)
     chosen = (seller, draw.integers(0, 4, size), draw.integers(1, 4, size), seller - 1)
     units = draw.integers(1, 4, size)
+    before = draw.integers(-1, n_members, n_persons * n_sectors)  # who sold the last ones
     out = []
     for compiled in (False, True):
         kernels.use(compiled)
@@ -465,14 +468,26 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
             np.full(n_members, 0.9),
             np.full(n_members, 0.01),
         )
-        market._purchases(rng, 7, flat, units, chosen)
+        market.last_seller[:] = before
         kept = [market.due, market.locked_until, market.last_seller, market.last_degree]
-        kept += [market.week_units, np.array([market.units_to_market, market.needs_to_market])]
-        kept += list(market.ledger.sales_arrays().values())
-        out.append((kept, rng.bit_generator.state))
+        if compiled:
+            lifetime = referral_kernels.purchases(
+                rng,
+                7,
+                flat,
+                chosen[0],
+                chosen[2],
+                units,
+                (market.mean_lifetime, float(market.relative_spread)),
+                tuple(kept),
+                market.week_units,
+            )
+        else:
+            lifetime = market._purchases(rng, 7, flat, units, chosen)
+        out.append(([*kept, market.week_units, lifetime], rng.bit_generator.state))
     (slow, slow_state), (fast, fast_state) = out
     for a, b in zip(slow, fast, strict=True):
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     assert slow_state == fast_state
-    sales = market.ledger.sales_arrays()
-    assert sales["seller"].size == sold.sum() and (market.locked_until[flat] > 7).all()
+    assert (market.week_units > 0).sum() == np.unique(seller[sold]).size
+    assert (market.locked_until[flat] > 7).all() and (market.last_seller[flat] == seller).all()

@@ -132,12 +132,18 @@ class Market:
         self.schedule(flat, week + lifetime)
         return lifetime
 
-    def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
+    def _buy_from(self, rng, week, flat, seller, degree, units) -> np.ndarray:
+        """Purchases from a member: bought (`_buy`), counted to the seller, remembered for a
+        repeat purchase. Returns the lifetimes."""
         lifetime = self._buy(rng, week, flat)
-        self._record_sales(week, flat, seller, channel, degree, referrer, units, lifetime)
         np.add.at(self.week_units, seller, units)
         self.last_seller[flat] = seller
         self.last_degree[flat] = degree
+        return lifetime
+
+    def _sell(self, rng, week, flat, seller, channel, degree, referrer, units) -> None:
+        lifetime = self._buy_from(rng, week, flat, seller, degree, units)
+        self._record_sales(week, flat, seller, channel, degree, referrer, units, lifetime)
 
     def _record_sales(self, week, flat, seller, channel, degree, referrer, units, lifetime):
         self.ledger.add_sales(
@@ -179,60 +185,46 @@ class Market:
         `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
         The outcomes of recalled and referred sales move trust (C6).
         """
-        if kernels.ENABLED:  # the store's values now for both compiled steps, once a week
-            base = self.cfg.referral_convert
-            inputs = self.referrers.kernel_inputs(store, self.ref, base, week, best)
-            opened = self._open_compiled(rng, week, best, inputs)
-        else:
-            opened = self._open(rng, week, best, store)
-        flat, units, needs, decided, chosen = opened
+        flat = self.due_now(week)
         self.needs_arisen += flat.size
         if flat.size == 0:
             return
-        person, sector, convert, luck = needs
-        seller, channel, degree, referrer = chosen
-        if kernels.ENABLED:
-            self._refer_compiled(rng, week, needs, decided, chosen, best, ask, inputs)
-        else:
-            self._refer(rng, week, needs, decided, chosen, best, ask, store)
-
-        sold = seller >= 0
-        good = sold & (luck < self.competence[np.maximum(seller, 0)])
-        self._outcome_evidence(store, person, seller, referrer, channel, good, week)
-        self._purchases(rng, week, flat, units, chosen)
-
-    def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen) -> None:
-        """The needs a member sold are bought from them, the others on the anonymous market;
-        every purchase locks the buyer out for the lifetime drawn for it (C11)."""
+        answer = self._answer_compiled if kernels.ENABLED else self._answer
+        units, luck, chosen, lifetime = answer(rng, week, flat, best, ask, store)
         seller, channel, degree, referrer = chosen
         sold, lost = seller >= 0, seller < 0
         self.units_to_market += int(units[lost].sum())
         self.needs_to_market += int(lost.sum())
-        if kernels.ENABLED:  # _sell's and the lost needs' _buy in one call: the same draws
-            lifetime = referral_kernels.purchases(
-                rng,
-                week,
-                flat,
-                seller,
-                degree,
-                units,
-                (self.mean_lifetime, float(self.relative_spread)),
-                (self.due, self.locked_until, self.last_seller, self.last_degree),
-                self.week_units,
-            )
-            columns = (x[sold] for x in (flat, seller, channel, degree, referrer, units, lifetime))
-            self._record_sales(week, *columns)
-            return
-        if sold.any():
-            self._sell(rng, week, *(x[sold] for x in (flat, *chosen, units)))
-        self.last_seller[flat[lost]] = -1
-        self._buy(rng, week, flat[lost])
+        self._record_sales(week, *(x[sold] for x in (flat, *chosen, units, lifetime)))
+        good = sold & (luck < self.competence[np.maximum(seller, 0)])
+        self._outcome_evidence(store, flat // self.n_sectors, seller, referrer, channel, good, week)
 
-    def _open(self, rng, week: int, best: np.ndarray, store: PairStore):
-        """This week's needs, their draws, and those answered by a repeat purchase or a
-        member's own recall (degree 1): (flat, units, needs, decided, chosen), where needs =
-        (person, sector, convert, luck) and chosen = (seller, channel, degree, referrer)."""
-        flat = self.due_now(week)
+    def _answer(self, rng, week: int, flat: np.ndarray, best, ask: AskGraph, store: PairStore):
+        """The needs `flat` opened, referred and bought (numpy): (units, luck, chosen,
+        lifetime), chosen = (seller, channel, degree, referrer) per need."""
+        units, needs, decided, chosen = self._open(rng, week, flat, best, store)
+        self._refer(rng, week, needs, decided, chosen, best, ask, store)
+        return units, needs[3], chosen, self._purchases(rng, week, flat, units, chosen)
+
+    def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen):
+        """The needs a member sold are bought from them, then the others on the anonymous
+        market; every purchase locks the buyer out for the lifetime drawn for it (C11). Returns
+        the lifetimes."""
+        seller, channel, degree, referrer = chosen
+        sold, lost = seller >= 0, seller < 0
+        lifetime = np.empty(flat.size, dtype=np.int64)
+        lifetime[sold] = self._buy_from(
+            rng, week, flat[sold], seller[sold], degree[sold], units[sold]
+        )
+        self.last_seller[flat[lost]] = -1
+        lifetime[lost] = self._buy(rng, week, flat[lost])
+        return lifetime
+
+    def _open(self, rng, week: int, flat: np.ndarray, best: np.ndarray, store: PairStore):
+        """The draws of the needs `flat` arising this week (Market.due_now), and those answered
+        by a repeat purchase or a member's own recall (degree 1): (units, needs, decided,
+        chosen), where needs = (person, sector, convert, luck) and chosen = (seller, channel,
+        degree, referrer)."""
         n = flat.size
         person, sector = flat // self.n_sectors, flat % self.n_sectors
         units = self.units(rng, n)
@@ -256,25 +248,50 @@ class Market:
         win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
         seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
         needs, chosen = (person, sector, convert, luck), (seller, channel, degree, referrer)
-        return flat, units, needs, decided, chosen
+        return units, needs, decided, chosen
 
-    def _open_compiled(self, rng, week: int, best: np.ndarray, inputs: tuple):
-        """_open in one compiled call (referral_kernels.open_needs): the same draws. `inputs`:
-        Referrers.kernel_inputs of this week."""
-        flat = self.due_now(week)
-        units, convert, luck, seller, channel, degree, decided = referral_kernels.open_needs(
+    def _answer_compiled(self, rng, week: int, flat, best, ask: AskGraph, store: PairStore):
+        """_answer in one compiled call (referral_kernels.answer_week): the same draws, the
+        same referrals, the same purchases; the strategies' drive is asked once for every
+        member, the store's values now by Referrers.kernel_inputs."""
+        base = self.cfg.referral_convert
+        arrays, knobs = self.referrers.kernel_inputs(store, self.ref, base, week, best)
+        everyone = np.arange(self.n_members)
+        owes = np.zeros(self.n_members, dtype=np.int32)
+        drive = (self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1))
+        traits = (self.referrers.ask_specificity, self.competence, *drive)
+        chains = (
+            self._degrees().stop - 1,  # the furthest degree
+            ask.arrays(),
+            arrays,
+            knobs,
+            tuple(np.asarray(x, dtype=np.float64) for x in traits),
+        )
+        needs, referrals = referral_kernels.answer_week(
             rng,
+            week,
             flat,
-            self.last_seller,
-            self.last_degree,
-            (self.n_sectors, self.n_members, REPEAT, RECALL),
+            (self.n_sectors, self.n_members, REPEAT, RECALL, REFERRAL),
             (float(self.cfg.extra_units_mean), float(self.cfg.repeat_purchase)),
             best,
-            *inputs,
+            chains,
+            (self.mean_lifetime, float(self.relative_spread)),
+            (self.due, self.locked_until, self.last_seller, self.last_degree),
+            self.week_units,
         )
-        needs = (flat // self.n_sectors, flat % self.n_sectors, convert, luck)
-        chosen = (seller, channel, degree, np.full(flat.size, -1, dtype=np.int64))
-        return flat, units, needs, decided, chosen
+        units, luck, seller, channel, degree, referrer, lifetime = needs
+        _, need, ref_m, provider, hop_degree, converted, good = referrals
+        self.ledger.add_referrals(
+            step=week,
+            referrer=ref_m,
+            provider=provider,
+            buyer=flat[need] // self.n_sectors,
+            sector=flat[need] % self.n_sectors,
+            degree=hop_degree,
+            converted=converted,
+            good=good,
+        )
+        return units, luck, (seller, channel, degree, referrer), lifetime
 
     def _degrees(self) -> range:
         """The degrees a referral can come from beyond a member's own recall (2, then 3)."""
@@ -318,46 +335,6 @@ class Market:
             np.add.at(store.received, received[received >= 0], 1)
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
-
-    def _refer_compiled(self, rng, week, needs, decided, chosen, best, ask, inputs: tuple):
-        """_refer in one compiled call (sim/model/referral_kernels.py): the same draws, the
-        same referrals; the strategies' drive is asked once for every member. `inputs`:
-        Referrers.kernel_inputs of this week."""
-        person, sector = needs[0], needs[1]
-        seller, channel, degree, referrer = chosen
-        everyone = np.arange(self.n_members)
-        owes = np.zeros(self.n_members, dtype=np.int32)
-        drive = [self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1)]
-        traits = (self.referrers.ask_specificity, self.competence)
-        out = referral_kernels.refer_hops(
-            rng,
-            self._degrees().stop - 1,  # the furthest degree
-            needs,
-            decided,
-            ask.arrays(),
-            self.n_members,
-            best,
-            inputs[0],
-            tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive)),
-            inputs[1],
-        )
-        hop_of, need_of, ref_m, provider, hop_degree, win, good = out
-        for hop in self._degrees():
-            row = hop_of == hop
-            need = need_of[row]
-            self.ledger.add_referrals(
-                step=week,
-                referrer=ref_m[row],
-                provider=provider[row],
-                buyer=person[need],
-                sector=sector[need],
-                degree=hop_degree[row],
-                converted=win[row],
-                good=good[row],
-            )
-        sold = need_of[win]
-        seller[sold], channel[sold] = provider[win], REFERRAL
-        degree[sold], referrer[sold] = hop_degree[win], ref_m[win]
 
     def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> None:
         """A recalled or referred sale that went well raises trust in the seller and the referrer;

@@ -2,7 +2,8 @@
 member's own recall (`open_needs`, as Market._open; C1, C5, C11), then passed along paths of
 degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market._refer and
 AskGraph.paths beside them; finally bought, from the member who sold them or on the anonymous
-market, each purchase locking the buyer out (`purchases`, as Market._sell and Market._buy; C11).
+market, each purchase locking the buyer out (`purchases`, as Market._purchases; C11). The
+model calls the three as one (`answer_week`, as Market._answer): one call a week.
 
 Like sim/model/kernels.py (whose `use` compiles this module too): plain Python until compiled,
 the same random draws in the same order (geometric gaps for who hears of a need, one uniform
@@ -31,7 +32,7 @@ KNOBS = (
 )
 RECOGNISE, UNDERSTANDING, REFER_LEVEL, BELIEF, BASE, MENTION, FORWARD = range(len(KNOBS))
 # Per-member arrays, by position: the ask's specificity, competence, and the strategy's drive
-# to refer when owing nothing and when owing a referral (Market._refer_compiled).
+# to refer when owing nothing and when owing a referral (Market._answer_compiled).
 ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(4)
 # The pair store's arrays, then values now per cell member * sectors + sector of the provider
 # the member has top of mind for that sector (`best`), by position (Referrers.kernel_inputs):
@@ -293,11 +294,10 @@ def _lifetimes(rng, week, flat, take, n_sectors, mean_lifetime, spread, due, loc
 
 
 def purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_units):
-    """The tail of Market.answer_needs: the needs sold by a member (seller >= 0) are bought from
-    them, then the others on the anonymous market - Market._sell's and the lost needs'
-    Market._buy, the lifetimes drawn in that order. `lifetime_of`: (sector means, relative
-    spread); `market`: its (due, locked_until, last_seller, last_degree). Returns the lifetime of
-    each need (the ledger keeps the sold ones')."""
+    """Market._purchases: the needs sold by a member (seller >= 0) are bought from them, then
+    the others on the anonymous market, the lifetimes drawn in that order. `lifetime_of`:
+    (sector means, relative spread); `market`: its (due, locked_until, last_seller,
+    last_degree). Returns the lifetime of each need (the ledger keeps the sold ones')."""
     mean_lifetime, spread = lifetime_of
     due, locked_until, last_seller, last_degree = market
     n_sectors = mean_lifetime.size
@@ -316,6 +316,35 @@ def purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_
     return lifetime
 
 
+def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market, week_units):
+    """Market.answer_needs' draws and choices in one call, in the numpy code's order: the needs
+    `flat` opened (`open_needs`), passed along the chains (`refer_hops`), the referred sales
+    taken, and every need bought (`purchases`). `sizes`: (sectors, members, and the channel codes
+    repeat, recall, referral); `chains`: (the furthest degree, the ask graph, the store's and
+    cells' arrays, the knobs, the traits). Returns ((units, luck, seller, channel, degree,
+    referrer, lifetime) per need, the referrals as refer_hops returns them)."""
+    n_sectors, n_members, repeat_code, recall_code, referral_code = sizes
+    max_hops, graph, store, knobs, traits = chains
+    codes = (n_sectors, n_members, repeat_code, recall_code)
+    last_seller, last_degree = market[2], market[3]
+    units, convert, luck, seller, channel, degree, decided = open_needs(
+        rng, flat, last_seller, last_degree, codes, rates, best, store, knobs
+    )
+    needs = (flat // n_sectors, flat % n_sectors, convert, luck)
+    referrals = refer_hops(
+        rng, max_hops, needs, decided, graph, n_members, best, store, traits, knobs
+    )
+    need_of, ref_m, provider, hop_degree, win = referrals[1:6]
+    referrer = np.full(flat.size, -1, dtype=np.int64)
+    for i in range(need_of.size):
+        if win[i]:
+            j = need_of[i]
+            seller[j], channel[j] = provider[i], referral_code
+            degree[j], referrer[j] = hop_degree[i], ref_m[i]
+    lifetime = purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_units)
+    return (units, luck, seller, channel, degree, referrer, lifetime), referrals
+
+
 INLINED = ()  # (kernels.py's per-pair helpers are inlined into these)
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "_positions",
@@ -330,4 +359,5 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "open_needs",
     "_lifetimes",
     "purchases",
+    "answer_week",
 )
