@@ -210,7 +210,7 @@ class Market:
         """The needs a member sold are bought from them, then the others on the anonymous
         market; every purchase locks the buyer out for the lifetime drawn for it (C11). Returns
         the lifetimes."""
-        seller, channel, degree, referrer = chosen
+        seller, degree = chosen[0], chosen[2]
         sold, lost = seller >= 0, seller < 0
         lifetime = np.empty(flat.size, dtype=np.int64)
         lifetime[sold] = self._buy_from(
