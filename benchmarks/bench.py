@@ -4,8 +4,9 @@ BNI world (`sim run bni_world`: time, peak memory of all its processes, run fold
 with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
-code (`--kernels`: only those). `--workshop`: the live app's frame rate (benchmarks/workshop.py).
-`--fit`: measure and refit the run's time estimate (benchmarks/estimate_fit.py).
+code and their share of a week (`--kernels`: only those). `--workshop`: the live app's frame
+rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
+(benchmarks/estimate_fit.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -14,6 +15,7 @@ figures depend on the machine; record them in notes, never assert on them.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import subprocess
@@ -93,8 +95,13 @@ def in_fresh_process(*args: str, kernels: str = "numpy") -> dict:
     return json.loads(out.stdout)
 
 
+def chapters_case(members: int, weeks: int) -> tuple[str, dict]:
+    """Chapters of 30, one seat per profession (the scale and versus-Mesa cases)."""
+    return ("bni", {"scene.members": members, "scene.sectors": 30, "run.weeks": weeks})
+
+
 def chapters(members: int, weeks: int, kernels: str = "numpy") -> dict:
-    case = ("bni", {"scene.members": members, "scene.sectors": 30, "run.weeks": weeks})
+    case = chapters_case(members, weeks)
     return in_fresh_process("benchmarks.bench", "--case", json.dumps(case), kernels=kernels)
 
 
@@ -146,6 +153,58 @@ def lockstep(scenario: str) -> dict:
     return {"compiled_s": round(seconds[True], 2), "numpy_s": round(seconds[False], 2)}
 
 
+def kernel_share(scenario: str, overrides: dict) -> dict:
+    """How much of a compiled model's week is spent inside the compiled calls (each function
+    the model calls from Python, timed around the call; what they call within is compiled
+    already): what compiling the whole week could reach at most with the kernels as they are."""
+    import numpy as np
+
+    from sim.model import NetworkingModel, kernels, referral_kernels
+    from sim.scenario import load_scenario
+
+    params = load_scenario(scenario, overrides).params
+    if params.scene.regions > 1:
+        params = params.for_region(0)
+    was = kernels.ENABLED
+    kernels.use(True)
+    NetworkingModel(params, rng=np.random.SeedSequence(2)).run()  # loads every kernel
+    inside = [0.0]
+
+    def timed(kernel):
+        def call(*args):
+            tick = time.perf_counter()
+            try:
+                return kernel(*args)
+            finally:
+                inside[0] += time.perf_counter() - tick
+
+        return call
+
+    compiled = {
+        (module, name): getattr(module, name)
+        for module in (kernels, referral_kernels)
+        for name in module.COMPILED
+    }
+    for (module, name), kernel in compiled.items():
+        setattr(module, name, timed(kernel))
+    gc.collect()
+    gc.freeze()  # as a run's task does (execution._collected): no full collection mid-call
+    try:
+        model = NetworkingModel(params, rng=np.random.SeedSequence(1))
+        tick = time.perf_counter()
+        model.run()
+        week = (time.perf_counter() - tick) / params.run.weeks
+    finally:  # the kernels themselves back, as they were
+        gc.unfreeze()
+        for (module, name), kernel in compiled.items():
+            setattr(module, name, kernel)
+        kernels.use(was)
+    return {
+        "week_ms": round(1e3 * week, 2),
+        "kernels_ms": round(1e3 * inside[0] / params.run.weeks, 2),
+    }
+
+
 NUMBA_START = """
 import time
 import numpy as np
@@ -164,6 +223,17 @@ def kernel_cases() -> None:
         print(
             f"kernels: {scenario} (one region), {r['numpy_s']} s with numpy, {r['compiled_s']} s "
             f"compiled ({r['numpy_s'] / r['compiled_s']:.2f}x; the same model)"
+        )
+    shares = {  # the world's region, the laptop, and the chapters of the comparison with Mesa
+        "a bni_world region": ("bni_world", {}),
+        "a laptop replication": ("laptop", {}),
+        "the chapters compared with Mesa (1,000 members, 52 weeks)": chapters_case(*MESA[0]),
+    }
+    for name, case in shares.items():
+        r = in_fresh_process("benchmarks.bench", "--share", json.dumps(case), kernels="numba")
+        print(
+            f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
+            f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
         )
     out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
     start = out.stdout.strip()
@@ -362,6 +432,7 @@ def main() -> None:
         "--fit", action="store_true", help="measure and refit the time estimate (~3 min)"
     )
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
+    parser.add_argument("--share", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workshop:
         from benchmarks import workshop
@@ -373,6 +444,9 @@ def main() -> None:
         return
     if args.lockstep:
         print(json.dumps(lockstep(args.lockstep)))
+        return
+    if args.share:
+        print(json.dumps(kernel_share(*json.loads(args.share))))
         return
     if args.kernels:
         kernel_cases()

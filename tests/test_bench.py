@@ -50,3 +50,18 @@ def test_the_estimate_fit_is_the_least_upper_envelope_of_its_cases():
         lower = costs.copy()
         lower[k] *= 0.99
         assert np.any(terms @ lower < seconds * (1 - 1e-12))
+
+
+def test_the_kernels_share_of_a_week_is_timed_and_the_kernels_put_back():
+    """make bench's share of a compiled week spent in the compiled calls: some, not all, of
+    it; afterwards the kernels are the compiled functions again and the numpy code is back on."""
+    from benchmarks.bench import kernel_share
+    from sim.model import kernels, referral_kernels
+
+    kernels.use(True)
+    kernels.use(False)
+    before = {name: getattr(referral_kernels, name) for name in referral_kernels.COMPILED}
+    result = kernel_share("laptop", {"scene.members": 30, "run.weeks": 6})
+    assert 0 < result["kernels_ms"] < result["week_ms"]
+    assert all(getattr(referral_kernels, name) is f for name, f in before.items())
+    assert not kernels.ENABLED
