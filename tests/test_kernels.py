@@ -154,6 +154,38 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
         assert fast.tobytes() == slow.tobytes()
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(1, 8),
+    fade=st.sampled_from([0.0, 5.0]),
+    depth=st.sampled_from([1.0, 2.5]),
+)
+def test_conversations_update_the_store_the_same_compiled(seed, n, weeks, fade, depth):
+    """PairStore.converse and its compiled updates (kernels.conversed): after weeks of random
+    conversations, some pushy, of `depth`, with trust evidence that fades or not, every pair's
+    state and the week's cached memory are the same bit for bit."""
+    stores = []
+    for enabled in (False, True):
+        kernels.use(enabled)
+        rng = np.random.default_rng(seed)
+        trust = TrustConfig(pitch_cost=2.0, half_life_weeks=fade)
+        store = PairStore(n, MemoryConfig(), trust, TiesConfig())
+        pushy, listening = rng.random(n) < 0.3, rng.random(n)
+        for week in range(weeks):
+            a, b = rng.integers(0, n, (2, 2 * n))
+            key = np.unique(a[a < b] * n + b[a < b])
+            a, b = key // n, key % n
+            store.memory_everywhere(week)  # a cache the conversations write through
+            store.converse(a, b, week, listening, pushy[a], pushy[b], depth)
+        stores.append((store, store.memory_everywhere(weeks - 1)))
+    (slow, slow_now), (fast, fast_now) = stores
+    assert slow.keys.tobytes() == fast.keys.tobytes() and slow_now.tobytes() == fast_now.tobytes()
+    for name in PairStore.FIELDS:
+        assert getattr(slow, name).tobytes() == getattr(fast, name).tobytes(), name
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     rows=st.lists(

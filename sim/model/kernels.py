@@ -27,8 +27,9 @@ Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C
 `follow_up_race` (whom members call for one-to-ones; C5, C10), `inserted` and `moved_sorted`
 (new pairs in the pair store's sorted arrays), `decay_exponent` and `beta_trust` (the pair
 store's lazy decay for its week caches, C3-C5: one pass each instead of a dozen temporaries, the
-exp2 left to numpy), `smallest_per_group` (grouping.min_per_group) and `add_per_cell` (the
-memory and trust curves' sums).
+exp2 left to numpy), `conversed` (a conversation's updates of its pairs, C3-C5, C10, C14),
+`smallest_per_group` (grouping.min_per_group) and `add_per_cell` (the memory and trust curves'
+sums).
 """
 
 from __future__ import annotations
@@ -323,6 +324,35 @@ def beta_trust(slots, every, positive, negative, left):
     return out
 
 
+def conversed(slots, week, before, left, listening, pitched, pair, knobs):
+    """PairStore.converse's updates of the (unique) pairs `slots` in one pass: the first
+    meeting's week, the evidence settled by its share `left` (empty: it never fades), memory
+    raised from `before` (now), the meeting counted, trust evidence and depth added. `pair`: the
+    store's (memory, last_week, first_week, meetings, positive, negative, depth,
+    evidence_week); `knobs`: ((1 - gain)^depth, established level, trust gain x depth, pitch
+    cost, depth). Returns the memory after."""
+    memory, last_week, first_week, meetings, positive, negative, depth_of, evidence_week = pair
+    growth, established, trust_gain, pitch_cost, depth = knobs
+    after = np.empty(slots.size)
+    for k in range(slots.size):
+        s = slots[k]
+        if meetings[s] == 0:
+            first_week[s] = week
+        if left.size:
+            positive[s] = positive[s] * left[k]
+            negative[s] = negative[s] * left[k]
+            depth_of[s] = depth_of[s] * left[k]
+            evidence_week[s] = week
+        after[k] = 1.0 - (1.0 - before[k]) * growth
+        memory[s], last_week[s] = after[k], week
+        meetings[s] += 1
+        listened = before[k] >= established and not pitched[k]
+        positive[s] += trust_gain * listening[k] * (1.0 if listened else 0.0)
+        negative[s] += pitch_cost * (1.0 if pitched[k] else 0.0)
+        depth_of[s] += depth
+    return after
+
+
 def smallest_per_group(group, key):
     """grouping.min_per_group in one pass: per distinct group, in the groups' order, the index
     of its smallest key (the first of exact ties; a group with a NaN key has none, as there)."""
@@ -367,6 +397,7 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "moved_sorted",
     "decay_exponent",
     "beta_trust",
+    "conversed",
     "smallest_per_group",
     "add_per_cell",
 )

@@ -269,23 +269,38 @@ class PairStore:
         dst = np.concatenate([b, a])
         pitched = np.concatenate([pitch_ba, pitch_ab])  # the remembered member (dst) pitched
         slots = self.ensure(src, dst)
-        self.first_week[slots[self.meetings[slots] == 0]] = week
-        self.settle(slots, week)
-        before = self.memory_at(slots, week)
-        after = 1.0 - (1.0 - before) * (1.0 - self.memory_cfg.gain) ** depth
-        self.memory[slots] = after
-        self.last_week[slots] = week
-        self.meetings[slots] += 1
-        established = before >= self.memory_cfg.established_level
-        good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
-        self.positive[slots] += good
-        self.negative[slots] += self.trust_cfg.pitch_cost * pitched
-        self.depth[slots] += depth
+        before = self.memory_at(slots, week)  # (settling the evidence leaves memory as it is)
+        growth = (1.0 - self.memory_cfg.gain) ** depth
+        if kernels.ENABLED:  # the same updates in one pass
+            after = self._conversed(slots, week, before, growth, listening[dst], pitched, depth)
+        else:
+            self.first_week[slots[self.meetings[slots] == 0]] = week
+            self.settle(slots, week)
+            after = 1.0 - (1.0 - before) * growth
+            self.memory[slots] = after
+            self.last_week[slots] = week
+            self.meetings[slots] += 1
+            established = before >= self.memory_cfg.established_level
+            good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
+            self.positive[slots] += good
+            self.negative[slots] += self.trust_cfg.pitch_cost * pitched
+            self.depth[slots] += depth
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
         self._memory_cache.put(self, slots, after, week)  # just met: no decay yet
         self._trust_cache.mark(slots)
         return slots
+
+    def _conversed(self, slots, week, before, growth, listening, pitched, depth) -> np.ndarray:
+        """converse's updates in one compiled call (kernels.conversed): the same values."""
+        fades = self.trust_cfg.half_life_weeks != 0
+        left = self.fading(slots, week) if fades else np.empty(0)
+        pair = tuple(getattr(self, name) for name in self.FIELDS if name != "received")
+        cfg = self.memory_cfg, self.trust_cfg
+        knobs = (growth, cfg[0].established_level, cfg[1].gain * depth, cfg[1].pitch_cost, depth)
+        return kernels.conversed(
+            slots, float(week), before, left, listening, pitched, pair, tuple(map(float, knobs))
+        )
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
         """A light touch without a conversation (a presentation heard, a post read; C12, C16).
