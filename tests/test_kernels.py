@@ -20,10 +20,18 @@ def numpy_afterwards():
     kernels.use(False)
 
 
-def random_store(seed: int, n: int, weeks: int, dense: bool) -> PairStore:
-    """A store after a few weeks of random conversations, some pushy (low trust: avoidance)."""
+def random_store(
+    seed: int, n: int, weeks: int, dense: bool, fade: float | None = None, depth: float = 1.0
+) -> PairStore:
+    """A store after a few weeks of random conversations of `depth`, some pushy (low trust:
+    avoidance), trust evidence fading with half-life `fade` (0: never; None: the default).
+    Each week's memory is read before its conversations, as a model's week does, so they
+    write through the cache."""
     rng = np.random.default_rng(seed)
-    store = PairStore(n, MemoryConfig(), TrustConfig(pitch_cost=2.0), TiesConfig())
+    trust = TrustConfig(pitch_cost=2.0)
+    if fade is not None:
+        trust = TrustConfig(pitch_cost=2.0, half_life_weeks=fade)
+    store = PairStore(n, MemoryConfig(), trust, TiesConfig())
     if not dense:
         store.index = None  # lookups by binary search, as in scenes above DENSE_INDEX members
     pushy = rng.random(n) < 0.3
@@ -32,7 +40,8 @@ def random_store(seed: int, n: int, weeks: int, dense: bool) -> PairStore:
         keep = a < b
         key = np.unique(a[keep] * n + b[keep])
         a, b = key // n, key % n
-        store.converse(a, b, week, rng.random(n), pushy[a], pushy[b])
+        store.memory_everywhere(week)
+        store.converse(a, b, week, rng.random(n), pushy[a], pushy[b], depth)
     return store
 
 
@@ -169,16 +178,7 @@ def test_conversations_update_the_store_the_same_compiled(seed, n, weeks, fade, 
     stores = []
     for enabled in (False, True):
         kernels.use(enabled)
-        rng = np.random.default_rng(seed)
-        trust = TrustConfig(pitch_cost=2.0, half_life_weeks=fade)
-        store = PairStore(n, MemoryConfig(), trust, TiesConfig())
-        pushy, listening = rng.random(n) < 0.3, rng.random(n)
-        for week in range(weeks):
-            a, b = rng.integers(0, n, (2, 2 * n))
-            key = np.unique(a[a < b] * n + b[a < b])
-            a, b = key // n, key % n
-            store.memory_everywhere(week)  # a cache the conversations write through
-            store.converse(a, b, week, listening, pushy[a], pushy[b], depth)
+        store = random_store(seed, n, weeks, dense=True, fade=fade, depth=depth)
         stores.append((store, store.memory_everywhere(weeks - 1)))
     (slow, slow_now), (fast, fast_now) = stores
     assert slow.keys.tobytes() == fast.keys.tobytes() and slow_now.tobytes() == fast_now.tobytes()
