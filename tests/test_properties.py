@@ -78,6 +78,21 @@ def test_same_seed_gives_identical_tables():
     assert not first["sales"].equals(tables_for(8)["sales"]) or first["sales"].height == 0
 
 
+def test_a_referrals_outcome_is_written_from_its_conversion_and_sale():
+    """The referrals table's outcome (C6): 'none' unless the referral converted, then 'good' or
+    'bad' as the sale turned out - row for row in the ledger's order, all three present."""
+    from sim.experiments.tables import model_tables
+    from sim.scenario import load_scenario
+
+    params = load_scenario("bni", {"run.weeks": 40}).params
+    model = NetworkingModel(params, rng=np.random.SeedSequence(7)).run()
+    refs = model.market.ledger.referral_arrays()
+    outcome = model_tables(model, 0, "base")["referrals"]["outcome"]
+    expected = np.where(refs["converted"], np.where(refs["good"], "good", "bad"), "none")
+    assert outcome.dtype == pl.Utf8 and outcome.to_list() == expected.tolist()
+    assert set(expected) == {"none", "bad", "good"}
+
+
 def test_results_do_not_depend_on_worker_count(tmp_path):
     """The same tasks on one process or two write the same tables and the same metrics."""
     from sim.experiments.execution import make_tasks, run_tasks

@@ -77,9 +77,7 @@ def model_tables(model, replication: int, variant: str, region: int = 0) -> dict
             "sector": refs["sector"].astype(np.int32),
             "degree": refs["degree"].astype(np.int8),
             "converted": refs["converted"].astype(bool),
-            "outcome": pl.Series(
-                np.where(refs["converted"], np.where(refs["good"], "good", "bad"), "none")
-            ).cast(pl.Utf8),
+            "outcome": _outcomes(refs["converted"], refs["good"]),
         }
     )
     agents_df = _agents(model, sales, refs)
@@ -106,6 +104,16 @@ def model_tables(model, replication: int, variant: str, region: int = 0) -> dict
         )
         for name, df in out.items()
     }
+
+
+OUTCOMES = ("none", "bad", "good")  # a referral not converted; converted, the sale bad or good
+
+
+def _outcomes(converted: np.ndarray, good: np.ndarray) -> pl.Series:
+    """Each referral's outcome as text, mapped from codes by polars: a numpy array of text took
+    polars 40 ms to convert for a bni_world region's ~280,000 referrals (half its tables)."""
+    code = converted.astype(np.int8) * (1 + good.astype(np.int8))
+    return pl.Series(code).replace_strict(dict(enumerate(OUTCOMES)), return_dtype=pl.Utf8)
 
 
 def weighted(column: str) -> pl.Expr:
