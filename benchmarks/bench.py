@@ -159,7 +159,7 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
     already): what compiling the whole week could reach at most with the kernels as they are."""
     import numpy as np
 
-    from sim.model import NetworkingModel, kernels, referral_kernels
+    from sim.model import NetworkingModel, kernels
     from sim.scenario import load_scenario
 
     params = load_scenario(scenario, overrides).params
@@ -182,7 +182,7 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
 
     compiled = {
         (module, name): getattr(module, name)
-        for module in (kernels, referral_kernels)
+        for module in kernels.modules()
         for name in module.COMPILED
     }
     for (module, name), kernel in compiled.items():
@@ -209,9 +209,9 @@ NUMBA_START = """
 import time
 import numpy as np
 start = time.perf_counter()
-from sim.model import kernels
+from sim.model import kernels, pair_kernels
 kernels.use(True)
-kernels.moved_sorted(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+pair_kernels.moved_sorted(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
 print(round(time.perf_counter() - start, 2))
 """
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import MemoryConfig, TiesConfig, TrustConfig
-from sim.model import kernels
+from sim.model import kernels, pair_kernels
 from sim.model.events import follow_up_pairs, mingle
 from sim.model.memory import PairStore
 
@@ -112,10 +112,11 @@ def test_insert_kernels_equal_numpy(values, at, dtype):
     values = np.asarray(values, dtype=dtype)
     at = np.sort(np.minimum(np.asarray(at, dtype=np.int64), values.size))
     new = np.arange(at.size, dtype=dtype) + 100
-    np.testing.assert_array_equal(kernels.inserted(values, at, new), np.insert(values, at, new))
+    inserted = pair_kernels.inserted(values, at, new)
+    np.testing.assert_array_equal(inserted, np.insert(values, at, new))
     slots = np.arange(values.size, dtype=np.int64)
     expected = slots + np.searchsorted(at, slots, side="right")
-    np.testing.assert_array_equal(kernels.moved_sorted(slots, at), expected)
+    np.testing.assert_array_equal(pair_kernels.moved_sorted(slots, at), expected)
 
 
 @settings(max_examples=40, deadline=None)
@@ -172,7 +173,7 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
     depth=st.sampled_from([1.0, 2.5]),
 )
 def test_conversations_update_the_store_the_same_compiled(seed, n, weeks, fade, depth):
-    """PairStore.converse and its compiled updates (kernels.conversed): after weeks of random
+    """PairStore.converse and its compiled updates (pair_kernels.conversed): after weeks of random
     conversations, some pushy, of `depth`, with trust evidence that fades or not, every pair's
     state and the week's cached memory are the same bit for bit."""
     stores = []

@@ -24,12 +24,11 @@ Pairs are found through the pair store's dense index where it has one, else by a
 among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_race` (whom members call for one-to-ones; C5, C10), `inserted` and `moved_sorted`
-(new pairs in the pair store's sorted arrays), `decay_exponent` and `beta_trust` (the pair
-store's lazy decay for its week caches, C3-C5: one pass each instead of a dozen temporaries, the
-exp2 left to numpy), `conversed` (a conversation's updates of its pairs, C3-C5, C10, C14),
-`smallest_per_group` (grouping.min_per_group) and `add_per_cell` (the memory and trust curves'
-sums).
+`follow_up_race` (whom members call for one-to-ones; C5, C10), `smallest_per_group`
+(grouping.min_per_group) and `add_per_cell` (the memory and trust curves' sums). The pair
+store's own kernels (inserts, lazy decay, a conversation's updates) are in
+sim/model/pair_kernels.py, the referral chains' in sim/model/referral_kernels.py; `use`
+compiles all three modules.
 """
 
 from __future__ import annotations
@@ -65,14 +64,19 @@ def use(on: bool) -> None:
     ENABLED = on
 
 
+def modules() -> tuple:
+    """The modules whose COMPILED functions `use(True)` compiles: this one, the pair store's
+    (sim/model/pair_kernels.py) and the referral chains' (sim/model/referral_kernels.py)."""
+    from sim.model import pair_kernels, referral_kernels
+
+    return (sys.modules[__name__], pair_kernels, referral_kernels)
+
+
 def _compile() -> None:
-    """Replace the plain functions of this module and of referral_kernels by their compiled
-    versions (once)."""
+    """Replace the plain functions of `modules()` by their compiled versions (once)."""
     import numba
 
-    from sim.model import referral_kernels
-
-    for module in (sys.modules[__name__], referral_kernels):
+    for module in modules():
         space = vars(module)
         for name in module.COMPILED:
             if not isinstance(space[name], numba.core.dispatcher.Dispatcher):
@@ -269,90 +273,6 @@ def _smallest(key, start, end, k, taken, out):
     return found
 
 
-def inserted(values, at, new):
-    """np.insert(values, at, new) for sorted `at`: the runs between insert positions are copied
-    whole (a run per new value, not a test per element)."""
-    out = np.empty(values.size + at.size, dtype=values.dtype)
-    prev = 0
-    for j in range(at.size):
-        out[prev + j : at[j] + j] = values[prev : at[j]]
-        out[at[j] + j] = new[j]
-        prev = at[j]
-    out[prev + at.size :] = values[prev:]
-    return out
-
-
-def reindexed(index, keys, start):
-    """PairStore's dense index after an insert: index[keys[j]] = j from `start` (the first
-    insert position; the slots before it did not move), in place."""
-    for j in range(start, keys.size):
-        index[keys[j]] = j
-
-
-def moved_sorted(slots, at):
-    """slots + searchsorted(at, slots, side="right") for sorted `slots` and `at`: a merge."""
-    out = np.empty_like(slots)
-    j = 0
-    for i in range(slots.size):
-        while j < at.size and at[j] <= slots[i]:
-            j += 1
-        out[i] = slots[i] + j
-    return out
-
-
-def decay_exponent(slots, every, last_week, meetings, half_life, spacing, week):
-    """PairStore._memory_at's exponent -(week - last week) / half-life of `slots` (`every`: of
-    every pair, slots unused) in one pass; numpy takes its exp2 (see the module's docstring)."""
-    size = last_week.size if every else slots.size
-    out = np.empty(size)
-    for k in range(size):
-        s = k if every else slots[k]
-        lasting = half_life * (1.0 + spacing * (max(meetings[s], 1) - 1))
-        out[k] = -(week - last_week[s]) / lasting
-    return out
-
-
-def beta_trust(slots, every, positive, negative, left):
-    """PairStore._trust of `slots` (`every`: of every pair) from the evidence's share `left`
-    (aligned with the result), in one pass."""
-    size = positive.size if every else slots.size
-    out = np.empty(size)
-    for k in range(size):
-        s = k if every else slots[k]
-        r, q = positive[s] * left[k], negative[s] * left[k]
-        out[k] = (r + 1.0) / (r + q + 2.0)
-    return out
-
-
-def conversed(slots, week, before, left, listening, pitched, pair, knobs):
-    """PairStore.converse's updates of the (unique) pairs `slots` in one pass: the first
-    meeting's week, the evidence settled by its share `left` (empty: it never fades), memory
-    raised from `before` (now), the meeting counted, trust evidence and depth added. `pair`: the
-    store's (memory, last_week, first_week, meetings, positive, negative, depth,
-    evidence_week); `knobs`: ((1 - gain)^depth, established level, trust gain x depth, pitch
-    cost, depth). Returns the memory after."""
-    memory, last_week, first_week, meetings, positive, negative, depth_of, evidence_week = pair
-    growth, established, trust_gain, pitch_cost, depth = knobs
-    after = np.empty(slots.size)
-    for k in range(slots.size):
-        s = slots[k]
-        if meetings[s] == 0:
-            first_week[s] = week
-        if left.size:
-            positive[s] = positive[s] * left[k]
-            negative[s] = negative[s] * left[k]
-            depth_of[s] = depth_of[s] * left[k]
-            evidence_week[s] = week
-        after[k] = 1.0 - (1.0 - before[k]) * growth
-        memory[s], last_week[s] = after[k], week
-        meetings[s] += 1
-        listened = before[k] >= established and not pitched[k]
-        positive[s] += trust_gain * listening[k] * (1.0 if listened else 0.0)
-        negative[s] += pitch_cost * (1.0 if pitched[k] else 0.0)
-        depth_of[s] += depth
-    return after
-
-
 def smallest_per_group(group, key):
     """grouping.min_per_group in one pass: per distinct group, in the groups' order, the index
     of its smallest key (the first of exact ties; a group with a NaN key has none, as there)."""
@@ -392,12 +312,6 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "_new_faces",
     "follow_up_race",
     "_smallest",
-    "inserted",
-    "reindexed",
-    "moved_sorted",
-    "decay_exponent",
-    "beta_trust",
-    "conversed",
     "smallest_per_group",
     "add_per_cell",
 )

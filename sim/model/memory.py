@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import kernels
+from sim.model import kernels, pair_kernels
 from sim.model.grouping import distinct, min_per_group
 from sim.model.slots import SlotSet, WeekCache, moved, spread
 
@@ -124,7 +124,7 @@ class PairStore:
         if self.index is None:
             return np.searchsorted(self.keys, keys)
         if kernels.ENABLED:  # keys are never removed: those before the first insert stay put
-            kernels.reindexed(self.index, self.keys, int(at[0]))
+            pair_kernels.reindexed(self.index, self.keys, int(at[0]))
         else:
             self.index[self.keys[at[0] :]] = np.arange(at[0], self.keys.size)
         return self.index[keys].astype(np.int64)
@@ -180,7 +180,7 @@ class PairStore:
     def _memory_at(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
         if kernels.ENABLED:  # the same exponent in one pass; exp2 and product as below
             cfg, every = self.memory_cfg, isinstance(slots, slice)  # WeekCache's ALL
-            exponent = kernels.decay_exponent(
+            exponent = pair_kernels.decay_exponent(
                 _NONE if every else slots,
                 every,
                 self.last_week,
@@ -228,7 +228,7 @@ class PairStore:
         left = self.fading(slots, week)
         if kernels.ENABLED and isinstance(left, np.ndarray):  # the same, in one pass
             every = isinstance(slots, slice)  # WeekCache's ALL
-            return kernels.beta_trust(
+            return pair_kernels.beta_trust(
                 _NONE if every else slots, every, self.positive, self.negative, left
             )
         r, s = self.positive[slots] * left, self.negative[slots] * left
@@ -292,13 +292,13 @@ class PairStore:
         return slots
 
     def _conversed(self, slots, week, before, growth, listening, pitched, depth) -> np.ndarray:
-        """converse's updates in one compiled call (kernels.conversed): the same values."""
+        """converse's updates in one compiled call (pair_kernels.conversed): the same values."""
         fades = self.trust_cfg.half_life_weeks != 0
         left = self.fading(slots, week) if fades else np.empty(0)
         pair = tuple(getattr(self, name) for name in self.FIELDS if name != "received")
         cfg = self.memory_cfg, self.trust_cfg
         knobs = (growth, cfg[0].established_level, cfg[1].gain * depth, cfg[1].pitch_cost, depth)
-        return kernels.conversed(
+        return pair_kernels.conversed(
             slots, float(week), before, left, listening, pitched, pair, tuple(map(float, knobs))
         )
 

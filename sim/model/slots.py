@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import kernels
+from sim.model import kernels, pair_kernels
 
 if TYPE_CHECKING:
     from sim.model.memory import PairStore
@@ -125,7 +125,7 @@ def union(lists: list[np.ndarray], size: int | None = None) -> np.ndarray:
 def moved(slots: np.ndarray, at: np.ndarray, ordered: bool = False) -> np.ndarray:
     """Where `slots` (`ordered`: sorted) are after np.insert(..., at, ...) with sorted `at`."""
     if ordered and kernels.ENABLED:
-        return kernels.moved_sorted(slots, at)
+        return pair_kernels.moved_sorted(slots, at)
     return slots + np.searchsorted(at, slots, side="right")
 
 
@@ -134,5 +134,5 @@ def spread(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
     before each position, the old values move up (compiled: one pass, no mask)."""
     if kernels.ENABLED:
         new = np.broadcast_to(np.asarray(fill, dtype=values.dtype), at.shape)
-        return kernels.inserted(values, at, np.ascontiguousarray(new))
+        return pair_kernels.inserted(values, at, np.ascontiguousarray(new))
     return np.insert(values, at, fill)

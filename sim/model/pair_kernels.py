@@ -1,0 +1,108 @@
+"""Compiled steps of the pair store (sim/model/memory.py, sim/model/slots.py; numba): new pairs
+in its sorted arrays (`inserted`, `reindexed`, `moved_sorted`), its lazy decay for the week
+caches (`decay_exponent`, `beta_trust`; C3-C5: one pass each instead of a dozen temporaries, the
+exp2 left to numpy) and a conversation's updates of its pairs (`conversed`; C3-C5, C10, C14).
+
+As in sim/model/kernels.py, whose `use` compiles this module: plain Python until compiled, the
+same floating-point operations as the numpy code beside them, so results are bit-identical
+either way (tests/test_kernels.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def inserted(values, at, new):
+    """np.insert(values, at, new) for sorted `at`: the runs between insert positions are copied
+    whole (a run per new value, not a test per element)."""
+    out = np.empty(values.size + at.size, dtype=values.dtype)
+    prev = 0
+    for j in range(at.size):
+        out[prev + j : at[j] + j] = values[prev : at[j]]
+        out[at[j] + j] = new[j]
+        prev = at[j]
+    out[prev + at.size :] = values[prev:]
+    return out
+
+
+def reindexed(index, keys, start):
+    """PairStore's dense index after an insert: index[keys[j]] = j from `start` (the first
+    insert position; the slots before it did not move), in place."""
+    for j in range(start, keys.size):
+        index[keys[j]] = j
+
+
+def moved_sorted(slots, at):
+    """slots + searchsorted(at, slots, side="right") for sorted `slots` and `at`: a merge."""
+    out = np.empty_like(slots)
+    j = 0
+    for i in range(slots.size):
+        while j < at.size and at[j] <= slots[i]:
+            j += 1
+        out[i] = slots[i] + j
+    return out
+
+
+def decay_exponent(slots, every, last_week, meetings, half_life, spacing, week):
+    """PairStore._memory_at's exponent -(week - last week) / half-life of `slots` (`every`: of
+    every pair, slots unused) in one pass; numpy takes its exp2 (see the module's docstring)."""
+    size = last_week.size if every else slots.size
+    out = np.empty(size)
+    for k in range(size):
+        s = k if every else slots[k]
+        lasting = half_life * (1.0 + spacing * (max(meetings[s], 1) - 1))
+        out[k] = -(week - last_week[s]) / lasting
+    return out
+
+
+def beta_trust(slots, every, positive, negative, left):
+    """PairStore._trust of `slots` (`every`: of every pair) from the evidence's share `left`
+    (aligned with the result), in one pass."""
+    size = positive.size if every else slots.size
+    out = np.empty(size)
+    for k in range(size):
+        s = k if every else slots[k]
+        r, q = positive[s] * left[k], negative[s] * left[k]
+        out[k] = (r + 1.0) / (r + q + 2.0)
+    return out
+
+
+def conversed(slots, week, before, left, listening, pitched, pair, knobs):
+    """PairStore.converse's updates of the (unique) pairs `slots` in one pass: the first
+    meeting's week, the evidence settled by its share `left` (empty: it never fades), memory
+    raised from `before` (now), the meeting counted, trust evidence and depth added. `pair`: the
+    store's (memory, last_week, first_week, meetings, positive, negative, depth,
+    evidence_week); `knobs`: ((1 - gain)^depth, established level, trust gain x depth, pitch
+    cost, depth). Returns the memory after."""
+    memory, last_week, first_week, meetings, positive, negative, depth_of, evidence_week = pair
+    growth, established, trust_gain, pitch_cost, depth = knobs
+    after = np.empty(slots.size)
+    for k in range(slots.size):
+        s = slots[k]
+        if meetings[s] == 0:
+            first_week[s] = week
+        if left.size:
+            positive[s] = positive[s] * left[k]
+            negative[s] = negative[s] * left[k]
+            depth_of[s] = depth_of[s] * left[k]
+            evidence_week[s] = week
+        after[k] = 1.0 - (1.0 - before[k]) * growth
+        memory[s], last_week[s] = after[k], week
+        meetings[s] += 1
+        listened = before[k] >= established and not pitched[k]
+        positive[s] += trust_gain * listening[k] * (1.0 if listened else 0.0)
+        negative[s] += pitch_cost * (1.0 if pitched[k] else 0.0)
+        depth_of[s] += depth
+    return after
+
+
+INLINED = ()
+COMPILED = (  # every function above, compiled by kernels.use(True)
+    "inserted",
+    "reindexed",
+    "moved_sorted",
+    "decay_exponent",
+    "beta_trust",
+    "conversed",
+)
