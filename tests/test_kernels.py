@@ -524,3 +524,85 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
     assert slow_state == fast_state
     assert (market.week_units > 0).sum() == np.unique(seller[sold]).size
     assert (market.locked_until[flat] > 7).all() and (market.last_seller[flat] == seller).all()
+
+
+@pytest.fixture(scope="module")
+def scene_after_weeks():
+    """A scene of every built-in strategy after 30 weeks (its pairs met, some avoided)."""
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    params = load_scenario("four_sellers", {"run.weeks": 30}).params
+    return NetworkingModel(params, rng=np.random.SeedSequence(3)).run()
+
+
+@settings(max_examples=40, deadline=None)
+@given(later=st.integers(0, 40), since_back=st.integers(8, 25), avoid=st.sampled_from([0.499, 0.5]))
+def test_each_strategys_compiled_weight_equals_its_method(
+    scene_after_weeks, later, since_back, avoid
+):
+    """Every registered strategy with a compiled twin of follow_up_weight gives, for every pair,
+    the value its numpy method gives (weeks after the last contact, pairs met since a week)."""
+    from sim.model.strategies import STRATEGIES, twin
+
+    model = scene_after_weeks
+    model.week, store = 30 + later, model.store
+    store.trust_cfg = store.trust_cfg.model_copy(update={"avoid_level": avoid})
+    store._trust_cache.key = None  # the cache stays keyed by week; nothing else changed
+    since = float(30 - since_back)
+    slots = np.arange(len(store))
+    pair = (store.memory_everywhere(model.week), store.trust_everywhere(model.week))
+    pair += (store.first_week, store.meetings)
+    twins = {name: twin(cls, "follow_up_weight") for name, cls in STRATEGIES.items()}
+    assert any(twins.values())
+    kernels.use(True)
+    for name, weight_of in twins.items():
+        if weight_of is None:
+            continue
+        kernels.use(False)
+        expected = STRATEGIES[name]().follow_up_weight(model, slots, since)
+        kernels.use(True)
+        got = np.full(slots.size, np.nan)
+        everyone = np.zeros(model.n_members, dtype=np.int64)  # all members use it
+        compiled = kernels.strategy_twin(weight_of)
+        kernels.follow_up_weights(compiled, 0, everyone, store.src, pair, (since, avoid), got)
+        np.testing.assert_array_equal(got, expected, err_msg=name)
+        assert (expected > 0).any() and (expected == 0).any(), name  # both branches ran
+
+
+def test_a_strategy_that_changes_its_weight_has_no_twin_until_it_writes_one():
+    """A subclass overriding follow_up_weight never runs its parent's twin: a run with it asks
+    the numpy method with the kernels on, and gives what it gives with them off."""
+    from sim.model import NetworkingModel
+    from sim.model.strategies import STRATEGIES, Relationship, twin
+    from sim.scenario import load_scenario
+
+    class Coolest(Relationship):
+        name = "coolest_for_test"
+        description = "calls the contacts remembered least"
+        labels = {"en": "cooler", "nl": "koeler"}
+
+        def follow_up_weight(self, scene, slots, since_week):
+            return 1.0 / (1e-3 + super().follow_up_weight(scene, slots, since_week))
+
+    class Same(Relationship):  # keeps the method, so keeps the twin
+        pass
+
+    try:
+        assert twin(Coolest, "follow_up_weight") is None
+        assert twin(Same, "follow_up_weight") is twin(Relationship, "follow_up_weight")
+        groups = [
+            {"name": "builders", "strategy": "relationship", "share": 0.5, "focal": True},
+            {"name": "pitchers", "strategy": "coolest_for_test", "share": 0.5, "focal": True},
+        ]
+        over = {"run.weeks": 30, "scene.groups": groups}
+        params = load_scenario("laptop", over).params
+        runs = []
+        for enabled in (True, False):
+            kernels.use(enabled)
+            runs.append(NetworkingModel(params, rng=np.random.SeedSequence(2)).run().store)
+        assert runs[0].meetings.sum() > 0
+        for name in runs[0].FIELDS:
+            np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
+    finally:
+        del STRATEGIES["coolest_for_test"]

@@ -24,7 +24,8 @@ Pairs are found through the pair store's dense index where it has one, else by a
 among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_race` (whom members call for one-to-ones; C5, C10), `smallest_per_group`
+`follow_up_race` (whom members call for one-to-ones; C5, C10), `follow_up_weights` (how much
+they want each one, by their strategies' compiled twins; C5, C10), `smallest_per_group`
 (grouping.min_per_group) and `add_per_cell` (the memory and trust curves' sums). The pair
 store's own kernels (inserts, lazy decay, a conversation's updates) are in
 sim/model/pair_kernels.py, the referral chains' in sim/model/referral_kernels.py; `use`
@@ -303,6 +304,29 @@ def add_per_cell(count, first, second, cell, first_values, second_values):
         second[cell[i]] += second_values[i]
 
 
+def follow_up_weights(weight_of, code, member_code, pair_src, pair, knobs, out):
+    """Model.follow_up_weight of every pair slot whose source has strategy `code`, written to
+    `out`: the strategy's compiled twin `weight_of` (strategies.twin; see `strategy_twin`) for
+    one slot at a time, on `pair` and `knobs` as its docstring says."""
+    for s in range(pair_src.size):
+        if member_code[pair_src[s]] == code:
+            out[s] = weight_of(s, pair, knobs)
+
+
+_TWINS: dict = {}  # a strategy's twin -> compiled, once per process
+
+
+def strategy_twin(function):
+    """A strategy method's compiled twin (a plain function of sim/model/strategies.py), compiled
+    once per process. Compiling `follow_up_weights` for it costs ~0.3 s per twin (not cached on
+    disk: numba keys a kernel taking a function by that function object)."""
+    if function not in _TWINS:
+        import numba
+
+        _TWINS[function] = numba.njit(inline="always")(function)
+    return _TWINS[function]
+
+
 COMPILED = (  # every function above, compiled by `use(True)`
     "_find",
     "_avoids",
@@ -314,6 +338,7 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "_smallest",
     "smallest_per_group",
     "add_per_cell",
+    "follow_up_weights",
 )
 
 if setting() == "numba":

@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from sim.config import Params
+from sim.model import kernels
 from sim.model.agents import Member
 from sim.model.events import follow_up_pairs
 from sim.model.formats import FORMATS, channels_for
@@ -25,7 +26,7 @@ from sim.model.observers import MODEL_REPORTERS, NetworkSnapshots, PairCurves
 from sim.model.population import build_social_graph
 from sim.model.referrals import AskGraph, Referrers
 from sim.model.roster import Members
-from sim.model.strategies import STRATEGIES, trait_names
+from sim.model.strategies import STRATEGIES, trait_names, twin
 
 
 def by_strategy(code: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -94,6 +95,7 @@ class NetworkingModel(mesa.Model):
         self.focal = roster.focal
         used = list(dict.fromkeys(g.strategy for g in self.groups))
         self.strategies = [STRATEGIES[name]() for name in used]
+        self._weight_twins = [twin(type(s), "follow_up_weight") for s in self.strategies]
         self.strategy_code = np.array([used.index(g.strategy) for g in self.groups])[self.group_of]
         self.traits = {name: roster.trait(name) for name in trait_names()}
         self.follow_up_counts = self.traits["follow_ups"].astype(np.int64)
@@ -154,6 +156,8 @@ class NetworkingModel(mesa.Model):
         return self.ask_strategies(referrer, "referral_drive", referrer, owes)
 
     def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
+        if slots.size == len(self.store) and kernels.ENABLED and all(self._weight_twins):
+            return self._compiled_weights(since_week)  # every pair, by the strategies' twins
         if slots.size == len(self.store):  # every pair (sorted slots): split once per insert
             if self._pairs_split is None or self._pairs_split[0] != self.store.version:
                 split = by_strategy(self.strategy_code[self.store.src])
@@ -164,6 +168,19 @@ class NetworkingModel(mesa.Model):
             )
         source = self.store.src[slots]
         return self.ask_strategies(source, "follow_up_weight", slots, since_week=since_week)
+
+    def _compiled_weights(self, since_week: float) -> np.ndarray:
+        """follow_up_weight of every pair, each strategy's members by its compiled twin (the
+        same values: tests/test_kernels.py)."""
+        store, week = self.store, self.week
+        pair = (store.memory_everywhere(week), store.trust_everywhere(week))
+        pair += (store.first_week, store.meetings)
+        knobs = (float(since_week), float(store.trust_cfg.avoid_level))
+        out = np.empty(len(store))
+        for code, weight_of in enumerate(self._weight_twins):
+            weight = kernels.strategy_twin(weight_of)
+            kernels.follow_up_weights(weight, code, self.strategy_code, store.src, pair, knobs, out)
+        return out
 
     # --- contacts: called by the event formats and channels (see sim/model/scene.py) ----------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:

@@ -13,6 +13,11 @@ the strategy (`[params.strategies.<name>]`). A trait left at None takes the scen
 
 Adding a strategy is adding one class here (it registers itself) plus its scripted test. This is
 the only module that names a strategy.
+
+A method may have a compiled twin for large runs: `follow_up_weight_of`, the weight of one pair
+as plain arithmetic on the week's pair arrays (see `Strategy.follow_up_weight_of`), compiled by
+sim/model/kernels.py and tested equal to the method (tests/test_kernels.py). It is optional: a
+run whose strategies do not all have one asks the numpy methods.
 """
 
 from __future__ import annotations
@@ -121,6 +126,13 @@ class Strategy:
         """
         raise NotImplementedError
 
+    # The compiled twin of follow_up_weight (optional; None: the run asks the method): the weight
+    # of pair slot `s` from `pair` = (memory now, trust now, first week, meetings), arrays over
+    # every slot of the pair store, and `knobs` = (since_week, trust.avoid_level). Plain Python
+    # that numba compiles: arithmetic and comparisons only. A subclass that overrides
+    # follow_up_weight and not this has none (see `twin`).
+    follow_up_weight_of: ClassVar = None
+
     def referral_drive(self, scene: Scene, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
         """How readily each referrer passes on a need that fits a provider they trust (C9).
 
@@ -129,6 +141,16 @@ class Strategy:
         """
         giving = scene.traits["giving"][referrer]
         return (1.0 + giving) * (1.0 + scene.params.conversation.reciprocity * owes)
+
+
+def twin(strategy: type[Strategy], method: str):
+    """The compiled twin (`<method>_of`) of a strategy's method, or None: only a twin defined in
+    the class that defines the method itself counts, so a subclass that changes the method never
+    runs its parent's twin."""
+    for cls in strategy.__mro__:
+        if method in vars(cls):
+            return getattr(cls, f"{method}_of") if f"{method}_of" in vars(cls) else None
+    return None
 
 
 def warm_contacts(scene: Scene, slots: np.ndarray) -> np.ndarray:
@@ -163,6 +185,11 @@ class Direct(Strategy):
         fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
         return np.where(fresh, 1.0 + 1e-9, 0.0)
 
+    @staticmethod
+    def follow_up_weight_of(s, pair, knobs):
+        _, _, first_week, meetings = pair
+        return 1.0 + 1e-9 if first_week[s] >= knobs[0] and meetings[s] > 0 else 0.0
+
 
 class Relationship(Strategy):
     """Meets known contacts again as well as new people, listens, keeps warm contacts warm."""
@@ -183,6 +210,11 @@ class Relationship(Strategy):
     def follow_up_weight(self, scene, slots, since_week):
         """Coffee with the contacts remembered best, to keep them warm (C5)."""
         return warm_contacts(scene, slots)
+
+    @staticmethod
+    def follow_up_weight_of(s, pair, knobs):
+        memory, trust, _, _ = pair
+        return memory[s] + 1e-9 if trust[s] >= knobs[1] else 0.0
 
 
 class Giver(Relationship):
