@@ -548,7 +548,6 @@ def test_each_strategys_compiled_weight_equals_its_method(
     model = scene_after_weeks
     model.week, store = 30 + later, model.store
     store.trust_cfg = store.trust_cfg.model_copy(update={"avoid_level": avoid})
-    store._trust_cache.key = None  # the cache stays keyed by week; nothing else changed
     since = float(30 - since_back)
     slots = np.arange(len(store))
     pair = (store.memory_everywhere(model.week), store.trust_everywhere(model.week))

@@ -156,9 +156,10 @@ class NetworkingModel(mesa.Model):
         return self.ask_strategies(referrer, "referral_drive", referrer, owes)
 
     def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
-        if slots.size == len(self.store) and kernels.ENABLED and all(self._weight_twins):
-            return self._compiled_weights(since_week)  # every pair, by the strategies' twins
-        if slots.size == len(self.store):  # every pair (sorted slots): split once per insert
+        if slots.size == len(self.store):  # every pair (sorted slots)
+            if kernels.ENABLED and all(self._weight_twins):
+                return self._compiled_weights(since_week)  # by the strategies' twins
+            # numpy: each strategy's method on its members' pairs, split once per insert
             if self._pairs_split is None or self._pairs_split[0] != self.store.version:
                 split = by_strategy(self.strategy_code[self.store.src])
                 self._pairs_split = (self.store.version, split)
