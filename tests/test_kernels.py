@@ -164,6 +164,43 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
         assert fast.tobytes() == slow.tobytes()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(1, 8),
+    later=st.integers(0, 20),
+    sectors=st.integers(1, 4),
+    level=st.sampled_from([0.0, 0.3, None]),  # None: exactly one candidate's memory now
+    ties=st.booleans(),
+)
+def test_best_providers_kernel_equals_numpy(seed, n, weeks, later, sectors, level, ties):
+    """The provider each member has top of mind per sector (PairStore.best_providers and
+    pair_kernels.best_providers): the same table, exact ties (a pair's state copied to the next
+    pair of the same member) going to the first slot both ways, a memory exactly at the
+    top-of-mind level counting both ways."""
+    store = random_store(seed, n, weeks, dense=True)
+    rng = np.random.default_rng(seed)
+    if ties and len(store) > 1:
+        same = np.flatnonzero(store.src[1:] == store.src[:-1])
+        for name in store.FIELDS:
+            values = getattr(store, name)
+            values[same + 1] = values[same]
+        store._memory_cache.key = store._trust_cache.key = None  # state written behind them
+    sector = rng.integers(0, sectors, n)
+    candidates = np.flatnonzero(rng.random(len(store)) < 0.7)
+    week = weeks + later
+    if level is None:
+        level = float(store.memory_at(candidates, week)[-1]) if candidates.size else 0.5
+    store.memory_cfg = store.memory_cfg.model_copy(update={"top_of_mind_level": level})
+    out = []
+    for enabled in (True, False):
+        kernels.use(enabled)
+        out.append(store.best_providers(week, candidates, sector, sectors))
+    np.testing.assert_array_equal(out[0], out[1])
+    assert out[0].shape == (n, sectors)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

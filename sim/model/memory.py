@@ -370,8 +370,13 @@ class PairStore:
         evaluated now, so a provider not met for a while drops out of mind (C5).
         """
         best = np.full(self.n * n_sectors, -1, dtype=np.int64)
-        memory = self.memory_at(candidates, week)
-        in_mind = memory >= self.memory_cfg.top_of_mind_level
+        memory, level = self.memory_at(candidates, week), self.memory_cfg.top_of_mind_level
+        if kernels.ENABLED:  # the same in one pass
+            trust, pair = self.trust(candidates, week), (self.src, self.dst)
+            sectors = member_sector, n_sectors
+            pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)
+            return best.reshape(self.n, n_sectors)
+        in_mind = memory >= level
         slots = candidates[in_mind]
         if slots.size:
             src, dst = self.src[slots], self.dst[slots]

@@ -1,7 +1,8 @@
 """Compiled steps of the pair store (sim/model/memory.py, sim/model/slots.py; numba): new pairs
 in its sorted arrays (`inserted`, `reindexed`, `moved_sorted`), its lazy decay for the week
 caches (`decay_exponent`, `beta_trust`; C3-C5: one pass each instead of a dozen temporaries, the
-exp2 left to numpy) and a conversation's updates of its pairs (`conversed`; C3-C5, C10, C14).
+exp2 left to numpy), a conversation's updates of its pairs (`conversed`; C3-C5, C10, C14) and
+the provider each member has top of mind per sector (`best_providers`; C2, C5, C9).
 
 As in sim/model/kernels.py, whose `use` compiles this module: plain Python until compiled, the
 same floating-point operations as the numpy code beside them, so results are bit-identical
@@ -97,6 +98,29 @@ def conversed(slots, week, before, left, listening, pitched, pair, knobs):
     return after
 
 
+def best_providers(candidates, memory, trust, pair, member_sector, n_sectors, top_level, best):
+    """PairStore.best_providers in one pass over the trusted slots `candidates`: best[src *
+    n_sectors + sector of dst] (filled with -1) = the dst with the highest memory x trust now
+    among those with memory at `top_level` or above (the first slot of exact ties; a group with
+    a NaN score gets none), as min_per_group of the negated scores gives it. `memory`, `trust`:
+    the candidates' now (aligned with them); `pair`: the store's (src, dst)."""
+    pair_src, pair_dst = pair
+    key = np.empty(best.size)
+    poisoned = np.zeros(best.size, dtype=np.bool_)
+    for i in range(candidates.size):
+        s = candidates[i]
+        if memory[i] >= top_level:
+            g = pair_src[s] * n_sectors + member_sector[pair_dst[s]]
+            score = -(memory[i] * trust[i])
+            if np.isnan(score):
+                poisoned[g] = True
+            elif best[g] < 0 or score < key[g]:
+                key[g], best[g] = score, pair_dst[s]
+    for g in range(best.size):
+        if poisoned[g]:
+            best[g] = -1
+
+
 INLINED = ()
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "inserted",
@@ -105,4 +129,5 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "decay_exponent",
     "beta_trust",
     "conversed",
+    "best_providers",
 )
