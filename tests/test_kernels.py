@@ -641,3 +641,29 @@ def test_a_strategy_that_changes_its_weight_has_no_twin_until_it_writes_one():
             np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
     finally:
         del STRATEGIES["coolest_for_test"]
+
+
+def test_the_twins_kernel_is_compiled_in_each_process_not_cached_on_disk(tmp_path):
+    """A run with the kernels in a new process with its own numba disk cache: the kernels are
+    cached, except the one that takes a strategy's twin (`kernels.UNCACHED`). Cached, it added
+    an entry in every process (its key is the twin's function object, never found again: 130
+    files in a working copy after a day) and a stale entry for a twin of a script's strategy
+    broke later processes' reading of the cache."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from sim.model import NetworkingModel, kernels\n"
+        "from sim.scenario import load_scenario\n"
+        "kernels.use(True)\n"
+        'NetworkingModel(load_scenario("bni", {"run.weeks": 12}).params, rng=1).run()\n'
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    cached = [p.name for p in tmp_path.rglob("*.nbi")]
+    assert any("mingle_rounds" in name for name in cached)
+    assert not any("follow_up_weights" in name for name in cached)

@@ -84,10 +84,15 @@ def _compile() -> None:
                 # small per-pair helpers are inlined: a call passing tuples of arrays costs
                 # more than their arithmetic (reference counts)
                 inline = "always" if name in module.INLINED else "never"
-                space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
+                cache = name not in getattr(module, "UNCACHED", ())
+                space[name] = numba.njit(cache=cache, nogil=True, inline=inline)(space[name])
 
 
 INLINED = ("_find", "_avoids", "_known_face")  # into their callers
+# Compiled afresh in each process, never cached on disk: a kernel that takes a function (a
+# strategy's twin) is keyed by that function, and a cache entry for a twin defined in a script
+# (a strategy of docs/extending.md) breaks numba's reading of the cache in every later process.
+UNCACHED = ("follow_up_weights",)
 
 
 def _find(a, b, n, index, starts, dst):
@@ -319,7 +324,7 @@ _TWINS: dict = {}  # a strategy's twin -> compiled, once per process
 def strategy_twin(function):
     """A strategy method's compiled twin (a plain function of sim/model/strategies.py), compiled
     once per process. Compiling `follow_up_weights` for it costs ~0.3 s per twin (not cached on
-    disk: numba keys a kernel taking a function by that function object)."""
+    disk: see UNCACHED)."""
     if function not in _TWINS:
         import numba
 
