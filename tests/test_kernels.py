@@ -255,6 +255,29 @@ def test_smallest_per_group_and_add_per_cell_equal_numpy(rows):
         assert got.tobytes() == wanted.tobytes()
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2**31 + 5)), max_size=60),
+    rows=st.integers(10, 14),
+    wide=st.booleans(),
+)
+def test_the_social_graphs_rows_are_the_same_compiled(edges, rows, wide):
+    """Adjacency.from_edges by the compiled counting sort: the same indptr and indices (values
+    and dtype: int32 unless a neighbour needs int64) as sorting the keys - duplicate edges, empty
+    rows, and rows at the end without edges included."""
+    from sim.model.population import Adjacency
+
+    src = np.array([a for a, _ in edges], dtype=np.int64)
+    dst = np.array([b if wide else b % 40 for _, b in edges], dtype=np.int64)
+    kernels.use(False)
+    want = Adjacency.from_edges(src, dst, rows)
+    kernels.use(True)
+    got = Adjacency.from_edges(src, dst, rows)
+    for name in ("indptr", "indices"):
+        assert getattr(got, name).dtype == getattr(want, name).dtype
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+
+
 RUNS = [
     ("bni", {}),
     ("laptop", {}),

@@ -290,3 +290,19 @@ def test_acquaintances_rebuilt_before_use_are_those_rebuilt_after_every_talk(ove
         np.testing.assert_array_equal(ind_a, ind_b, err_msg=f"week {week}")
     for name in lazy_refs:
         np.testing.assert_array_equal(lazy_refs[name], eager_refs[name], err_msg=name)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 2**18])
+def test_initial_ownership_is_the_same_whatever_the_chunk(chunk):
+    """Market._own_products draws each person-sector's first need in chunks (to bound its
+    temporaries): the chunk's size changes neither the draws nor the weeks (nor members' own
+    sectors, never due)."""
+    market = make_market(57, [0, 1, 1])
+    rng = np.random.default_rng(4)
+    market._own_products(rng, chunk=2**22)
+    want, after = market.due.copy(), rng.random()
+    rng = np.random.default_rng(4)
+    market._own_products(rng, chunk=chunk)
+    np.testing.assert_array_equal(market.due, want)
+    assert rng.random() == after
+    assert (want[[0, 3, 5]] == want.max()).all() and (want[[1, 2, 4]] < want.max()).all()

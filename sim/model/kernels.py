@@ -26,7 +26,8 @@ among the source member's own pairs (`_find`; PairStore.starts gives where they 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
 `follow_up_race` (whom members call for one-to-ones; C5, C10), `follow_up_weights` (how much
 they want each one, by their strategies' compiled twins; C5, C10), `smallest_per_group`
-(grouping.min_per_group) and `add_per_cell` (the memory and trust curves' sums). The pair
+(grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
+is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
 store's own kernels (inserts, lazy decay, a conversation's updates) are in
 sim/model/pair_kernels.py, the referral chains' in sim/model/referral_kernels.py; `use`
 compiles all three modules.
@@ -309,6 +310,33 @@ def add_per_cell(count, first, second, cell, first_values, second_values):
         second[cell[i]] += second_values[i]
 
 
+def distinct_rows(src, dst, n_rows):
+    """population.Adjacency.from_edges' rows without sorting every edge at once: a counting sort
+    by row, then each row's neighbours sorted and deduplicated. Returns (indptr, indices); the
+    indices have the dtype of `dst`. The same arrays as the numpy code's (sorted distinct keys)."""
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    for e in range(src.size):
+        indptr[src[e] + 1] += 1
+    for r in range(n_rows):
+        indptr[r + 1] += indptr[r]
+    fill = indptr[:-1].copy()
+    indices = np.empty(src.size, dtype=dst.dtype)
+    for e in range(src.size):
+        indices[fill[src[e]]] = dst[e]
+        fill[src[e]] += 1
+    kept = 0
+    for r in range(n_rows):
+        row = indices[indptr[r] : indptr[r + 1]]
+        row.sort()
+        indptr[r] = kept
+        for j in range(row.size):
+            if j == 0 or row[j] != row[j - 1]:
+                indices[kept] = row[j]
+                kept += 1
+    indptr[n_rows] = kept
+    return indptr, indices[:kept].copy()
+
+
 def follow_up_weights(weight_of, code, member_code, pair_src, pair, knobs, out):
     """Model.follow_up_weight of every pair slot whose source has strategy `code`, written to
     `out`: the strategy's compiled twin `weight_of` (strategies.twin; see `strategy_twin`) for
@@ -343,6 +371,7 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "_smallest",
     "smallest_per_group",
     "add_per_cell",
+    "distinct_rows",
     "follow_up_weights",
 )
 

@@ -84,10 +84,11 @@ class Market:
         self._own_products(rng)
         self.competence = self._competence(rng, competence, referrers.reputation.competence_sd)
 
-    def _own_products(self, rng: np.random.Generator, chunk: int = 2**22) -> None:
+    def _own_products(self, rng: np.random.Generator, chunk: int = 2**18) -> None:
         """Initial ownership: every product is of a uniformly random age (steady state); members
         never need their own sector's. Scheduled in chunks, so a world of millions of persons
-        needs no temporaries the size of the whole market."""
+        needs no temporaries the size of the whole market; chunks of 2 MiB temporaries, which
+        stay in cache (2**22: 1.75x slower). The draws are the same whatever the chunk."""
         own = np.arange(self.n_members) * self.n_sectors + self.member_sector
         for start in range(0, self.due.size, chunk):
             flat = np.arange(start, min(start + chunk, self.due.size))

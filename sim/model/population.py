@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.grouping import distinct
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ class Adjacency:
         """From edges in any order, duplicates dropped (keys built and sorted in place, so a
         world of a hundred million edges needs about three copies of them, not ten)."""
         width = int(dst.max(initial=0)) + 1
+        if kernels.ENABLED:  # the same rows by a counting sort (sorting the keys: ~1/3 of a build)
+            dst = dst.astype(narrowest(width), copy=False)
+            return cls(*kernels.distinct_rows(src, dst, n_rows))
         keys = src.astype(np.int64)
         keys *= width
         keys += dst
