@@ -334,7 +334,7 @@ def distinct_rows(src, dst, n_rows):
                 indices[kept] = row[j]
                 kept += 1
     indptr[n_rows] = kept
-    return indptr, indices[:kept].copy()
+    return indptr, indices[:kept]  # (a view: duplicates are few, a copy would double the peak)
 
 
 def follow_up_weights(weight_of, code, member_code, pair_src, pair, knobs, out):
