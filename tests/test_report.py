@@ -223,3 +223,23 @@ def test_sources_add_up_to_the_units_per_focal_seller(small_run):
     for group, total in zip(parts["group"], parts["mean"], strict=True):
         expected = agents.filter(group=group)["units"].mean()
         assert total == pytest.approx(expected), group
+
+
+def test_a_strategy_keeps_its_colour_whatever_the_rosters_order():
+    """Builders look alike in every report and app view (laptop lists its pitchers first,
+    bni_world its builders): a group's colour follows its strategy; a second group of the same
+    strategy takes a colour that none of the groups' own strategies has."""
+    from sim.model.strategies import STRATEGIES
+    from sim.report.page import PALETTE, group_colours
+
+    builder, seller = list(STRATEGIES)[1], list(STRATEGIES)[0]
+    laptop = group_colours([("pitchers", seller), ("builders", builder)])
+    world = group_colours([("builders", builder), ("pitchers", seller)])
+    assert laptop == world
+    assert laptop["builders"] != laptop["pitchers"]
+    twins = group_colours([("a", builder), ("b", builder), ("c", seller)])
+    assert twins["a"] == laptop["builders"] and twins["c"] == laptop["pitchers"]
+    assert twins["b"] in PALETTE and twins["b"] not in (twins["a"], twins["c"])
+    many = group_colours([(f"g{i}", builder) for i in range(len(PALETTE) + 1)])
+    assert set(many.values()) == {*PALETTE, "#999"}  # the palette's colours, then grey
+    assert many[f"g{len(PALETTE)}"] == "#999"

@@ -16,7 +16,7 @@ import polars as pl
 from sim.experiments.claims import C1_UNITS
 from sim.experiments.tables import weighted
 from sim.report.i18n import TEXT, separators
-from sim.report.page import PALETTE, esc
+from sim.report.page import PALETTE, esc, group_colours
 
 MAX_NODES = 300  # members drawn on the network's circle
 MAX_MEETINGS = 20  # conversations shown on the memory and trust chart
@@ -44,13 +44,13 @@ def figure(data: list[dict], title: str, lang: str, **layout) -> dict:
 def units(tables: dict[str, pl.DataFrame], weeks: int, contrast, lang: str) -> dict:
     """Cumulative units per member of each focal group; C1's marks at five years."""
     t, steps, data = TEXT[lang], tables["steps"], []
-    groups = steps["group"].unique(maintain_order=True).to_list()
-    for i, group in enumerate(groups):
+    colours = group_colours(steps.select("group", "strategy").unique(maintain_order=True).rows())
+    for group, colour in colours.items():
         part = steps.filter(group=group)
         data.append({
             "type": "scatter", "mode": "lines", "name": esc(group),
             "x": (part["step"] + 1).to_list(), "y": part["units_cum_per_seller"].to_list(),
-            "line": {"color": PALETTE[i % len(PALETTE)], "width": 3},
+            "line": {"color": colour, "width": 3},
         })  # fmt: skip
     if contrast and weeks == 260:  # the essay's 50 and 1 are five-year figures
         for group, role in zip(contrast, ("better", "other"), strict=True):
@@ -134,11 +134,9 @@ def network(tables: dict[str, pl.DataFrame], lang: str) -> dict:
     for src, dst in edges:
         ex += [x[src], x[dst], None]
         ey += [y[src], y[dst], None]
-    names = list(dict.fromkeys(g for g, f in zip(groups, focal, strict=True) if f))
-    colour = [
-        PALETTE[names.index(g) % len(PALETTE)] if f else "#999"
-        for g, f in zip(groups, focal, strict=True)
-    ]
+    kinds = zip(groups, agents["strategy"].to_list()[:n], focal, strict=True)
+    colours = group_colours([(g, s) for g, s, f in kinds if f])
+    colour = [colours[g] if f else "#999" for g, f in zip(groups, focal, strict=True)]
     data = [
         {"type": "scatter", "mode": "lines", "x": ex, "y": ey, "hoverinfo": "skip",
          "line": {"width": 0.6, "color": "#bbb"}},

@@ -28,6 +28,26 @@ from sim.report.i18n import TEXT, number, percent, separators
 PALETTE = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666")
 
 
+def group_colours(groups) -> dict[str, str]:
+    """A colour for each (group, strategy) of `groups`, in their order, that a strategy keeps in
+    every report and view: its place among the registered strategies (sim/model/strategies.py)
+    picks it, so relationship builders look alike in every scenario whatever the roster's order.
+    A second group of the same strategy takes the first colour that none of these groups' own
+    strategies has."""
+    registered = list(STRATEGIES)
+    own = {s: PALETTE[registered.index(s) % len(PALETTE)] for _, s in groups if s in registered}
+    spare = [c for c in PALETTE if c not in own.values()]
+    out: dict[str, str] = {}
+    for group, strategy in groups:
+        if group in out:
+            continue
+        colour = own.get(strategy)
+        if colour is None or colour in out.values():
+            colour = spare.pop(0) if spare else "#999"
+        out[group] = colour
+    return out
+
+
 class Report:
     """Sections of the report for one run, in one language."""
 
@@ -67,9 +87,14 @@ class Report:
         others = [g["name"] for g in self.run.groups() if g["name"] not in self.run.focal_groups]
         return [*self.run.focal_groups, *others]
 
+    @cached_property
+    def colours(self) -> dict[str, str]:
+        """Each group's colour, by its strategy (`group_colours`), focal groups first."""
+        strategy = {g["name"]: g["strategy"] for g in self.run.groups()}
+        return group_colours([(g, strategy.get(g)) for g in self.group_order()])
+
     def colour(self, group: str) -> str:
-        order = self.group_order()
-        return PALETTE[order.index(group) % len(PALETTE)] if group in order else "#999"
+        return self.colours.get(group, "#999")
 
     def group_label(self, group: str) -> str:
         """`builders (relationship builder)`: the group's name and what its strategy is called."""
