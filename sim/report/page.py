@@ -34,7 +34,7 @@ def group_colours(groups) -> dict[str, str]:
     picks it, so relationship builders look alike in every scenario whatever the roster's order.
     A second group of the same strategy takes the first colour that none of these groups' own
     strategies has."""
-    registered = list(STRATEGIES)
+    groups, registered = list(groups), list(STRATEGIES)  # (read twice: any iterable will do)
     own = {s: PALETTE[registered.index(s) % len(PALETTE)] for _, s in groups if s in registered}
     spare = [c for c in PALETTE if c not in own.values()]
     out: dict[str, str] = {}
