@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench clean venv figures chromium explore app workshop room
+.PHONY: run test lint bench paired clean venv figures chromium explore app workshop room
 
 venv: $(STAMP)
 
@@ -86,6 +86,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.bench $(ARGS)
+
+paired: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.paired $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis

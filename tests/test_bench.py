@@ -65,3 +65,57 @@ def test_the_kernels_share_of_a_week_is_timed_and_the_kernels_put_back():
     assert 0 < result["kernels_ms"] < result["week_ms"]
     assert all(getattr(referral_kernels, name) is f for name, f in before.items())
     assert not kernels.ENABLED
+
+
+def test_the_paired_comparison_steps_two_versions_in_turn_and_compares_their_results():
+    """benchmarks.paired: two serving processes step their models week by week in turn and report
+    each replication's time and run hash (here both serve this checkout: the same results)."""
+    from benchmarks import paired
+
+    case = {"scene.members": 40, "run.weeks": 5}
+    sides = []
+    try:
+        for label in ("first", "second"):
+            sides.append(paired.Side(label, paired.ROOT, "laptop", case, "numpy"))
+        paired.compare(sides, 2)
+        text = paired.summary(sides)
+    finally:
+        for side in sides:
+            side.close()
+    assert all(len(side.seconds) == 2 and min(side.seconds) > 0 for side in sides)
+    assert sides[0].hashes == sides[1].hashes and "results the same" in text
+    assert "95 % CI" in text
+
+
+def test_the_paired_comparisons_run_hash_tells_runs_apart(tmp_path):
+    """The hash equal for the same run and not for another seed; a commit's sim/ and scenarios/
+    exported for the other side; a wrong commit or scenario answered in one line (exit 2)."""
+    import numpy as np
+
+    from benchmarks import paired
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    params = load_scenario("laptop", {"scene.members": 40, "run.weeks": 4}).params
+    hashes = []
+    for seed in (1, 1, 2):
+        model = NetworkingModel(params, rng=np.random.SeedSequence(seed))
+        model.run()
+        hashes.append(paired.run_hash(model))
+    assert hashes[0] == hashes[1] != hashes[2]
+    paired.export("HEAD", tmp_path)
+    assert (tmp_path / "sim" / "model" / "model.py").is_file()
+    assert (tmp_path / "scenarios" / "laptop.toml").is_file()
+    assert paired.main(["--", "--output=x"]) == 2 and paired.main(["no-such-commit"]) == 2
+    assert paired.main(["HEAD", "--scenario", "nope"]) == 2
+
+
+def test_the_paired_summary_says_when_results_differ():
+    from types import SimpleNamespace
+
+    from benchmarks.paired import summary
+
+    head = SimpleNamespace(label="this checkout", seconds=[1.0, 1.0], hashes=["a", "b"])
+    ref = SimpleNamespace(label="HEAD~1", seconds=[1.2, 1.1], hashes=["a", "c"])
+    text = summary([head, ref])
+    assert text.startswith("HEAD~1 / this checkout: 1.150x") and "results DIFFER" in text
