@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WARM_WEEKS = 10  # a small model's weeks before the clock runs (numba loads or compiles here)
+WARM_WEEKS = 10  # weeks of a model stepped before the clock runs (numba loads its kernels here)
 
 
 # --- the two processes: each serves one version of the model ------------------------------------
@@ -210,9 +210,12 @@ def run(args) -> int:
         return 2
     try:
         overrides = parse_set_options(args.set)
-        load_scenario(args.scenario, overrides)
+        regions = load_scenario(args.scenario, overrides).params.scene.regions
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    if 1 < regions < args.replications:
+        print(f"error: --replications: at most {regions} (the scenario's regions)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="netsim-paired-") as tmp:
         try:

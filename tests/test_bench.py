@@ -108,6 +108,7 @@ def test_the_paired_comparisons_run_hash_tells_runs_apart(tmp_path):
     assert (tmp_path / "scenarios" / "laptop.toml").is_file()
     assert paired.main(["--", "--output=x"]) == 2 and paired.main(["no-such-commit"]) == 2
     assert paired.main(["HEAD", "--scenario", "nope"]) == 2
+    assert paired.main(["HEAD", "--scenario", "bni_world", "--replications", "341"]) == 2
 
 
 def test_the_paired_summary_says_when_results_differ():
