@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import math
 import subprocess
 import sys
 import tarfile
@@ -169,18 +168,20 @@ def compare(sides: list[Side], replications: int) -> None:
 
 def summary(sides: list[Side]) -> str:
     """The ratio (the commit's time / this checkout's) overall and its 95 % interval across the
-    replications, and whether the results were the same."""
-    from scipy import stats
+    replications (metrics.across_replications, as a run's outcomes), and whether the results
+    were the same."""
+    import polars as pl
+
+    from sim.experiments.metrics import across_replications
 
     head, ref = sides
     ratios = [b / a for a, b in zip(head.seconds, ref.seconds, strict=True)]
-    overall = sum(ref.seconds) / sum(head.seconds)
-    text = f"{ref.label} / this checkout: {overall:.3f}x"
+    text = f"{ref.label} / this checkout: {sum(ref.seconds) / sum(head.seconds):.3f}x"
     if len(ratios) > 1:
-        mean = sum(ratios) / len(ratios)
-        sd = math.sqrt(sum((x - mean) ** 2 for x in ratios) / (len(ratios) - 1))
-        half = stats.t.ppf(0.975, len(ratios) - 1) * sd / math.sqrt(len(ratios))
-        text += f" (per replication {mean:.3f} +- {half:.3f}, 95 % CI)"
+        per_rep = pl.DataFrame({"case": "paired", "ratio": ratios})
+        row = across_replications(per_rep, ["case"], "ratio").row(0, named=True)
+        half = (row["ci_high"] - row["ci_low"]) / 2
+        text += f" (per replication {row['mean']:.3f} +- {half:.3f}, 95 % CI)"
     same = head.hashes == ref.hashes
     return text + ("; results the same" if same else "; results DIFFER")
 
