@@ -216,8 +216,34 @@ print(round(time.perf_counter() - start, 2))
 """
 
 
+REGION_SIZES = (125, 250, 500, 1_000)  # members of one bni_world region (region_cost)
+
+
+def fixed_and_per_member(points) -> tuple[float, float]:
+    """The least-squares line through (members, ms a week): (fixed ms, µs per member)."""
+    import numpy as np
+
+    members, ms = np.array(points, dtype=float).T
+    slope, fixed = np.polyfit(members, ms, 1)
+    return float(fixed), float(1e3 * slope)
+
+
+def region_cost(sizes=REGION_SIZES, weeks: int = 104) -> tuple[float, float]:
+    """A bni_world region's week, compiled, at a few sizes (fresh processes, each size twice:
+    up, then down), as fixed ms + µs per member. The fixed part is what a week costs whatever
+    its size (the Python and numpy calls themselves); the rest is work in proportion to the
+    members, which only doing less work per member (not fewer calls) can shrink."""
+    points = []
+    for members in (*sizes, *reversed(sizes)):
+        case = ("bni_world", {"scene.members": members, "scene.regions": 1, "run.weeks": weeks})
+        r = in_fresh_process("benchmarks.bench", "--case", json.dumps(case), kernels="numba")
+        points.append((members, r["member_week_us"] * members / 1e3))
+    return fixed_and_per_member(points)
+
+
 def kernel_cases() -> None:
-    """The compiled kernels against the numpy code (sim/model/kernels.py), and numba's start-up."""
+    """The compiled kernels against the numpy code (sim/model/kernels.py), a region's week as
+    fixed + per-member cost, and numba's start-up."""
     for scenario in ("bni_world", "laptop"):
         r = in_fresh_process("benchmarks.bench", "--lockstep", scenario)
         print(
@@ -235,6 +261,13 @@ def kernel_cases() -> None:
             f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
             f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
         )
+    fixed, per_member = region_cost()
+    whole = fixed + per_member * REGION_SIZES[-1] / 1e3
+    print(
+        f"kernels: a bni_world region's week (compiled, {REGION_SIZES[0]:,}-{REGION_SIZES[-1]:,}"
+        f" members, 104 weeks) = {fixed:.2f} ms + {per_member:.1f} µs x members: the fixed part"
+        f" is {100 * fixed / whole:.0f} % of a {REGION_SIZES[-1]:,}-member region's week"
+    )
     out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
     start = out.stdout.strip()
     print(f"kernels: numba's start-up in a fresh process (import + first call): {start} s")

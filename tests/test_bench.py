@@ -120,3 +120,14 @@ def test_the_paired_summary_says_when_results_differ():
     ref = SimpleNamespace(label="HEAD~1", seconds=[1.2, 1.1], hashes=["a", "c"])
     text = summary([head, ref])
     assert text.startswith("HEAD~1 / this checkout: 1.150x") and "results DIFFER" in text
+
+
+def test_a_regions_week_splits_into_a_fixed_and_a_per_member_part():
+    """make bench's line through (members, ms a week): the fixed part and the slope, in µs a
+    member, each where it belongs (catches the two swapped, or the slope left in ms)."""
+    from benchmarks.bench import fixed_and_per_member
+
+    points = [(m, 0.85 + 0.007 * m + (0.01 if m == 500 else 0.0)) for m in (125, 250, 500, 1000)]
+    fixed, per_member = fixed_and_per_member(points)
+    assert abs(fixed - 0.85) < 0.01
+    assert abs(per_member - 7.0) < 0.05
