@@ -228,17 +228,36 @@ def fixed_and_per_member(points) -> tuple[float, float]:
     return float(fixed), float(1e3 * slope)
 
 
-def region_cost(sizes=REGION_SIZES, weeks: int = 104) -> tuple[float, float]:
-    """A bni_world region's week, compiled, at a few sizes (fresh processes, each size twice:
-    up, then down), as fixed ms + µs per member. The fixed part is what a week costs whatever
-    its size (the Python and numpy calls themselves); the rest is work in proportion to the
-    members, which only doing less work per member (not fewer calls) can shrink."""
-    points = []
-    for members in (*sizes, *reversed(sizes)):
-        case = ("bni_world", {"scene.members": members, "scene.regions": 1, "run.weeks": weeks})
-        r = in_fresh_process("benchmarks.bench", "--case", json.dumps(case), kernels="numba")
-        points.append((members, r["member_week_us"] * members / 1e3))
-    return fixed_and_per_member(points)
+def region_cost(sizes=REGION_SIZES, weeks: int = 104, rounds: int = 3) -> dict:
+    """A bni_world region's week, compiled, at a few sizes, in this process: each size once a
+    round, the order alternating (up, down, up), CPU time, the median per size. Returns the
+    points (members, ms a week)."""
+    import numpy as np
+
+    from sim.model import NetworkingModel, kernels
+    from sim.scenario import load_scenario
+
+    def params(members: int, weeks: int):
+        case = {"scene.members": members, "scene.regions": 1, "run.weeks": weeks}
+        return load_scenario("bni_world", case).params
+
+    was = kernels.ENABLED
+    kernels.use(True)
+    NetworkingModel(params(sizes[0], 3), rng=np.random.SeedSequence(0)).run()  # loads them
+    gc.collect()
+    gc.freeze()  # as a run's task does
+    ms = {members: [] for members in sizes}
+    try:
+        for r in range(rounds):
+            for members in sizes if r % 2 == 0 else sizes[::-1]:
+                model = NetworkingModel(params(members, weeks), rng=np.random.SeedSequence(1 + r))
+                tick = time.process_time()
+                model.run()
+                ms[members].append(1e3 * (time.process_time() - tick) / weeks)
+    finally:
+        gc.unfreeze()
+        kernels.use(was)
+    return {"points": [(members, float(np.median(ms[members]))) for members in sizes]}
 
 
 def kernel_cases() -> None:
@@ -261,12 +280,14 @@ def kernel_cases() -> None:
             f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
             f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
         )
-    fixed, per_member = region_cost()
+    r = in_fresh_process("benchmarks.bench", "--region-cost", "x", kernels="numba")
+    fixed, per_member = fixed_and_per_member(r["points"])
     whole = fixed + per_member * REGION_SIZES[-1] / 1e3
     print(
         f"kernels: a bni_world region's week (compiled, {REGION_SIZES[0]:,}-{REGION_SIZES[-1]:,}"
-        f" members, 104 weeks) = {fixed:.2f} ms + {per_member:.1f} µs x members: the fixed part"
-        f" is {100 * fixed / whole:.0f} % of a {REGION_SIZES[-1]:,}-member region's week"
+        f" members, 104 weeks, medians of 3) = {fixed:.2f} ms + {per_member:.1f} µs x members:"
+        f" the fixed part is {100 * fixed / whole:.0f} % of a {REGION_SIZES[-1]:,}-member region's"
+        " week"
     )
     out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
     start = out.stdout.strip()
@@ -466,6 +487,7 @@ def main() -> None:
     )
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     parser.add_argument("--share", help=argparse.SUPPRESS)
+    parser.add_argument("--region-cost", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workshop:
         from benchmarks import workshop
@@ -480,6 +502,9 @@ def main() -> None:
         return
     if args.share:
         print(json.dumps(kernel_share(*json.loads(args.share))))
+        return
+    if args.region_cost:
+        print(json.dumps(region_cost()))
         return
     if args.kernels:
         kernel_cases()

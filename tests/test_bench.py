@@ -131,3 +131,16 @@ def test_a_regions_week_splits_into_a_fixed_and_a_per_member_part():
     fixed, per_member = fixed_and_per_member(points)
     assert abs(fixed - 0.85) < 0.01
     assert abs(per_member - 7.0) < 0.05
+
+
+def test_a_regions_week_is_timed_at_each_size_and_the_kernels_put_back():
+    """make bench's region sizes: a week's time at each size, in the sizes' order; the numpy
+    code back on afterwards."""
+    from benchmarks.bench import region_cost
+    from sim.model import kernels
+
+    kernels.use(False)
+    points = region_cost(sizes=(30, 90), weeks=3, rounds=2)["points"]
+    assert [members for members, _ in points] == [30, 90]
+    assert all(ms > 0 for _, ms in points)
+    assert not kernels.ENABLED
