@@ -15,6 +15,7 @@ figures depend on the machine; record them in notes, never assert on them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import resource
@@ -153,6 +154,27 @@ def lockstep(scenario: str) -> dict:
     return {"compiled_s": round(seconds[True], 2), "numpy_s": round(seconds[False], 2)}
 
 
+@contextlib.contextmanager
+def compiled_and_frozen(warm_up):
+    """The compiled kernels on and loaded (`warm_up()`: a model run that calls each), then the
+    objects alive so far frozen out of the garbage collector's way, as a run's task does
+    (execution._collected: no full collection mid-call); afterwards both as they were."""
+    from sim.model import kernels
+
+    was = kernels.ENABLED
+    kernels.use(True)
+    try:
+        warm_up()
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+    finally:
+        kernels.use(was)
+
+
 def kernel_share(scenario: str, overrides: dict) -> dict:
     """How much of a compiled model's week is spent inside the compiled calls (each function
     the model calls from Python, timed around the call; what they call within is compiled
@@ -165,9 +187,6 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
     params = load_scenario(scenario, overrides).params
     if params.scene.regions > 1:
         params = params.for_region(0)
-    was = kernels.ENABLED
-    kernels.use(True)
-    NetworkingModel(params, rng=np.random.SeedSequence(2)).run()  # loads every kernel
     inside = [0.0]
 
     def timed(kernel):
@@ -180,25 +199,25 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
 
         return call
 
-    compiled = {
-        (module, name): getattr(module, name)
-        for module in kernels.modules()
-        for name in module.COMPILED
-    }
-    for (module, name), kernel in compiled.items():
-        setattr(module, name, timed(kernel))
-    gc.collect()
-    gc.freeze()  # as a run's task does (execution._collected): no full collection mid-call
-    try:
-        model = NetworkingModel(params, rng=np.random.SeedSequence(1))
-        tick = time.perf_counter()
-        model.run()
-        week = (time.perf_counter() - tick) / params.run.weeks
-    finally:  # the kernels themselves back, as they were
-        gc.unfreeze()
+    def warm_up() -> None:  # built and run with the kernels on: loads every one
+        NetworkingModel(params, rng=np.random.SeedSequence(2)).run()
+
+    with compiled_and_frozen(warm_up):
+        compiled = {
+            (module, name): getattr(module, name)
+            for module in kernels.modules()
+            for name in module.COMPILED
+        }
         for (module, name), kernel in compiled.items():
-            setattr(module, name, kernel)
-        kernels.use(was)
+            setattr(module, name, timed(kernel))
+        try:
+            model = NetworkingModel(params, rng=np.random.SeedSequence(1))
+            tick = time.perf_counter()
+            model.run()
+            week = (time.perf_counter() - tick) / params.run.weeks
+        finally:  # the kernels themselves back
+            for (module, name), kernel in compiled.items():
+                setattr(module, name, kernel)
     return {
         "week_ms": round(1e3 * week, 2),
         "kernels_ms": round(1e3 * inside[0] / params.run.weeks, 2),
@@ -217,6 +236,7 @@ print(round(time.perf_counter() - start, 2))
 
 
 REGION_SIZES = (125, 250, 500, 1_000)  # members of one bni_world region (region_cost)
+REGION_WEEKS, REGION_ROUNDS = 104, 3
 
 
 def fixed_and_per_member(points) -> tuple[float, float]:
@@ -228,35 +248,30 @@ def fixed_and_per_member(points) -> tuple[float, float]:
     return float(fixed), float(1e3 * slope)
 
 
-def region_cost(sizes=REGION_SIZES, weeks: int = 104, rounds: int = 3) -> dict:
+def region_cost(sizes=REGION_SIZES, weeks: int = REGION_WEEKS, rounds: int = REGION_ROUNDS):
     """A bni_world region's week, compiled, at a few sizes, in this process: each size once a
     round, the order alternating (up, down, up), CPU time, the median per size. Returns the
     points (members, ms a week)."""
     import numpy as np
 
-    from sim.model import NetworkingModel, kernels
+    from sim.model import NetworkingModel
     from sim.scenario import load_scenario
 
     def params(members: int, weeks: int):
         case = {"scene.members": members, "scene.regions": 1, "run.weeks": weeks}
         return load_scenario("bni_world", case).params
 
-    was = kernels.ENABLED
-    kernels.use(True)
-    NetworkingModel(params(sizes[0], 3), rng=np.random.SeedSequence(0)).run()  # loads them
-    gc.collect()
-    gc.freeze()  # as a run's task does
+    def warm_up() -> None:  # built and run with the kernels on: loads every one
+        NetworkingModel(params(sizes[0], 3), rng=np.random.SeedSequence(0)).run()
+
     ms = {members: [] for members in sizes}
-    try:
+    with compiled_and_frozen(warm_up):
         for r in range(rounds):
             for members in sizes if r % 2 == 0 else sizes[::-1]:
                 model = NetworkingModel(params(members, weeks), rng=np.random.SeedSequence(1 + r))
                 tick = time.process_time()
                 model.run()
                 ms[members].append(1e3 * (time.process_time() - tick) / weeks)
-    finally:
-        gc.unfreeze()
-        kernels.use(was)
     return {"points": [(members, float(np.median(ms[members]))) for members in sizes]}
 
 
@@ -280,12 +295,13 @@ def kernel_cases() -> None:
             f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
             f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
         )
-    r = in_fresh_process("benchmarks.bench", "--region-cost", "x", kernels="numba")
+    r = in_fresh_process("benchmarks.bench", "--region-cost", kernels="numba")
     fixed, per_member = fixed_and_per_member(r["points"])
     whole = fixed + per_member * REGION_SIZES[-1] / 1e3
     print(
         f"kernels: a bni_world region's week (compiled, {REGION_SIZES[0]:,}-{REGION_SIZES[-1]:,}"
-        f" members, 104 weeks, medians of 3) = {fixed:.2f} ms + {per_member:.1f} µs x members:"
+        f" members, {REGION_WEEKS} weeks, medians of {REGION_ROUNDS}) = {fixed:.2f} ms +"
+        f" {per_member:.1f} µs x members:"
         f" the fixed part is {100 * fixed / whole:.0f} % of a {REGION_SIZES[-1]:,}-member region's"
         " week"
     )
@@ -487,7 +503,7 @@ def main() -> None:
     )
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     parser.add_argument("--share", help=argparse.SUPPRESS)
-    parser.add_argument("--region-cost", help=argparse.SUPPRESS)
+    parser.add_argument("--region-cost", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workshop:
         from benchmarks import workshop
