@@ -4,7 +4,8 @@ BNI world (`sim run bni_world`: time, peak memory of all its processes, run fold
 with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
-code and their share of a week (`--kernels`: only those). `--workshop`: the live app's frame
+code, their share of a week and a region's week as fixed + per-member cost (`--kernels`: only
+those). `--workshop`: the live app's frame
 rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
 (benchmarks/estimate_fit.py).
 
