@@ -163,8 +163,8 @@ def estimate(params: Params, compiled: bool = False) -> Estimate:
     met = pairs(params, talk)
     peak = BASE_BYTES + PERSON_SECTOR_BYTES * persons * scene.sectors + PAIR_BYTES * met
     peak += NEED_BYTES * needs(params) + KERNEL_BYTES * compiled
-    if scene.members <= DENSE_INDEX:  # the pair store's slot index, n x n int32
-        peak += 4 * scene.members**2
+    if scene.members <= DENSE_INDEX:  # the pair store's dense index, n x n int16
+        peak += 2 * scene.members**2
     terms = time_terms(params)
     seconds = SECONDS_PER_RUN + sum(SECONDS_PER[name] * terms[name] for name in SECONDS_PER)
     return Estimate(peak, seconds, talk, met)

@@ -97,11 +97,12 @@ UNCACHED = ("follow_up_weights",)
 
 
 def _find(a, b, n, index, starts, dst):
-    """Slot of the pair (a, b) or -1 (PairStore.find for one pair): through the dense index, or
-    by a binary search among a's own pairs (slots starts[a] .. starts[a + 1] - 1, sorted by
-    target; PairStore.starts)."""
+    """Slot of the pair (a, b) or -1 (PairStore.find for one pair): a's first slot plus the
+    pair's place among a's own pairs (slots starts[a] .. starts[a + 1] - 1, sorted by target;
+    PairStore.starts), read from the dense index or found by a binary search among them."""
     if index.size:
-        return index[a * n + b]
+        place = index[a * n + b]
+        return starts[a] + place if place >= 0 else -1
     lo, end = starts[a], starts[a + 1]
     hi = end
     while lo < hi:

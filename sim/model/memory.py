@@ -16,8 +16,10 @@ reputation's forgetting factor; Burt 2002 on the decay of business ties), also l
 keeps the week its evidence was last brought up to date.
 
 Pairs live in parallel numpy arrays sorted by the key src * n + dst (never an n x n matrix of
-state). A scene of at most DENSE_INDEX members (a region, a mixer) also keeps each key's slot in a
-flat n * n array, so finding a pair is one lookup instead of a binary search.
+state). A scene of at most DENSE_INDEX members (a region, a mixer) also keeps each key's place
+among its source's pairs in a flat n * n array (the slot is the source's first slot plus that
+place), so finding a pair is one lookup instead of a binary search, and an insert renews the
+places of the members who met someone new only, not of every pair after the first new one.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 
 _NONE = np.empty(0, dtype=np.int64)
-DENSE_INDEX = 2048  # members up to which pairs are found through an n * n int32 slot index (16 MiB)
+DENSE_INDEX = 2048  # members up to which pairs are found through an n * n int16 index (8 MiB)
 INSERTS_LOGGED = 4  # the last inserts' positions, so that slots kept by others can follow them
 
 
@@ -50,9 +52,10 @@ class PairStore:
         self.keys = np.empty(0, dtype=np.int64)
         self.src = np.empty(0, dtype=np.int64)  # keys // n and keys % n, kept with the keys
         self.dst = np.empty(0, dtype=np.int64)
-        # slot of each key, -1 for pairs that never met (small scenes only; see DENSE_INDEX)
+        # place of each key among its source's pairs (slot - starts[src]), -1 for pairs that
+        # never met (small scenes only; see DENSE_INDEX: a place is below n, so int16 holds it)
         self.index = (
-            np.full(n_members * n_members, -1, dtype=np.int32) if n_members <= DENSE_INDEX else None
+            np.full(n_members * n_members, -1, dtype=np.int16) if n_members <= DENSE_INDEX else None
         )
         self.version = 0  # how many times pairs were inserted (slots moved)
         self._inserts: list[tuple[int, np.ndarray]] = []  # (version made, positions), the last few
@@ -94,7 +97,7 @@ class PairStore:
         """Slot of each (src, dst) pair, or -1 where the two have never met."""
         keys = self.key(src, dst)
         if self.index is not None:
-            return self.index[keys].astype(np.int64)
+            return self._slots(np.asarray(src, dtype=np.int64), self.index[keys])
         if self.keys.size == 0:
             return np.full(keys.size, -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
@@ -113,6 +116,7 @@ class PairStore:
         at = np.searchsorted(self.keys, new)  # np.insert(old, at, new) keeps the keys sorted
         before, self.version = self.version, self.version + 1
         self._inserts = [*self._inserts[1 - INSERTS_LOGGED :], (self.version, at)]
+        self._starts_after(new // self.n, before)
         self._memory_cache.shift(at, 0.0, before, self.version)
         self._trust_cache.shift(at, 0.5, before, self.version)
         self.remembered.shift(at, before, self.version)
@@ -123,11 +127,30 @@ class PairStore:
             setattr(self, name, spread(getattr(self, name), at, 0))
         if self.index is None:
             return np.searchsorted(self.keys, keys)
-        if kernels.ENABLED:  # keys are never removed: those before the first insert stay put
-            pair_kernels.reindexed(self.index, self.keys, int(at[0]))
-        else:
-            self.index[self.keys[at[0] :]] = np.arange(at[0], self.keys.size)
-        return self.index[keys].astype(np.int64)
+        self._reindex(distinct(new // self.n))
+        return self._slots(np.asarray(src, dtype=np.int64), self.index[keys])
+
+    def _slots(self, src: np.ndarray, place: np.ndarray) -> np.ndarray:
+        """Slots from the dense index's places of pairs of the sources `src` (-1 stays -1)."""
+        return np.where(place >= 0, self.starts()[src] + place, -1)
+
+    def _reindex(self, members: np.ndarray) -> None:
+        """The dense index's places of every pair of the (sorted, distinct) `members` after an
+        insert gave them new pairs; other members' pairs kept their places."""
+        starts = self.starts()
+        if kernels.ENABLED:
+            pair_kernels.reindexed(self.index, self.keys, starts, members)
+            return
+        first, count = starts[members], starts[members + 1] - starts[members]
+        slots = np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
+        self.index[self.keys[slots]] = slots - np.repeat(first, count)
+
+    def _starts_after(self, new_src: np.ndarray, before: int) -> None:
+        """Keep `starts` (if it was current) current over an insert of pairs of `new_src`."""
+        if self._starts is not None and self._starts[0] == before:
+            starts = self._starts[1].copy()  # a caller may hold the old array
+            starts[1:] += np.cumsum(np.bincount(new_src, minlength=self.n))
+            self._starts = (self.version, starts)
 
     def moved_since(self, slots: np.ndarray, version: int) -> np.ndarray | None:
         """Where the sorted `slots`, found at `version`, are now (inserts since moved them), or
@@ -142,15 +165,15 @@ class PairStore:
         return slots
 
     def slot_index(self) -> np.ndarray:
-        """The dense slot index, or an empty array where pairs are found by binary search (the
-        compiled kernels' convention)."""
+        """The dense index (each pair's place among its source's pairs), or an empty array where
+        pairs are found by binary search (the compiled kernels' convention)."""
         return self.index if self.index is not None else np.empty(0, dtype=np.int32)
 
     def starts(self) -> np.ndarray:
         """The first slot of each source member's pairs (n + 1 entries: member m's pairs are the
-        slots starts[m] .. starts[m + 1] - 1, sorted by target), kept while no pair is inserted.
-        The compiled kernels' lookup: their pairs of one member, or a binary search among them
-        where there is no dense index (kernels._find)."""
+        slots starts[m] .. starts[m + 1] - 1, sorted by target), kept up to date over inserts.
+        With the dense index's places, the lookup of pairs (`find`, kernels._find; a binary
+        search among a member's pairs where there is no dense index)."""
         if self._starts is None or self._starts[0] != self.version:
             starts = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.src, minlength=self.n), out=starts[1:])

@@ -27,11 +27,14 @@ def inserted(values, at, new):
     return out
 
 
-def reindexed(index, keys, start):
-    """PairStore's dense index after an insert: index[keys[j]] = j from `start` (the first
-    insert position; the slots before it did not move), in place."""
-    for j in range(start, keys.size):
-        index[keys[j]] = j
+def reindexed(index, keys, starts, members):
+    """PairStore's dense index after an insert, in place: the place of each pair of the
+    `members` who have new pairs among their own, index[keys[j]] = j - starts[m] (the other
+    members' pairs moved, but kept their places)."""
+    for m in members:
+        first = starts[m]
+        for j in range(first, starts[m + 1]):
+            index[keys[j]] = j - first
 
 
 def moved_sorted(slots, at):
