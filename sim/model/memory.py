@@ -167,7 +167,7 @@ class PairStore:
     def slot_index(self) -> np.ndarray:
         """The dense index (each pair's place among its source's pairs), or an empty array where
         pairs are found by binary search (the compiled kernels' convention)."""
-        return self.index if self.index is not None else np.empty(0, dtype=np.int32)
+        return self.index if self.index is not None else np.empty(0, dtype=np.int16)
 
     def starts(self) -> np.ndarray:
         """The first slot of each source member's pairs (n + 1 entries: member m's pairs are the
