@@ -11,6 +11,7 @@ from sim.config import MemoryConfig, TiesConfig, TrustConfig
 from sim.model import kernels, pair_kernels
 from sim.model.events import follow_up_pairs, mingle
 from sim.model.memory import PairStore
+from sim.model.referrals import best_providers
 
 
 @pytest.fixture(autouse=True)
@@ -179,7 +180,7 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
     ties=st.booleans(),
 )
 def test_best_providers_kernel_equals_numpy(seed, n, weeks, later, sectors, level, ties):
-    """The provider each member has top of mind per sector (PairStore.best_providers and
+    """The provider each member has top of mind per sector (referrals.best_providers and
     pair_kernels.best_providers): the same table, exact ties (a pair's state copied to the next
     pair of the same member) going to the first slot both ways, a memory exactly at the
     top-of-mind level counting both ways."""
@@ -199,7 +200,7 @@ def test_best_providers_kernel_equals_numpy(seed, n, weeks, later, sectors, leve
     out = []
     for enabled in (True, False):
         kernels.use(enabled)
-        out.append(store.best_providers(week, candidates, sector, sectors))
+        out.append(best_providers(store, week, candidates, sector, sectors))
     np.testing.assert_array_equal(out[0], out[1])
     assert out[0].shape == (n, sectors)
 
@@ -453,7 +454,7 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
     store, referrers, week = model.store, model.market.referrers, model.week + 7
     if not dense:
         store.index = None  # found by binary search, as in scenes above DENSE_INDEX members
-    best = store.best_providers(week, store.trusted_now(week), model.sector, model.n_sectors)
+    best = best_providers(store, week, store.trusted_now(week), model.sector, model.n_sectors)
     rng = np.random.default_rng(0)
     cell = rng.choice(np.flatnonzero(best.ravel() >= 0), 400)
     referrer, provider = cell // model.n_sectors, best.ravel()[cell]

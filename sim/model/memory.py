@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import kernels, pair_kernels
-from sim.model.grouping import distinct, min_per_group
+from sim.model.grouping import distinct
 from sim.model.slots import SlotSet, WeekCache, moved, spread
 
 if TYPE_CHECKING:
@@ -383,28 +383,3 @@ class PairStore:
         return self.remembered.refresh(
             self, lambda slots: slots[self.memory_at(slots, week) >= level]
         )
-
-    def best_providers(
-        self, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
-    ) -> np.ndarray:
-        """best[m, s]: the provider of sector s that member m has top of mind and trusts most.
-
-        -1 where m has none. `candidates` are the trusted slots (see trusted_now); memory is
-        evaluated now, so a provider not met for a while drops out of mind (C5).
-        """
-        best = np.full(self.n * n_sectors, -1, dtype=np.int64)
-        memory, level = self.memory_at(candidates, week), self.memory_cfg.top_of_mind_level
-        if kernels.ENABLED:  # the same in one pass
-            trust, pair = self.trust(candidates, week), (self.src, self.dst)
-            sectors = member_sector, n_sectors
-            pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)
-            return best.reshape(self.n, n_sectors)
-        in_mind = memory >= level
-        slots = candidates[in_mind]
-        if slots.size:
-            src, dst = self.src[slots], self.dst[slots]
-            group = src * n_sectors + member_sector[dst]
-            score = memory[in_mind] * self.trust(slots, week)
-            top = min_per_group(group, -score)  # exact ties: the first slot (lowest dst)
-            best[group[top]] = dst[top]
-        return best.reshape(self.n, n_sectors)

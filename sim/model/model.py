@@ -24,7 +24,7 @@ from sim.model.market import Market
 from sim.model.memory import PairStore
 from sim.model.observers import MODEL_REPORTERS, NetworkSnapshots, PairCurves
 from sim.model.population import build_social_graph
-from sim.model.referrals import AskGraph, Referrers
+from sim.model.referrals import AskGraph, Referrers, best_providers
 from sim.model.roster import Members
 from sim.model.strategies import STRATEGIES, trait_names, twin
 
@@ -246,7 +246,7 @@ class NetworkingModel(mesa.Model):
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
-        best = self.store.best_providers(self.week, trusted, self.sector, self.n_sectors)
+        best = best_providers(self.store, self.week, trusted, self.sector, self.n_sectors)
         self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
 
     @property

@@ -4,8 +4,9 @@ Whom a person with a need asks (`AskGraph`: their social ties, and for members a
 they remember by name), and whether a contact who hears of the need passes it on to a provider
 they have in mind and trust (`Referrers`: the provider's ask, the contact's listening, the
 contact's strategy's drive to give, and how deep the contact's tie with the provider is), and
-how often the referral then converts (the referrer's conviction). The market
-(sim/model/market.py) uses both.
+how often the referral then converts (the referrer's conviction); and which provider of each
+sector a member has in mind and trusts (`best_providers`). The market (sim/model/market.py) uses
+them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import referral_kernels
+from sim.model import kernels, pair_kernels, referral_kernels
+from sim.model.grouping import min_per_group
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 
@@ -177,3 +179,29 @@ class AskGraph:
         k, middle = k[j], middle[j]
         not_back = ref_m != people[k]
         return k[not_back], middle[not_back], ref_m[not_back]
+
+
+def best_providers(
+    store: PairStore, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
+) -> np.ndarray:
+    """best[m, s]: the provider of sector s that member m has top of mind and trusts most.
+
+    -1 where m has none. `candidates` are the trusted slots (PairStore.trusted_now); memory is
+    evaluated now, so a provider not met for a while drops out of mind (C5).
+    """
+    best = np.full(store.n * n_sectors, -1, dtype=np.int64)
+    memory, level = store.memory_at(candidates, week), store.memory_cfg.top_of_mind_level
+    if kernels.ENABLED:  # the same in one pass
+        trust, pair = store.trust(candidates, week), (store.src, store.dst)
+        sectors = member_sector, n_sectors
+        pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)
+        return best.reshape(store.n, n_sectors)
+    in_mind = memory >= level
+    slots = candidates[in_mind]
+    if slots.size:
+        src, dst = store.src[slots], store.dst[slots]
+        group = src * n_sectors + member_sector[dst]
+        score = memory[in_mind] * store.trust(slots, week)
+        top = min_per_group(group, -score)  # exact ties: the first slot (lowest dst)
+        best[group[top]] = dst[top]
+    return best.reshape(store.n, n_sectors)
