@@ -83,6 +83,8 @@ def one(scenario: str, overrides: dict) -> dict:
 
 SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (the world run adds 340,000)
 MESA = ((1_000, 52), (10_000, 52))  # members, weeks: project vs plain Mesa
+# The scale issue's goals (docs/performance.md, "The scale goals: where they stand")
+GOAL_WORLD_MIN, GOAL_MESA_RATIO, GOAL_LAPTOP_PER_S, GOAL_WORKERS = 5.0, 20.0, 1_000 / 60, 2
 
 
 def in_fresh_process(*args: str, kernels: str = "numpy") -> dict:
@@ -222,6 +224,8 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
     return {
         "week_ms": round(1e3 * week, 2),
         "kernels_ms": round(1e3 * inside[0] / params.run.weeks, 2),
+        "members": model.n_members,
+        "weeks": params.run.weeks,
     }
 
 
@@ -276,22 +280,28 @@ def region_cost(sizes=REGION_SIZES, weeks: int = REGION_WEEKS, rounds: int = REG
     return {"points": [(members, float(np.median(ms[members]))) for members in sizes]}
 
 
-def kernel_cases() -> None:
+def kernel_cases() -> dict:
     """The compiled kernels against the numpy code (sim/model/kernels.py), a region's week as
-    fixed + per-member cost, and numba's start-up."""
+    fixed + per-member cost, and numba's start-up. Returns the compiled calls' shares (region,
+    laptop, mesa: kernel_share's figures)."""
     for scenario in ("bni_world", "laptop"):
         r = in_fresh_process("benchmarks.bench", "--lockstep", scenario)
         print(
             f"kernels: {scenario} (one region), {r['numpy_s']} s with numpy, {r['compiled_s']} s "
             f"compiled ({r['numpy_s'] / r['compiled_s']:.2f}x; the same model)"
         )
-    shares = {  # the world's region, the laptop, and the chapters of the comparison with Mesa
-        "a bni_world region": ("bni_world", {}),
-        "a laptop replication": ("laptop", {}),
-        "the chapters compared with Mesa (1,000 members, 52 weeks)": chapters_case(*MESA[0]),
+    cases = {  # the world's region, the laptop, and the chapters of the comparison with Mesa
+        "region": ("a bni_world region", ("bni_world", {})),
+        "laptop": ("a laptop replication", ("laptop", {})),
+        "mesa": (
+            "the chapters compared with Mesa (1,000 members, 52 weeks)",
+            chapters_case(*MESA[0]),
+        ),
     }
-    for name, case in shares.items():
+    shares = {}
+    for key, (name, case) in cases.items():
         r = in_fresh_process("benchmarks.bench", "--share", json.dumps(case), kernels="numba")
+        shares[key] = r
         print(
             f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
             f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
@@ -309,6 +319,7 @@ def kernel_cases() -> None:
     out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
     start = out.stdout.strip()
     print(f"kernels: numba's start-up in a fresh process (import + first call): {start} s")
+    return shares
 
 
 def tree_rss(root: int) -> int:
@@ -329,10 +340,11 @@ def tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-def world(workers: int = 2, sets: tuple[str, ...] = ()) -> str:
+def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
     """`sim run bni_world` as a user runs it: wall time (simulation and report), the peak of all
     its processes' memory together (sampled twice a second), the run folder's size, and the cost
-    per member-week (core-seconds of simulation / member-weeks)."""
+    per member-week (core-seconds of simulation / member-weeks). Returns the printed line, the
+    minutes in all and the member-weeks (None when the run failed)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "world"
         command = [sys.executable, "-m", "sim", "run", "bni_world", "--quiet"]
@@ -345,26 +357,67 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> str:
             time.sleep(0.5)
         wall = time.perf_counter() - start
         if proc.returncode:
-            return f"world: failed\n{proc.stderr.read().decode()[-2000:]}"
+            failed = f"world: failed\n{proc.stderr.read().decode()[-2000:]}"
+            return {"line": failed, "minutes": None, "member_weeks": None}
         manifest = json.loads((out / "manifest.json").read_text())
         folder = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
     params = manifest["variants"]["base"]["params"]
     scene, weeks = params["scene"], params["run"]["weeks"]
     simulated = manifest["wall_seconds"]
-    return (
+    line = (
         f"world: bni_world, {scene['members']:,} members in {scene['regions']} regions x {weeks} "
         f"weeks on {workers} workers: {wall / 60:.1f} min in all ({simulated / 60:.1f} min "
         f"simulating), peak {peak / 2**30:.2f} GiB, run folder {folder / 1e6:.0f} MB, "
         f"{1e6 * simulated * workers / scene['members'] / weeks:.1f} µs per member-week "
         "(core time)"
     )
+    return {"line": line, "minutes": wall / 60, "member_weeks": scene["members"] * weeks}
 
 
-def versus_mesa() -> None:
+def goal_lines(world_run: dict | None, versus: list[dict], per_s: float, shares: dict) -> list:
+    """The scale issue's goals against this run's figures, each with its budget of core time and
+    what the compiled calls alone (`shares`, kernel_share's figures) already take of it: a goal
+    whose budget they exceed cannot be met by making the Python and numpy steps faster."""
+
+    def verdict(ratio: float) -> str:  # ratio = how far the figure is from the goal (>= 1)
+        return "met" if ratio <= 1 else f"not met, {ratio:.1f}x away"
+
+    def alone(case: dict) -> float:  # the compiled calls' µs per member-week
+        return 1e3 * case["kernels_ms"] / case["members"]
+
+    lines = []
+    if world_run and world_run["minutes"] is not None:
+        minutes, budget = world_run["minutes"], 60e6 * GOAL_WORLD_MIN * GOAL_WORKERS
+        lines.append(
+            f"goals: the BNI world in {minutes:.1f} min, goal <= {GOAL_WORLD_MIN:.0f}:"
+            f" {verdict(minutes / GOAL_WORLD_MIN)}; its budget (2 workers, nothing serial)"
+            f" {budget / world_run['member_weeks']:.1f} µs of core time a member-week, of which"
+            f" a region's compiled calls alone take {alone(shares['region']):.1f}"
+        )
+    first = versus[0]
+    ratio = first["mesa"] / first["numba"]
+    lines.append(
+        f"goals: {ratio:.1f}x plain Mesa at {first['members']:,} members (compiled), goal >="
+        f" {GOAL_MESA_RATIO:.0f}x: {verdict(GOAL_MESA_RATIO / ratio)}; its budget"
+        f" {first['mesa'] / GOAL_MESA_RATIO:.2f} µs a member-week, of which the compiled calls"
+        f" alone take {alone(shares['mesa']):.2f}"
+    )
+    laptop = shares["laptop"]
+    budget_ms = 1e3 * GOAL_WORKERS / GOAL_LAPTOP_PER_S / laptop["weeks"]
+    lines.append(
+        f"goals: {per_s:.1f} laptop replications a second, goal >= {GOAL_LAPTOP_PER_S:.1f}:"
+        f" {verdict(GOAL_LAPTOP_PER_S / per_s)}; its budget {budget_ms:.2f} ms of core time a"
+        f" week, of which the compiled calls alone take {laptop['kernels_ms']:.2f}"
+    )
+    return lines
+
+
+def versus_mesa() -> list[dict]:
     """Project (numpy code, and the compiled kernels a long run uses) and plain Mesa on the same
     chapters, alternating, each in a fresh process; the kernels' start-up (~2 s a process,
     once: import and each kernel's first call, on a small model) is outside the clock, the
-    model's build inside (as the Mesa model's)."""
+    model's build inside (as the Mesa model's). Returns µs per member-week per case."""
+    cases = []
     for members, weeks in MESA:
         times: dict[str, list[float]] = {"numpy": [], "numba": [], "mesa": []}
         for _ in range(2):
@@ -379,6 +432,8 @@ def versus_mesa() -> None:
             f"member-week: {us['mesa'] / us['numpy']:.1f}x ({us['mesa'] / us['numba']:.1f}x "
             "compiled)"
         )
+        cases.append({"members": members, **us})
+    return cases
 
 
 def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
@@ -552,14 +607,17 @@ def main() -> None:
             f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
     scale()
-    kernel_cases()
-    if not args.no_world:
-        print(world())
-    versus_mesa()
-    print(f"laptop: {laptop_throughput():.1f} replications per second on 2 workers")
+    shares = kernel_cases()
+    world_run = None if args.no_world else world()
+    if world_run:
+        print(world_run["line"])
+    versus = versus_mesa()
+    per_s = laptop_throughput()
+    print(f"laptop: {per_s:.1f} replications per second on 2 workers")
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
     print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")
     print(f"command line: `sim --help` answers in {command_seconds('--help'):.2f} s")
+    print("\n".join(goal_lines(world_run, versus, per_s, shares)))
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ def test_the_world_case_measures_a_small_world_and_its_processes_memory():
     from benchmarks.bench import tree_rss, world
 
     assert tree_rss(os.getpid()) > 10 * 2**20  # this process alone holds numpy and polars
-    line = world(1, ("scene.members=241", "scene.regions=2", "run.weeks=4"))
+    run = world(1, ("scene.members=241", "scene.regions=2", "run.weeks=4"))
+    line = run["line"]
     assert line.startswith("world: bni_world, 241 members in 2 regions x 4 weeks"), line
     assert "GiB" in line and "per member-week" in line
+    assert run["minutes"] > 0 and run["member_weeks"] == 241 * 4
 
 
 def test_the_estimate_fit_is_the_least_upper_envelope_of_its_cases():
@@ -63,6 +65,7 @@ def test_the_kernels_share_of_a_week_is_timed_and_the_kernels_put_back():
     before = {name: getattr(referral_kernels, name) for name in referral_kernels.COMPILED}
     result = kernel_share("laptop", {"scene.members": 30, "run.weeks": 6})
     assert 0 < result["kernels_ms"] < result["week_ms"]
+    assert (result["members"], result["weeks"]) == (30, 6)
     assert all(getattr(referral_kernels, name) is f for name, f in before.items())
     assert not kernels.ENABLED
 
@@ -144,3 +147,33 @@ def test_a_regions_week_is_timed_at_each_size_and_the_kernels_put_back():
     assert [members for members, _ in points] == [30, 90]
     assert all(ms > 0 for _, ms in points)
     assert not kernels.ENABLED
+
+
+def test_the_goals_are_checked_against_their_budgets_of_core_time():
+    """make bench's closing lines: each goal met or how far away, its budget of core time, and
+    what the compiled calls alone take of it, per member-week or per week (catches a budget
+    computed from the wrong figure, a ratio turned over, or a goal called met when it is not)."""
+    from benchmarks.bench import goal_lines
+
+    shares = {
+        "region": {"kernels_ms": 5.0, "week_ms": 10.0, "members": 1_000, "weeks": 260},
+        "mesa": {"kernels_ms": 3.0, "week_ms": 6.0, "members": 1_000, "weeks": 52},
+        "laptop": {"kernels_ms": 0.6, "week_ms": 1.4, "members": 200, "weeks": 260},
+    }
+    versus = [{"members": 1_000, "numpy": 8.0, "numba": 5.0, "mesa": 40.0}]
+    world_run = {"minutes": 10.0, "member_weeks": 1_000_000_000}
+    world_line, mesa, laptop = goal_lines(world_run, versus, 4.0, shares)
+    assert "10.0 min, goal <= 5: not met, 2.0x away" in world_line
+    assert "budget (2 workers, nothing serial) 0.6 µs" in world_line  # 600 s x 2 / 1e9
+    assert world_line.endswith("alone take 5.0")
+    assert "8.0x plain Mesa at 1,000 members (compiled), goal >= 20x: not met, 2.5x away" in mesa
+    assert "budget 2.00 µs a member-week, of which the compiled calls alone take 3.00" in mesa
+    assert "4.0 laptop replications a second, goal >= 16.7: not met, 4.2x away" in laptop
+    assert (
+        "budget 0.46 ms of core time a week, of which the compiled calls alone take 0.60" in laptop
+    )
+    fast = goal_lines(
+        {"minutes": 4.0, "member_weeks": 1}, [{**versus[0], "numba": 1.0}], 20.0, shares
+    )
+    assert [line.split(": ")[2].split(";")[0] for line in fast] == ["met"] * 3
+    assert len(goal_lines(None, versus, 4.0, shares)) == 2  # no world run: no world line
