@@ -26,7 +26,7 @@ DEFAULT_REPLICATIONS = 4
 FINDINGS = {
     ("conversation", "givers", "units.builders"): (
         "C9 finding: when the whole scene gives first, builders do not clearly sell more (10 "
-        "replications: 8.1 vs 9.7, paired 95 % CI includes zero): giving raises the chance to "
+        "replications: 12.4 vs 12.6, paired 95 % CI includes zero): giving raises the chance to "
         "pass on a need to a trusted provider, and at a monthly mixer few ties stay trusted once "
         "unrenewed trust fades"
     ),
