@@ -390,9 +390,9 @@ def goal_lines(world_run: dict | None, versus: list[dict], per_s: float, shares:
         minutes, budget = world_run["minutes"], 60e6 * GOAL_WORLD_MIN * GOAL_WORKERS
         lines.append(
             f"goals: the BNI world in {minutes:.1f} min, goal <= {GOAL_WORLD_MIN:.0f}:"
-            f" {verdict(minutes / GOAL_WORLD_MIN)}; its budget (2 workers, nothing serial)"
-            f" {budget / world_run['member_weeks']:.1f} µs of core time a member-week, of which"
-            f" a region's compiled calls alone take {alone(shares['region']):.1f}"
+            f" {verdict(minutes / GOAL_WORLD_MIN)}; its budget ({GOAL_WORKERS} workers, nothing"
+            f" serial) {budget / world_run['member_weeks']:.1f} µs of core time a member-week,"
+            f" of which a region's compiled calls alone take {alone(shares['region']):.1f}"
         )
     first = versus[0]
     ratio = first["mesa"] / first["numba"]
