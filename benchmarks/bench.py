@@ -5,8 +5,8 @@ with `--no-world`), this project against a plain per-agent Mesa model of the sam
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
 code, their share of a week and a region's week as fixed + per-member cost (`--kernels`: only
-those). `--workshop`: the live app's frame
-rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
+those); last, the scale issue's goals against these figures (goal_lines). `--workshop`: the live
+app's frame rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
 (benchmarks/estimate_fit.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
