@@ -1,5 +1,5 @@
-"""Command line: `python -m sim COMMAND` (run, sweep, explore, atlas, calibrate, report, figures,
-list, validate, app, workshop, room; `--help` lists them).
+"""Command line: `python -m sim COMMAND` (run, sweep, explore, atlas, calibrate, report, claims,
+figures, list, validate, app, workshop, room; `--help` lists them).
 
 Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
 modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
@@ -8,6 +8,7 @@ files is shown as plain text (never terminal markup).
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -39,7 +40,7 @@ from sim.cli_options import (
     where_from,
 )
 from sim.errors import ConfigError, TasksFailed
-from sim.terminal import console, print_calibration, print_summary, shown
+from sim.terminal import console, print_calibration, print_summary, print_verdicts, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -59,6 +60,10 @@ def run(
     cluster: ClusterOpt = None,
     scheduler: SchedulerOpt = None,
     overwrite: OverwriteOpt = False,
+    no_curves: Annotated[
+        bool,
+        typer.Option("--no-curves", help="skip the dose-response curves ([report.curves])"),
+    ] = False,
 ) -> None:
     """Run a scenario's variants and replications; write Parquet tables, a manifest, report.html.
     A run killed half-way resumes when run again with the same --out."""
@@ -79,14 +84,22 @@ def run(
             on_plan=announce,
             where=where,
             overwrite=overwrite,
+            curves=not no_curves,
         )
     except ConfigError as err:
         fail(str(err))
     except TasksFailed as err:
         incomplete(err, out)
     print_summary(scn, result)
+    _print_verdicts(result.out_dir, scn.language)
     console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)", markup=False)
     _write_report(result.out_dir, None)
+
+
+def _print_verdicts(out_dir: Path, lang: str) -> None:
+    from sim.report.verdicts import load
+
+    print_verdicts(load(out_dir), lang)
 
 
 def _write_report(out_dir: Path, lang: str | None) -> None:
@@ -107,6 +120,30 @@ def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
         _write_report(run_dir, lang)
     except RunFolderError as err:
         fail(str(err))
+
+
+@app.command()
+def claims(
+    run_dir: RunDirArg,
+    lang: LangOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="a JSON list: claim, direction, size, sentence, where")
+    ] = False,
+) -> None:
+    """Each claim the run cites, judged on its direction and its size, in plain sentences."""
+    check_lang(lang)
+    from sim.report.data import RunFolderError, load_run
+    from sim.report.verdicts import verdicts
+
+    try:
+        run = load_run(run_dir)
+    except RunFolderError as err:
+        fail(str(err))
+    found = verdicts(run)
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    print_verdicts(found, lang or run.manifest.get("language") or "en")
 
 
 @app.command()

@@ -61,6 +61,13 @@ class SceneConfig(_Section):
         le=1,
         description="how precisely members say whom they look for; scales referrals.recognise (C7)",
     )
+    one_to_ones: float = Field(
+        2.0,
+        ge=0,
+        le=60,
+        description="one-to-ones a member holds a month, whatever the events: the scene's habit "
+        "(a group's or strategy's one_to_ones trait overrides it; C5)",
+    )
 
 
 class MemoryConfig(_Section):

@@ -41,7 +41,10 @@ class EventsConfig(_Section):
 
 
 class ChapterConfig(_Section):
-    """A referral chapter (BNI-like, C12): closed, one seat per profession, weekly meetings."""
+    """A referral chapter (BNI-like, C12): closed, one seat per profession, weekly meetings.
+
+    Its members' one-to-ones are their habit (`scene.one_to_ones`, the trait `one_to_ones`), as
+    in every format."""
 
     size: int = Field(30, ge=4, le=100, description="members per chapter (members are split)")
     presentation_gain: float = Field(
@@ -49,9 +52,6 @@ class ChapterConfig(_Section):
     )
     conversations: int = Field(
         2, ge=0, le=20, description="rounds of open networking per meeting (~2 talks each)"
-    )
-    one_to_ones: int = Field(
-        1, ge=0, le=10, description="one-to-one meetings a member initiates per meeting"
     )
     size_cv: float = Field(
         0.0,

@@ -4,8 +4,10 @@ A scenario file (TOML) has a `[scenario]` head, `[params.*]` sections that overr
 (including the roster, `[[params.scene.groups]]`) and `[variants.<name>]` tables, each with
 dotted-key overrides of the base (`set`) and the direction it expects each metric to move
 (`expect`); an optional `[explore]` section holds the ranges `python -m sim explore` varies
-(read by sim/experiments/design.py). Dotted keys reach every parameter: `market.pitch_close`,
-a group's value `scene.groups.<group>.<key>`, a strategy's trait `strategies.<strategy>.<trait>`.
+(read by sim/experiments/design.py); an optional `[report.curves]` section holds the values of a
+habit or parameter at which a run also draws the focal groups' units (the dose-response of C1).
+Dotted keys reach every parameter: `market.pitch_close`, a group's value
+`scene.groups.<group>.<key>`, a strategy's trait `strategies.<strategy>.<trait>`.
 Bad input raises ConfigError, whose message is one line naming file, key and what is allowed.
 """
 
@@ -53,6 +55,10 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 class Variant(_Strict):
     description: str = Field("", max_length=500, pattern=TEXT)
+    # what an audience reads for it (a verdict's sentence), per language: a few plain words
+    display: dict[Literal[LANGUAGES], Annotated[str, Field(max_length=80, pattern=TEXT)]] = Field(  # type: ignore[valid-type]
+        default_factory=dict
+    )
     set: dict[str, Any] = Field(default_factory=dict)
     expect: dict[str, Direction] = Field(default_factory=dict)
 
@@ -103,6 +109,7 @@ class Scenario(BaseModel):
     path: str
     sha256: str
     explore: dict[str, Any] | None = None  # the [explore] section as written (design.py reads it)
+    curves: dict[str, list[Any]] = Field(default_factory=dict)  # [report.curves]: key -> values
 
     @property
     def params(self) -> Params:
@@ -266,7 +273,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
     path = resolve_scenario_path(name_or_path)
     doc, raw_bytes = read_toml(path)
     check_shape(doc, str(path))
-    allowed_top = {"scenario", "params", "variants", "explore"}
+    allowed_top = {"scenario", "params", "variants", "explore", "report"}
     for key, value in doc.items():
         if key not in allowed_top:
             raise ConfigError(
@@ -310,7 +317,8 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
             key = ".".join(["variants", vname, *(str(p) for p in first["loc"])])
             raise ConfigError(
                 f"{path}: key '{key}' is invalid ({first['msg']}); allowed: description (string), "
-                f"set (table of dotted keys), expect (metric = lower|higher|same)"
+                "display (en and nl: a few words each), set (table of dotted keys), expect "
+                "(metric = lower|higher|same)"
             ) from None
         variants[vname] = apply_overrides(base, variant.set, f"{path} [variants.{vname}]")
         info[vname] = variant
@@ -331,9 +339,49 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         path=str(path),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
         explore=doc.get("explore"),
+        curves=read_curves(doc.get("report", {}), base, str(path)),
     )
     check_metrics(scenario, str(path))
     return scenario
+
+
+CURVES_HELP = (
+    "curves = a table of key = [values]: a trait of the focal groups (e.g. one_to_ones) or a "
+    "dotted parameter key (e.g. market.referral_convert), each with 2 to 12 distinct numbers"
+)
+
+
+def curve_overrides(base: Params, key: str, value: Any) -> dict[str, Any]:
+    """The dotted overrides of one point of a curve: a bare trait name is set for every focal
+    group (their habit, whatever each had), a dotted key as it is."""
+    if "." in key:
+        return {key: value}
+    return {f"scene.groups.{g.name}.{key}": value for g in base.scene.groups if g.focal}
+
+
+def read_curves(report: dict[str, Any], base: Params, source: str) -> dict[str, list[float]]:
+    """The `[report.curves]` section, every point checked as a variant of the base would be."""
+    unknown = set(report) - {"curves"}
+    if unknown:
+        raise ConfigError(f"{source}: unknown key 'report.{sorted(unknown)[0]}'; allowed: curves")
+    curves = report.get("curves", {})
+    if not isinstance(curves, dict):
+        raise ConfigError(f"{source}: key 'report.curves' is invalid; allowed: {CURVES_HELP}")
+    out: dict[str, list[float]] = {}
+    for key, values in curves.items():
+        numbers = isinstance(values, list) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+        if not numbers or not 2 <= len(values) <= 12 or len(set(values)) < len(values):
+            raise ConfigError(
+                f"{source}: key 'report.curves.{key}' is invalid; allowed: {CURVES_HELP}"
+            )
+        if not any(g.focal for g in base.scene.groups) and "." not in key:
+            raise ConfigError(f"{source}: key 'report.curves.{key}': the scene has no focal group")
+        for value in values:
+            apply_overrides(base, curve_overrides(base, key, value), f"{source} [report.curves]")
+        out[key] = list(values)
+    return out
 
 
 def check_metrics(scenario: Scenario, source: str) -> None:

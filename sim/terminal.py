@@ -95,6 +95,22 @@ def print_summary(scenario, result) -> None:
         print_checks(result.checks)
 
 
+def print_verdicts(verdicts: list[dict], lang: str) -> None:
+    """Each claim's two-part verdict and its sentence (sim/report/verdicts.py), in `lang`."""
+    from sim.report.verdict_text import VERDICT
+
+    t = VERDICT[lang]
+    for v in verdicts:
+        parts = (
+            f"{t['part_direction']} {t['status_' + v['direction']]}, "
+            f"{t['part_size']} {t['status_' + v['size']]}"
+        )
+        console.print(Text.assemble((v["claim"], "bold"), f"  {parts}"))
+        console.print(Text("    " + v["sentence"][lang]))
+        if v.get("where"):
+            console.print(Text("    " + v["where"][lang]))
+
+
 def print_checks(checks: list[dict]) -> None:
     table = Table(title="Expected directions (variant against base)", box=box.SIMPLE_HEAD)
     table.caption = "clear: the 95 % CI of the paired difference excludes zero"

@@ -61,8 +61,9 @@ def finished_runs(tmp_path_factory):
                 scenario.variant_info = {"base": scenario.variant_info["base"]}
             out = tmp_path_factory.mktemp(name)
             result = run_scenario(
-                scenario, replications=replications, workers=2, out_dir=out, show_progress=False
-            )
+                scenario, replications=replications, workers=2, out_dir=out,
+                show_progress=False, curves=False,
+            )  # fmt: skip
             cache[key] = Finished(scenario, result.checks, result.summary, out)
         return cache[key]
 

@@ -84,11 +84,14 @@ def test_follow_ups_keep_warm_contacts_warm_and_direct_sellers_call_fresh_contac
 
 
 def test_acquaintances_fade_from_the_ask_graph_after_events_stop():
-    """C5: with no more events, members stop asking the members they no longer remember."""
+    """C5: with no more events and no one-to-ones, members stop asking the members they no
+    longer remember."""
     from sim.model import NetworkingModel
     from tests.conftest import small_params
 
-    model = NetworkingModel(small_params(**{"events.count": 3, "run.weeks": 120}), rng=5)
+    quiet = {"events.count": 12, "events.interval_weeks": 1, "scene.one_to_ones": 0}
+    quiet["run.weeks"] = 120
+    model = NetworkingModel(small_params(**quiet), rng=5)
     for _ in range(12):
         model.step()
     early = model.ask.acquaint.indices.size

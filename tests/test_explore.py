@@ -33,7 +33,7 @@ SMALL = {"scene.members": 40, "run.weeks": 26}
 RANGES = {
     "referrals.mention": [0.03, 0.12],
     "market.referral_convert": [0.15, 0.6],
-    "strategies.relationship.follow_ups": [0, 4],
+    "strategies.relationship.one_to_ones": [0, 4],
 }
 OUTPUTS = ("points.parquet", "sensitivity.parquet", "boundaries.parquet")
 
@@ -60,9 +60,9 @@ def assert_same(a: Path, b: Path) -> None:
 def test_a_morris_design_has_r_trajectories_of_k_plus_one_points_and_whole_numbers_round():
     _, plan = small(samples=3)
     assert plan.points.shape == (3 * 4, 3)
-    follow_ups = plan.points[:, 2]
-    assert np.array_equal(follow_ups, np.round(follow_ups)) and follow_ups.min() >= 0
-    assert plan.overrides(0)["strategies.relationship.follow_ups"] in range(5)
+    one_to_ones = plan.points[:, 2]
+    assert np.array_equal(one_to_ones, np.round(one_to_ones)) and one_to_ones.min() >= 0
+    assert plan.overrides(0)["strategies.relationship.one_to_ones"] in range(5)
     assert isinstance(plan.overrides(0)["referrals.mention"], float)
     low, high = np.array(plan.problem["bounds"]).T
     assert (plan.points >= low).all() and (plan.points <= high).all()
@@ -106,7 +106,7 @@ VALUES = st.one_of(
 )  # fmt: skip
 KEYS = st.sampled_from(
     [*RANGES, "market.pitch_close", "trust.gain", "scene.members", "run.weeks", "market",
-     "scene.groups.builders.listening", "strategies.relationship.follow_ups", "nope.x", "a..b"]
+     "scene.groups.builders.listening", "strategies.relationship.one_to_ones", "nope.x", "a..b"]
 )  # fmt: skip
 
 
@@ -180,15 +180,29 @@ def test_outputs_are_tidy_and_complete(one_process):
     ).all()
 
 
-def test_a_point_is_judged_by_the_registry_on_its_means(one_process):
+def test_a_point_is_judged_by_the_registry_on_its_replications(one_process):
+    """Each point's verdicts are the registry's on that point's replications: the paired
+    difference for C1's direction, and in full only where both parts hold."""
+    from scipy import stats
+
     from sim.experiments import claims
 
     points = pl.read_parquet(one_process / "points.parquet")
+    runs = pl.read_parquet(one_process / "runs" / "*.parquet")
     for row in points.iter_rows(named=True):
-        better, other = row["units.builders"], row["units.pitchers"]
-        expected = better >= 10 * max(other, 1e-9) and better >= claims.C1_FLOOR
-        assert row["held.C1"] == expected
-        assert row["held.C12"] == (21 <= row["referrals_per_member_year"] <= 84)
+        mine = runs.filter(point=row["point"]).pivot(
+            on="metric", index="replication", values="value"
+        )
+        d = (mine["units.builders"] - mine["units.pitchers"]).to_numpy()
+        half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
+        low, high = d.mean() - half, d.mean() + half
+        assert row["direction.C1"] == ("holds" if low > 0 else "fails" if high < 0 else "open")
+        size = row["size.C1"]
+        assert row["held.C1"] == (row["direction.C1"] == "holds" and size in ("holds", "n/a"))
+        assert row["held.C12"] == (
+            row["direction.C12"] == "holds" and row["size.C12"] == "holds"
+        ), row
+        assert size == "n/a" or claims.WEEKS_OF_THE_ESSAY == 260
 
 
 @pytest.mark.parametrize("where", ["pool-2", "dask-local"])

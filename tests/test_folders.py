@@ -16,6 +16,7 @@ from sim.cli import app
 from sim.errors import ConfigError
 from sim.experiments import folders
 from sim.experiments.tables import TABLES
+from sim.scenario import load_scenario
 
 pytestmark = pytest.mark.xdist_group("folders")
 
@@ -27,6 +28,11 @@ def run(out, *extra):
     return result.exit_code, result.stderr.strip()
 
 
+def files(out) -> dict[str, bytes]:
+    """Every file of a run folder (its curves/ too) and its bytes."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def manifest_seed(out) -> int:
     return json.loads((out / "manifest.json").read_text())["seed"]
 
@@ -34,10 +40,10 @@ def manifest_seed(out) -> int:
 def test_a_finished_run_is_not_overwritten_unless_told(tmp_path):
     out = tmp_path / "run"
     assert run(out, "--replications", "1", "--seed", "1") == (0, "")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = files(out)
     code, err = run(out, "--replications", "1", "--seed", "2")
     assert code == 2 and "holds a finished run; give --overwrite" in err and "\n" not in err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # untouched
+    assert files(out) == before  # untouched
     assert run(out, "--replications", "1", "--seed", "2", "--overwrite")[0] == 0
     assert manifest_seed(out) == 2  # replaced whole: the tables are the new run's
     again = tmp_path / "again"
@@ -82,22 +88,33 @@ def _command(out):
             "--replications", "4", "--seed", "4", "--out", str(out)]  # fmt: skip
 
 
-def test_a_killed_run_resumes_to_the_uninterrupted_tables(tmp_path):
-    whole = tmp_path / "whole"
-    assert CliRunner().invoke(app, _command(whole)[3:]).exit_code == 0  # uninterrupted, here
-    cut = tmp_path / "cut"
-    parts = folders.staging_for(cut) / ".parts"
-    proc = subprocess.Popen(_command(cut), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def killed_when(command, parts, tasks: int) -> int:
+    """Start `command`, kill it once `tasks` task results are in `parts`; how many were."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and len(list(parts.glob("task-*.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list(parts.glob("task-*.parquet"))) < tasks:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    kept = len(list(parts.glob("task-*.parquet")))
-    assert 3 <= kept < 16 and not cut.exists()  # nothing published from a killed run
+    return len(list(parts.glob("task-*.parquet")))
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """The run uninterrupted, here: its tables and its curves/ to compare with."""
+    out = tmp_path_factory.mktemp("whole") / "run"
+    assert CliRunner().invoke(app, _command(out)[3:]).exit_code == 0
+    return out
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_tables(tmp_path, whole):
+    cut = tmp_path / "cut"
+    tasks = len(load_scenario("laptop").variants) * 4  # 4 replications of every variant
+    kept = killed_when(_command(cut), folders.staging_for(cut) / ".parts", 3)
+    assert 3 <= kept < tasks and not cut.exists()  # nothing published from a killed run
     result = subprocess.run(_command(cut), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
-    note = f"resuming {cut}: {kept} of 16 tasks are done"  # 4 variants x 4
+    note = f"resuming {cut}: {kept} of {tasks} tasks are done"
     assert "".join(note.split()) in "".join(result.stdout.split()), result.stdout  # any wrapping
     for name in TABLES:
         assert pl.read_parquet(whole / f"{name}.parquet").equals(
@@ -106,6 +123,20 @@ def test_a_killed_run_resumes_to_the_uninterrupted_tables(tmp_path):
     old, new = (json.loads((d / "manifest.json").read_text()) for d in (whole, cut))
     assert old["metrics"] == new["metrics"]
     assert not folders.staging_for(cut).exists()
+
+
+def test_a_run_killed_while_drawing_its_curves_resumes_them(tmp_path, whole):
+    """The dose-response curves run after the variants, in the run's own staging folder: a kill
+    there keeps the variants' tasks and the curves' finished points alike."""
+    cut = tmp_path / "cut"
+    curves = folders.staging_for(cut) / folders.staging_for(cut / "curves").name / ".parts"
+    kept = killed_when(_command(cut), curves, 3)
+    assert kept >= 3 and not cut.exists()
+    result = subprocess.run(_command(cut), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    sweep = "curves/sweep.parquet"
+    assert pl.read_parquet(whole / sweep).equals(pl.read_parquet(cut / sweep), null_equal=True)
+    assert not list(cut.rglob(".parts")) and not list(cut.rglob("*.partial"))
 
 
 def test_a_failed_task_keeps_the_finished_ones_and_exits_1(tmp_path, monkeypatch):
@@ -123,7 +154,9 @@ def test_a_failed_task_keeps_the_finished_ones_and_exits_1(tmp_path, monkeypatch
     monkeypatch.setattr(execution, "NetworkingModel", flaky)
     out = tmp_path / "run"
     code, err = run(out, "--replications", "3")
-    assert code == 1 and "1 of 12 tasks failed (first: task-0000001: RuntimeError: boom)" in err
+    tasks = len(load_scenario("laptop").variants) * 3
+    failed = f"1 of {tasks} tasks failed (first: task-0000001: RuntimeError: boom)"
+    assert code == 1 and failed in err
     assert "run the same command to retry the rest" in err and not out.exists()
     monkeypatch.setattr(execution, "NetworkingModel", real)
     assert run(out, "--replications", "3")[0] == 0 and (out / "manifest.json").is_file()

@@ -45,17 +45,9 @@ def record_talks(model):
     return calls
 
 
-def record_follow_ups(model):
-    """Replace model.follow_up by a wrapper that records (week, counts) of every call."""
-    calls = []
-    real = model.follow_up
-
-    def follow_up(since_week, counts=None):
-        calls.append((model.week, None if counts is None else np.asarray(counts).copy()))
-        real(since_week, counts)
-
-    model.follow_up = follow_up
-    return calls
+def one_to_one_weeks(model) -> list[int]:
+    """The weeks so far in which members held one-to-ones."""
+    return [week for week, held in enumerate(model.one_to_ones_by_week) if held.any()]
 
 
 def pair_set(a, b):
@@ -170,18 +162,16 @@ def test_a_chapter_meeting_lets_members_hear_everyone_of_their_own_chapter_only(
     assert all(chapter_of[a] == chapter_of[b] for a, b in talks)
 
 
-def test_chapter_one_to_ones_happen_in_meeting_weeks_only():
-    """C12: the chapter's one-to-ones (chapter.one_to_ones each) come with its meetings; the
-    follow-ups between events of other formats never happen."""
+def test_chapter_members_hold_one_to_ones_by_their_habit_not_by_the_meetings():
+    """C12, C5: in a chapter meeting every other week, members with a one-to-one a week (52 / 12
+    a month) hold them in meeting weeks and between alike."""
     model = make_model(
-        "chapter", **CHAPTER, **{"events.interval_weeks": 2, "chapter.one_to_ones": 1}
+        "chapter", **CHAPTER, **{"events.interval_weeks": 2, "scene.one_to_ones": 52 / 12}
     )
-    calls = record_follow_ups(model)
-    for _ in range(7):
+    for _ in range(12):
         model.step()
-    assert [week for week, _ in calls] == [0, 2, 4, 6]
-    assert all(counts is not None and np.all(counts == 1) for _, counts in calls)
-    assert not any(model.format.follow_ups_due(week) for week in range(60))
+    weeks = one_to_one_weeks(model)
+    assert {w for w in weeks if w % 2 == 0} and {w for w in weeks if w % 2 == 1}
 
 
 # --- Circuit (C13) ---------------------------------------------------------------------------
@@ -237,9 +227,9 @@ def test_a_mixed_planner_goes_home_every_month_and_tours_with_the_other_visits()
 def test_circuit_conversations_happen_only_between_members_at_the_same_location():
     """C13: location l holds its event in the weeks l (mod events.interval_weeks); a member goes
     to the planned location open that week (at most one); conversations stay within it."""
-    model = make_model("circuit", **CIRCUIT, **{"circuit.policy": "tour", "events.attendance": 1.0})
+    only_events = {"circuit.policy": "tour", "events.attendance": 1.0, "scene.one_to_ones": 0}
+    model = make_model("circuit", **CIRCUIT, **only_events)
     fmt = model.format
-    fmt.follow_ups_due = lambda week: False  # only the events' conversations here
     calls = record_talks(model)
     interval = model.params.events.interval_weeks
     venues_used = set()
@@ -278,7 +268,9 @@ def test_at_a_dinner_every_pair_at_a_table_talks_once_at_dinner_depth():
     """C14: one long conversation (depth dinner.depth) between every two people at a table,
     and none across tables."""
     model = make_model(
-        "dinner", **{"dinner.table_size": 8, "dinner.depth": 2.5, "events.attendance": 0.8}
+        "dinner",
+        **{"dinner.table_size": 8, "dinner.depth": 2.5, "events.attendance": 0.8},
+        **{"scene.one_to_ones": 0},  # only the dinner's conversations here
     )
     tables = record_tables(model.format)
     calls = record_talks(model)
@@ -355,6 +347,7 @@ def test_a_circle_meets_the_same_few_people_for_deep_conversations():
             "circle.depth": 3.0,
             "events.interval_weeks": 2,
             "events.attendance": 1.0,
+            "scene.one_to_ones": 0,  # only the circles' conversations here
         },
     )
     circle_of = model.format.circle_of
@@ -391,9 +384,9 @@ def test_a_deep_conversation_builds_more_memory_and_trust_than_a_short_one():
     assert short.positive[0] == 0.0  # short: memory 0.18 < 0.3 at the second talk
 
 
-def test_circles_alongside_the_main_format_keep_their_own_schedule_and_no_follow_ups():
+def test_circles_alongside_the_main_format_keep_their_own_schedule():
     """C15, C16: circles (depth 3) meet at offset + k * interval weeks beside a monthly mixer;
-    follow-ups still come only halfway between the mixer's events."""
+    one-to-ones keep to the members' habit, in weeks with and without a mixer or circle."""
     model = make_model(
         "mixer",
         **{
@@ -406,15 +399,14 @@ def test_circles_alongside_the_main_format_keep_their_own_schedule_and_no_follow
     )
     channel = next(c for c in model.channels if isinstance(c, CircleChannel))
     talks = record_talks(model)
-    follow_ups = record_follow_ups(model)
     for _ in range(16):
         model.step()
     circle_talks = [c for c in talks if c[3] == 3.0]
     assert [c[0] for c in circle_talks] == [2, 5, 8, 11, 14]
     for _, a, b, _ in circle_talks:
         assert np.array_equal(channel.circle_of[a], channel.circle_of[b])
-    assert [week for week, _ in follow_ups] == [2, 6, 10, 14]
-    assert not any(channel.follow_ups_due(week) for week in range(60))
+    weeks = set(one_to_one_weeks(model))
+    assert weeks & {0, 4, 8, 12} and weeks - {0, 4, 8, 12} - {2, 5, 8, 11, 14}
 
 
 # --- Online (C16) ----------------------------------------------------------------------------

@@ -292,6 +292,17 @@ RUNS = [
     # the referral chains' branches: degree 2 only, no conviction, evidence that never fades
     ("bni", {"referrals.max_degree": 2, "ties.belief": 0, "trust.half_life_weeks": 0}),
     ("bni", {"ties.understanding": 0, "conversation.small_talk_counts": False}),
+    # sellers at capacity: work turned away, at events and in the needs answered
+    (
+        "room",
+        {
+            "scene.groups.example_builder.capacity": 3,
+            "scene.one_to_ones": 8,
+            "scene.groups.example_pitcher.capacity": 1,
+            "market.pitch_close": 0.2,
+            "scene.groups.example_builder.lifetime_weeks": 8.0,
+        },
+    ),
 ]
 
 
@@ -448,7 +459,7 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
 
     kernels.use(False)
     # recognising few needs: chances below the cap of 1, so that they tell pairs apart
-    params = load_scenario("bni", {"run.weeks": 30, "referrals.recognise": 0.1, **overrides})
+    params = load_scenario("bni", {"run.weeks": 40, "referrals.recognise": 0.1, **overrides})
     params = params.params
     model = NetworkingModel(params, rng=np.random.SeedSequence(3)).run()
     store, referrers, week = model.store, model.market.referrers, model.week + 7

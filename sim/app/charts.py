@@ -13,7 +13,7 @@ import math
 
 import polars as pl
 
-from sim.experiments.claims import C1_UNITS
+from sim.experiments.claims import FIGURES
 from sim.experiments.tables import weighted
 from sim.report.i18n import TEXT, separators
 from sim.report.page import PALETTE, esc, group_colours
@@ -54,10 +54,11 @@ def units(tables: dict[str, pl.DataFrame], weeks: int, contrast, lang: str) -> d
         })  # fmt: skip
     if contrast and weeks == 260:  # the essay's 50 and 1 are five-year figures
         for group, role in zip(contrast, ("better", "other"), strict=True):
+            mark = int(FIGURES[f"C1.{role}"].value)
             data.append({
                 "type": "scatter", "mode": "markers+text", "showlegend": False,
-                "x": [weeks], "y": [C1_UNITS[role]], "textposition": "middle left",
-                "text": [f"{t['app_claim']}: {esc(group)} {C1_UNITS[role]}"],
+                "x": [weeks], "y": [mark], "textposition": "middle left",
+                "text": [f"{t['app_claim']}: {esc(group)} {mark}"],
                 "marker": {"symbol": "star", "size": 16, "color": "#222"},
             })  # fmt: skip
     axis = {"range": [0, weeks * 1.04], "title": {"text": t["app_weeks"]}, "gridcolor": "#eee"}

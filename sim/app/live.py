@@ -20,6 +20,7 @@ import polars as pl
 from sim.errors import ConfigError
 from sim.experiments.tables import model_tables
 from sim.model import NetworkingModel
+from sim.model.roster import resolve_traits
 from sim.model.strategies import STRATEGIES
 from sim.paths import available_scenarios
 from sim.scenario import Scenario, load_scenario
@@ -43,7 +44,7 @@ class Slider:
 SLIDERS = (
     Slider(MIX, "app_mix", 0.05, 0.95, 0.05),
     Slider("events.interval_weeks", "app_interval", 1, 8, 1),
-    Slider("strategies.{strategy}.follow_ups", "app_follow_ups", 0, 8, 1),
+    Slider("strategies.{strategy}.one_to_ones", "app_one_to_ones", 0, 8, 1),
     Slider("market.lifetime_weeks", "app_lifetime", 4, 520, 4),
     Slider("memory.half_life_weeks", "app_memory", 1, 26, 1),
     Slider("referrals.mention", "app_mention", 0.0, 0.3, 0.01),
@@ -57,12 +58,17 @@ def scenarios() -> list[str]:
     return [n for n in available_scenarios() if load_scenario(n).params.scene.regions == 1]
 
 
-def lead_strategy(scn: Scenario) -> str:
-    """The strategy whose traits the trait sliders set: that of the contrast's first group, else
-    of the first focal group."""
+def lead_group(scn: Scenario):
+    """The group whose traits the trait sliders show: the contrast's first, else the first
+    focal group."""
     groups = scn.params.scene.groups
     lead = scn.contrast[0] if scn.contrast else next(g.name for g in groups if g.focal)
-    return next(g.strategy for g in groups if g.name == lead)
+    return next(g for g in groups if g.name == lead)
+
+
+def lead_strategy(scn: Scenario) -> str:
+    """The strategy whose traits the trait sliders set (every group using it)."""
+    return lead_group(scn).strategy
 
 
 def lead_label(scenario: str, lang: str) -> str:
@@ -95,9 +101,8 @@ def base_values(scn: Scenario) -> dict[str, float]:
             out[s.key] = round(sum(g.share for g in _mixed(scn)[0]), 6)
             continue
         section, name, *trait = s.key.format(strategy=lead_strategy(scn)).split(".")
-        if section == "strategies":  # the strategy's default, with the scenario's overrides
-            values = STRATEGIES[name].Traits().model_dump() | params.strategies.get(name, {})
-            out[s.key] = values[trait[0]]
+        if section == "strategies":  # the lead group's value, as the roster resolves it
+            out[s.key] = resolve_traits(lead_group(scn), params)[trait[0]]
         else:
             out[s.key] = dump[section][name]
     return out
@@ -114,8 +119,23 @@ def overrides(scn: Scenario, settings: dict[str, float]) -> dict[str, object]:
             out |= _mix_shares(scn, float(value))
         else:
             k = key.format(strategy=lead_strategy(scn))
-            out[k] = int(value) if key in whole and float(value).is_integer() else value
+            value = int(value) if key in whole and float(value).is_integer() else value
+            out[k] = value
+            out |= _own_values(scn, k, value)
     return out
+
+
+def _own_values(scn: Scenario, key: str, value) -> dict[str, object]:
+    """A strategy's trait set for every group of it that sets the trait itself (a group's own
+    value would otherwise stay)."""
+    section, strategy, *trait = key.split(".")
+    if section != "strategies":
+        return {}
+    return {
+        f"scene.groups.{g.name}.{trait[0]}": value
+        for g in scn.params.scene.groups
+        if g.strategy == strategy and trait[0] in g.traits
+    }
 
 
 def _mix_shares(scn: Scenario, pitching: float) -> dict[str, float]:

@@ -26,14 +26,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.model.strategies import STRATEGIES
 
-# what a participant may sell: (lifetime in weeks, price) of the presets; "other": their own
-PRODUCTS: dict[str, tuple[float, float] | None] = {
-    "laptop": (260, 1_000),
-    "consultancy": (52, 5_000),
-    "catering": (4, 400),
-    "insurance": (52, 800),
-    "furniture": (520, 3_000),
-    "website": (156, 4_000),
+# What a participant may sell: (lifetime in weeks, price in euro, capacity in units a year) of
+# the presets; "other": their own. No source gives these: each is an assumption, written down so
+# it can be argued with. Lifetime: how long one lasts before the buyer needs the next (a laptop
+# about five years, Intel 2016; a consultancy project or an insurance policy a year; a catered
+# event each month). Capacity: what one person can deliver in a working year of about 1,600
+# hours (a year's 220 days less time for selling and administration) at an assumed time per
+# unit: a laptop 2 hours (advice, set-up), a consultancy project 80 hours, a catered event 8
+# hours, an insurance policy 4 hours, a piece of made-to-measure furniture 40 hours, a website
+# 50 hours.
+PRODUCTS: dict[str, tuple[float, float, int] | None] = {
+    "laptop": (260, 1_000, 800),
+    "consultancy": (52, 8_000, 20),
+    "catering": (4, 400, 200),
+    "insurance": (52, 800, 400),
+    "furniture": (520, 3_000, 40),
+    "website": (156, 4_000, 32),
     "other": None,
 }
 EVENTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # how often they come to the monthly event
@@ -48,8 +56,9 @@ class Entry(BaseModel):
     product: Literal[tuple(PRODUCTS)] = "laptop"  # type: ignore[valid-type]
     lifetime_weeks: float = Field(260, ge=1, le=1040)
     price: float = Field(1_000, ge=0, le=10_000_000)
+    capacity: int = Field(0, ge=0, le=1_000_000)  # "other": units a year they can deliver, 0: any
     events: float = Field(0.5, ge=0, le=1)
-    follow_ups: int = Field(2, ge=0, le=8)
+    one_to_ones: int = Field(2, ge=0, le=8)
     pitches: bool = False
     listening: float = Field(0.9, ge=0, le=1)
     giving: float = Field(0.0, ge=0, le=1)
@@ -62,9 +71,10 @@ class Entry(BaseModel):
             raise ValueError("a first name, please")
         return name
 
-    def sells(self) -> tuple[float, float]:
-        """(lifetime in weeks, price): the preset's, or their own for "other"."""
-        return PRODUCTS[self.product] or (self.lifetime_weeks, self.price)
+    def sells(self) -> tuple[float, float, int]:
+        """(lifetime in weeks, price, capacity a year): the preset's, or their own for
+        "other"."""
+        return PRODUCTS[self.product] or (self.lifetime_weeks, self.price, self.capacity)
 
 
 def check_entry(data: dict[str, Any]) -> tuple[Entry | None, str]:
@@ -282,11 +292,12 @@ class Room:
 
 def participant_group(name: str, entry: Entry, strategies: dict[bool, str]) -> dict[str, Any]:
     """A participant as a group of the roster (sim/model/roster.py)."""
-    lifetime, _ = entry.sells()
+    lifetime, _, capacity = entry.sells()
     return {
         "name": name, "strategy": strategies[entry.pitches], "count": 1, "focal": True,
-        "sector": "own", "lifetime_weeks": float(lifetime), "follow_ups": entry.follow_ups,
-        "listening": entry.listening, "giving": entry.giving, "attendance": entry.events,
+        "sector": "own", "lifetime_weeks": float(lifetime), "one_to_ones": entry.one_to_ones,
+        "capacity": capacity, "listening": entry.listening, "giving": entry.giving,
+        "attendance": entry.events,
     }  # fmt: skip
 
 

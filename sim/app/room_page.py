@@ -95,10 +95,11 @@ def Form(values: dict, put, t: dict):
             t["room_lifetime"], value=values["lifetime_weeks"], on_value=put("lifetime_weeks")
         )
         solara.InputFloat(t["room_price"], value=values["price"], on_value=put("price"))
+        solara.InputInt(t["room_capacity"], value=values["capacity"], on_value=put("capacity"))
     solara.Text(t["room_events"].format(share=percent(values["events"], lang.value)))
     solara.SliderFloat("", value=values["events"], min=0, max=1, step=0.25, on_value=put("events"))
-    solara.Text(t["room_follow_ups"].format(n=values["follow_ups"]))
-    solara.SliderInt("", value=values["follow_ups"], min=0, max=8, on_value=put("follow_ups"))
+    solara.Text(t["room_one_to_ones"].format(n=values["one_to_ones"]))
+    solara.SliderInt("", value=values["one_to_ones"], min=0, max=8, on_value=put("one_to_ones"))
     with solara.ToggleButtonsSingle(value=values["pitches"], on_value=put("pitches")):
         solara.Button(t["room_builder_me"], value=False)
         solara.Button(t["room_pitcher_me"], value=True)

@@ -1,8 +1,9 @@
 """What an exploration found: what drives each metric, and where in the space each claim holds.
 
 Read from the tasks' files alone (`runs/`, sim/experiments/explore.py). Per point, each metric is
-the mean over its replications; each claim is judged at each point by the one registry
-(sim/experiments/claims.py) on those means. Then:
+the mean over its replications with its 95 % interval; each claim is judged at each point by the
+one registry (sim/experiments/claims.py), in its two parts, on those replications, and holds at a
+point when it holds in full (its direction, and its size where the essay names a figure). Then:
 
 - `sensitivity.parquet`: per metric and parameter, SALib's indices with 95 % intervals (SALib's
   bootstrap): Morris mu* (with mu and sigma), Sobol' S1 and ST, or RBD-FAST S1 for a Latin
@@ -10,7 +11,8 @@ the mean over its replications; each claim is judged at each point by the one re
 - `boundaries.parquet`: per claim, the share of the design's points where it holds (Wilson 95 %
   interval) and the box where it holds, found by PRIM (ema_workbench): on the peeling
   trajectory, the densest box that still covers 80 % of the points where the claim holds;
-- `points.parquet`: every point's parameter values, metric means and claims' verdicts.
+- `points.parquet`: every point's parameter values, metric means and claims' verdicts (held.<claim>:
+  in full; direction.<claim>, size.<claim>: the parts).
 
 Claims: C1, C2, C10, C12 (those the registry measures from a run's metrics).
 """
@@ -26,20 +28,26 @@ import polars as pl
 from sim.experiments import claims, tables
 from sim.experiments.design import Plan
 from sim.experiments.explore import RUNS
+from sim.experiments.metrics import across_replications
 from sim.scenario import Scenario
 
 MIN_COVERAGE = 0.8  # the PRIM box kept covers at least this share of the points that hold
 HELD = "held."  # points.parquet: held.<claim> columns
+PARTS = ("direction.", "size.")  # ... and direction.<claim>, size.<claim>
 
 
-def point_means(out_dir: Path) -> pl.DataFrame:
-    """Per point and metric: the mean over the replications and how many there were."""
+def point_rows(out_dir: Path) -> pl.DataFrame:
+    """Every replication's metrics at every point (point, replication, metric, value)."""
+    return pl.read_parquet(out_dir / RUNS / "p*-r*.parquet").sort("point", "replication")
+
+
+def point_means(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per point and metric: the mean over the replications (null where none defines it) and
+    how many do."""
     return (
-        pl.scan_parquet(out_dir / RUNS / "p*-r*.parquet")
-        .group_by("point", "metric")
+        rows.group_by("point", "metric")
         .agg(pl.col("value").mean().alias("mean"), pl.col("value").count().alias("n"))
         .sort("point", "metric")
-        .collect()
     )
 
 
@@ -56,33 +64,45 @@ def analysed_metrics(scenario: Scenario, available: list[str]) -> list[str]:
     return [m for m in dict.fromkeys(wanted) if m in available]
 
 
-def evidence(scenario: Scenario, means: dict[str, float], members: int) -> claims.Evidence:
+def evidence(scenario: Scenario, rows: pl.DataFrame, members: int) -> claims.Evidence:
+    """A point's evidence from its replications' metrics (no memory curves: C3 and C4 are not
+    judged at points)."""
+    summary = across_replications(rows, ["metric"], "value")
+    metrics = {r["metric"]: r for r in summary.to_dicts()}
+    wide = rows.pivot(on="metric", index="replication", values="value").sort("replication")
+    per_rep = {m: wide[m].cast(pl.Float64).fill_null(np.nan).to_numpy() for m in metrics}
     return claims.Evidence(
-        metrics={m: {"mean": v} for m, v in means.items()},
+        metrics=metrics,
         contrast=scenario.contrast,
         focal_groups=scenario.focal_groups,
         members=members,
+        per_rep=per_rep,
+        weeks=scenario.params.run.weeks,
     )
 
 
-def points_table(scenario: Scenario, plan: Plan, means: pl.DataFrame, members: list[int]):
-    """One row per point: its parameter values, metric means and each claim's verdict."""
-    wide = means.pivot(on="metric", index="point", values="mean").sort("point")
+def points_table(scenario: Scenario, plan: Plan, rows: pl.DataFrame, members: list[int]):
+    """One row per point: its parameter values, metric means and each claim's verdict (in full,
+    and its direction and size)."""
+    wide = point_means(rows).pivot(on="metric", index="point", values="mean").sort("point")
     values = pl.DataFrame(
         {name: plan.points[:, j] for j, name in enumerate(plan.names)}
     ).with_row_index("point")
     table = values.with_columns(pl.col("point").cast(pl.Int64)).join(wide, on="point", how="left")
     verdicts: dict[str, list] = {}
-    for row in table.iter_rows(named=True):
-        got = {k: v for k, v in row.items() if k not in plan.names and k != "point"}
-        ev = evidence(scenario, got, members[row["point"]])
+    for (point,), part in rows.group_by("point", maintain_order=True):
+        ev = evidence(scenario, part.drop("point"), members[point])
         for cid in claims.CLAIMS:
             verdict = claims.judge(cid, ev)
-            verdicts.setdefault(cid, []).append(None if verdict is None else verdict.held)
-    measured = {c: v for c, v in verdicts.items() if any(x is not None for x in v)}
-    return table.with_columns(
-        pl.Series(f"{HELD}{c}", v, dtype=pl.Boolean) for c, v in measured.items()
-    )
+            parts = (claims.in_full(verdict), *(getattr(verdict, k[:-1], None) for k in PARTS))
+            for column, value in zip((HELD, *PARTS), parts, strict=True):
+                verdicts.setdefault(f"{column}{cid}", []).append(value)
+    measured = [c.removeprefix(HELD) for c, v in verdicts.items()
+                if c.startswith(HELD) and any(x is not None for x in v)]  # fmt: skip
+    columns = [pl.Series(f"{HELD}{c}", verdicts[f"{HELD}{c}"], dtype=pl.Boolean) for c in measured]
+    columns += [pl.Series(f"{p}{c}", verdicts[f"{p}{c}"], dtype=pl.Utf8) for p in PARTS
+                for c in measured]  # fmt: skip
+    return table.with_columns(columns)
 
 
 def sensitivity(plan: Plan, points: pl.DataFrame, metric_names: list[str]) -> pl.DataFrame:
@@ -154,7 +174,6 @@ def boundaries(plan: Plan, points: pl.DataFrame) -> pl.DataFrame:
             rows.append(
                 {
                     "claim": claim,
-                    "threshold": claims.CLAIMS[claim].threshold,
                     "points": n,
                     "held_points": k,
                     "share": k / n if n else None,
@@ -204,12 +223,12 @@ def _prim_box(plan: Plan, x: np.ndarray, y: np.ndarray) -> dict | None:
 
 def analyse(scenario: Scenario, plan: Plan, out_dir: Path, members: list[int]) -> dict:
     """Write points, sensitivity and boundaries; returns what is missing, if anything."""
-    means = point_means(out_dir)
-    missing = sorted(set(range(len(plan.points))) - set(means["point"].unique().to_list()))
+    rows = point_rows(out_dir)
+    missing = sorted(set(range(len(plan.points))) - set(rows["point"].unique().to_list()))
     if missing:
         return {"missing_points": missing}
-    points = points_table(scenario, plan, means, members)
-    wanted = analysed_metrics(scenario, means["metric"].unique().to_list())
+    points = points_table(scenario, plan, rows, members)
+    wanted = analysed_metrics(scenario, rows["metric"].unique().to_list())
     tables.write_atomic(out_dir / "points.parquet", points.write_parquet)
     sens = sensitivity(plan, points, wanted)
     tables.write_atomic(out_dir / "sensitivity.parquet", sens.write_parquet)

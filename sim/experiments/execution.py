@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from sim.experiments import cluster, engine, folders, metrics, resources, tables
 from sim.model import NetworkingModel, kernels
 from sim.paths import RESULTS_DIR
 
-PARTS = ".parts"
+PARTS = folders.PARTS
 
 
 @dataclass(frozen=True)
@@ -289,14 +288,15 @@ def run_tasks(
 def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:
     """One Parquet file per table from the tasks' parts, in task order, streamed (a format's own
     columns, e.g. seating in `scene`, are null for the others). With regions, the weekly and
-    per-conversation tables are summed over the regions of each replication."""
+    per-conversation tables are summed over the regions of each replication. The parts stay
+    until the folder is published (folders.publish), so a run killed after this still finds
+    every task done when it resumes."""
     for name in tables.TABLES:
         files = sorted(parts.glob(f"{name}-*.parquet"))
         frame = pl.concat([pl.scan_parquet(f) for f in files], how="diagonal_relaxed")
         if regions > 1:
             frame = tables.sum_regions(name, frame)
         tables.write_atomic(out_dir / f"{name}.parquet", frame.sink_parquet)
-    shutil.rmtree(parts)
 
 
 def default_out_dir(scenario_name: str, prefix: str = "") -> Path:

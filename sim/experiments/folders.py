@@ -23,6 +23,7 @@ from sim.experiments import tables
 
 IDENTITY = "identity.json"
 LOCK = "writer.pid"
+PARTS = ".parts"  # the tasks' results and tables (sim/experiments/execution.py)
 FINISHED = ("manifest.json", "sweep.json", "pack.json")  # a finished run's, sweep's, pack's
 
 
@@ -114,7 +115,11 @@ def _read_identity(staging: Path) -> dict | None:
 
 
 def publish(staging: Path, out_dir: Path) -> None:
-    """Rename the finished staging folder to out_dir (replacing what was there, whole)."""
+    """Rename the finished staging folder to out_dir (replacing what was there, whole), without
+    the tasks' parts it was combined from."""
+    shutil.rmtree(staging / PARTS, ignore_errors=True)
+    for left in staging.glob(".*.partial"):  # a part not finished (a resume that skipped it)
+        shutil.rmtree(left, ignore_errors=True)
     for name in (LOCK, IDENTITY):
         (staging / name).unlink(missing_ok=True)
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
@@ -126,7 +131,7 @@ def publish(staging: Path, out_dir: Path) -> None:
 
 def discard_if_empty(staging: Path) -> None:
     """A run refused on the way (before any task finished) leaves nothing behind."""
-    finished = staging / ".parts"
+    finished = staging / PARTS
     if finished.is_dir() and any(finished.glob("task-*.parquet")):
         return
     shutil.rmtree(staging, ignore_errors=True)

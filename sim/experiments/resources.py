@@ -76,19 +76,20 @@ def conversations_per_event(params: Params) -> float:
     per_format = {
         "mixer": ev.conversations / 2,
         "circuit": ev.conversations / 2,
-        "chapter": params.chapter.conversations + params.chapter.one_to_ones,
+        "chapter": params.chapter.conversations,
         "dinner": (params.dinner.table_size - 1) / 2,
         "circle": (params.circle.size - 1) / 2,
     }
     return per_format.get(fmt, ev.conversations / 2)
 
 
-def follow_ups(params: Params) -> float:
-    """Mean one-to-ones a member starts between events (the roster's traits)."""
+def one_to_ones(params: Params) -> float:
+    """Mean one-to-ones a member starts a week (the roster's habits, per month)."""
     groups = params.scene.groups
     weights = [g.count or g.share * params.scene.members for g in groups]
-    values = [resolve_traits(g, params)["follow_ups"] for g in groups]
-    return sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+    values = [resolve_traits(g, params)["one_to_ones"] for g in groups]
+    per_month = sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+    return per_month * 12 / 52
 
 
 def conversations(params: Params) -> float:
@@ -101,8 +102,7 @@ def conversations(params: Params) -> float:
         interval = 1  # some location meets every week, each member a few times a month
         attending /= ev.interval_weeks
     talk = events(params, interval) * attending * conversations_per_event(params)
-    rounds = 0.0 if ev.format == "chapter" else events(params, ev.interval_weeks)
-    talk += rounds * members * follow_ups(params)
+    talk += params.run.weeks * members * one_to_ones(params)
     if params.circle.join:
         meetings = params.run.weeks / params.circle.interval_weeks
         talk += meetings * attending * (params.circle.size - 1) / 2

@@ -5,7 +5,10 @@ i uses the same seed in every variant (common random numbers), so variants diffe
 parameters, and results never depend on worker count or completion order. Before anything runs
 the run's memory and time are estimated (sim/experiments/resources.py): too big is refused with
 one line, a long run is announced. Tables go to disk as replications finish; the manifest holds
-the parameters, roster, seeds, versions and every metric's summary.
+the parameters, roster, seeds, versions and every metric's summary. A scenario with
+`[report.curves]` also runs each curve's points (a sweep of the base with the same seeds and
+replications, sim/experiments/sweep.py) into the run's `curves/` folder: the report's
+dose-response chart (C1).
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import polars as pl
 from sim.config import Params
 from sim.experiments import cluster, metrics, resources, tables
 from sim.experiments.execution import execute, replication_seeds
+from sim.experiments.sweep import run_sweep
 from sim.model.roster import resolve_traits
 from sim.model.strategies import STRATEGIES
 from sim.scenario import Scenario
+
+CURVES = "curves"  # a run's sub-folder with its [report.curves] sweep
 
 
 def git_commit() -> str | None:
@@ -91,6 +97,7 @@ def run_scenario(
     on_plan=None,
     where: cluster.Where | None = None,
     overwrite: bool = False,
+    curves: bool = True,
 ) -> RunResult:
     """Run all variants and replications, write Parquet tables and manifest.json to out_dir.
 
@@ -100,6 +107,7 @@ def run_scenario(
     that calls this must do so under `if __name__ == "__main__":` (the standard multiprocessing
     rule). The run folder appears whole at the end (sim/experiments/folders.py): a finished
     folder is replaced only with `overwrite`; the same `out_dir` after a kill resumes.
+    `curves`: also draw the scenario's dose-response curves (`[report.curves]`), if it has any.
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
@@ -118,6 +126,12 @@ def run_scenario(
         where=where,
         overwrite=overwrite,
     )
+    folder = run.staging / CURVES
+    if curves and scenario.curves and not (folder / "sweep.json").is_file():  # done: resumed
+        run_sweep(
+            scenario, scenario.curves, replications, seed, workers, folder, show_progress,
+            max_memory, where=where,
+        )  # fmt: skip
     summary = metrics.summarise(run.per_replication)
     checks = metrics.check_expectations(scenario, run.per_replication)
     write_manifest(
@@ -142,6 +156,7 @@ def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summar
             "language": scenario.language,
             "contrast": scenario.contrast,
             "focal_groups": scenario.focal_groups,
+            "curves": scenario.curves if (out_dir / CURVES).is_dir() else {},
             "groups": roster(scenario.params),
             "scenario_file": scenario.path,
             "scenario_sha256": scenario.sha256,
@@ -157,6 +172,7 @@ def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summar
             "variants": {
                 name: {
                     "description": scenario.variant_info[name].description,
+                    "display": scenario.variant_info[name].display,
                     "set": scenario.variant_info[name].set,
                     "expect": scenario.variant_info[name].expect,
                     "groups": roster(params),

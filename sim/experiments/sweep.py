@@ -5,7 +5,9 @@ each point is a variant of the run machinery, so a sweep resumes, publishes its 
 runs on the same executors.
 
 Each key takes each of its values while the others stay at the base; every point uses the same
-replication seeds (common random numbers), so points differ only by the swept value. With
+replication seeds (common random numbers), so points differ only by the swept value. A key is a
+dotted parameter key, or a bare trait name set for every focal group at once (their habit: the
+dose-response curves a run draws for its report, `[report.curves]`). With
 `variants`, the scenario's variants run at every point too and their expectations are checked
 there: the value at which a claim flips is its boundary (C13-C15 and any claim a variant tests).
 """
@@ -17,9 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from sim.experiments import metrics, tables
+from sim.experiments import cluster, metrics, tables
 from sim.experiments.execution import execute
-from sim.scenario import Scenario, apply_overrides
+from sim.scenario import Scenario, apply_overrides, curve_overrides
 
 
 def run_sweep(
@@ -33,6 +35,7 @@ def run_sweep(
     max_memory: float | None = None,
     variants: bool = False,
     overwrite: bool = False,
+    where: cluster.Where | None = None,
 ) -> tuple[Path, pl.DataFrame, pl.DataFrame | None]:
     """Returns the output folder, a tidy table (parameter, value, variant, metric, mean, ci_low,
     ci_high, n): the units of every focal group, the scene metrics and the metrics the variants
@@ -49,7 +52,8 @@ def run_sweep(
         for value in values:
             for name in names:
                 label = f"{key}={value}" + ("" if name == "base" else f"@{name}")
-                runs[label] = apply_overrides(scenario.variants[name], {key: value}, label)
+                params = scenario.variants[name]
+                runs[label] = apply_overrides(params, curve_overrides(params, key, value), label)
                 points[label] = (key, str(value), name)
     run = execute(
         runs,
@@ -63,6 +67,7 @@ def run_sweep(
         show_progress=show_progress,
         max_memory=max_memory,
         overwrite=overwrite,
+        where=where,
     )
     out_dir, per_rep = run.staging, run.per_replication
     labels = pl.DataFrame(

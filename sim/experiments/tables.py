@@ -182,6 +182,7 @@ def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) ->
             "referrals_received": per_member(refs["provider"]).astype(np.int64),
             "conversations": model.conversations,
             "pitches": model.pitches_made,
+            "turned_away": model.market.turned_away.copy(),
             "known_by": per_member(target, memory_now >= mcfg.name_level).astype(np.int64),
             "trusted_by": per_member(target, trust >= tcfg.refer_level).astype(np.int64),
             "avoided_by": per_member(target, trust < tcfg.avoid_level).astype(np.int64),
@@ -191,8 +192,10 @@ def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) ->
 
 
 def _steps(model, sales_df: pl.DataFrame) -> pl.DataFrame:
-    """Per week and focal group: units sold by the group, per member and cumulative."""
+    """Per week and focal group: units sold by the group, per member and cumulative, and the
+    one-to-ones its members held."""
     weeks = pl.DataFrame({"step": np.arange(model.week, dtype=np.int32)})
+    held = np.array(model.one_to_ones_by_week, dtype=np.int64).reshape(-1, len(model.groups))
     frames = []
     for index, group in enumerate(model.groups):
         if not group.focal:
@@ -212,6 +215,7 @@ def _steps(model, sales_df: pl.DataFrame) -> pl.DataFrame:
                 pl.lit(group.strategy).alias("strategy"),
                 pl.lit(sellers, dtype=pl.Int32).alias("sellers"),
                 pl.col("units").cum_sum().alias("units_cum"),
+                pl.Series("one_to_ones", held[:, index]),
             )
             .with_columns((pl.col("units_cum") / max(sellers, 1)).alias("units_cum_per_seller"))
         )
@@ -230,6 +234,7 @@ STEPS_SCHEMA = {
     "sales": pl.Int64,
     "units_cum": pl.Int64,
     "units_cum_per_seller": pl.Float64,
+    "one_to_ones": pl.Int64,
 }
 
 

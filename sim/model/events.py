@@ -1,4 +1,4 @@
-"""Who talks to whom at an open event, and one-to-ones between events (C3, C5, C10).
+"""Who talks to whom at an open event, and one-to-ones as a habit (C3, C5, C10).
 
 Mingling: attendees talk in rounds. In each round every attendee approaches one other attendee:
 with the chance their strategy gives, someone they already know (chosen in proportion to how well
@@ -6,6 +6,10 @@ they remember them, never someone they avoid); otherwise a new face. No conversa
 either avoids the other (trust below the avoidance level, C10). Each pair talks at most
 once per event. Cost grows with attendees x rounds, not with members squared. When and where
 events happen is the event format's business (sim/model/formats.py).
+
+One-to-ones: each member holds them at their own monthly rate (the trait `one_to_ones`), on a
+regular schedule of their own whatever the events (`OneToOneHabit`); whom is their strategy's
+decision (`follow_up_pairs`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,28 @@ from sim.model.grouping import distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
+WEEKS_PER_MONTH = 52 / 12
+
+
+class OneToOneHabit:
+    """How many one-to-ones each member starts in a week: a regular schedule at their rate.
+
+    A member with r one-to-ones a month holds r / (52 / 12) a week on average: in week w, the
+    whole numbers passed by rate * w + phase between w and w + 1, so 4 a month is one in 12 of
+    every 13 weeks, 0.5 a month one every 8 or 9 weeks, 8 a month one or two every week. Each
+    member's phase is drawn once (uniform), so members' weeks are spread over the calendar and
+    no week of an event cycle gathers them; events do not move them (C5).
+    """
+
+    def __init__(self, rng: np.random.Generator, per_month: np.ndarray):
+        self.rate = np.asarray(per_month, dtype=float) / WEEKS_PER_MONTH
+        self.phase = rng.random(self.rate.size)
+        self.any = bool(self.rate.any())
+
+    def counts(self, week: int) -> np.ndarray:
+        """One-to-ones each member starts in `week` (0, 1, or more at a high rate)."""
+        start = np.floor(self.rate * week + self.phase)
+        return (np.floor(self.rate * (week + 1) + self.phase) - start).astype(np.int64)
 
 
 def unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +166,7 @@ def follow_up_pairs(
     weight: Callable[[np.ndarray], np.ndarray],
     week: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One-to-one contacts between events (C5, C10): unique pairs (low, high) meeting now.
+    """One-to-one contacts (C5, C10): unique pairs (low, high) meeting now.
 
     Member i starts `counts[i]` contacts among the people they have met. `weight(slots)` (the
     member's strategy) says how much the source of each pair slot wants to meet its target (0:

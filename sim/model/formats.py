@@ -4,8 +4,10 @@ Each format is one class, in the spirit of Axelrod's strategies: a name, a plain
 description, the claim IDs it implements and one method, `meet(model, week)`, that makes an event's
 contacts happen through the model's `talk` (conversations) and `touch` (a light touch without a
 conversation). Formats see the model only through the `Scene` protocol (sim/model/scene.py). The
-scene has one main format (`events.format`); between its events members follow up one-to-one
-(their strategy decides with whom). Closed circles alongside the main format (`circle.join`) and
+scene has one main format (`events.format`); members' one-to-ones are a habit of their own,
+whatever the format (sim/model/events.py: OneToOneHabit); a format says only since when a
+contact counts as newly met (`follow_up_since`: the Monday call of a direct seller, C10).
+Closed circles alongside the main format (`circle.join`) and
 online posts (`online.enabled`) are channels (C16). A format may add columns to the weekly
 `scene` table (`reporters`). Adding a format is adding a class here, naming it in FORMATS.
 """
@@ -48,23 +50,15 @@ class Format:
         return not limit_reached and week % self.cfg.interval_weeks == 0
 
     def hold(self, model: Scene, week: int) -> None:
-        """This week's event, and the one-to-ones between events when due (C5, C10)."""
+        """This week's event, if one is due."""
         if self.is_event_week(week):
             self.held += 1
             self.meet(model, week)
             self.last_event_week = week
-        if self.follow_ups_due(week):
-            model.follow_up(since_week=self.follow_up_since(week))
-
-    def follow_ups_due(self, week: int) -> bool:
-        """Halfway between two events (never in an event week)."""
-        if self.last_event_week is None or self.cfg.interval_weeks < 2:
-            return False
-        return week - self.last_event_week == self.cfg.interval_weeks // 2
 
     def follow_up_since(self, week: int) -> int:
         """Direct sellers call the people they first met since this week (the last event)."""
-        return self.last_event_week
+        return 0 if self.last_event_week is None else self.last_event_week
 
     def attendees(self, model: Scene) -> np.ndarray:
         """Members present at an event, each with the probability of their `attendance` trait
@@ -108,7 +102,8 @@ class Mixer(Format):
 
 
 class Chapter(Format):
-    """A closed referral chapter: presentations heard by all, a few talks, weekly one-to-ones.
+    """A closed referral chapter: presentations heard by all, then a few talks (one-to-ones
+    between members are their habit, as in every format).
 
     Members are split into chapters of about `chapter.size` (sizes spread by `chapter.size_cv`),
     spreading each profession over the chapters (one seat per profession when there are enough
@@ -118,7 +113,7 @@ class Chapter(Format):
     """
 
     name = "chapter"
-    description = "a closed referral chapter: everyone presents, a few talks, one-to-ones"
+    description = "a closed referral chapter: everyone presents, then a few talks"
     claims = ("C12", "C5", "C9")
 
     def __init__(self, model: Scene):
@@ -151,12 +146,6 @@ class Chapter(Format):
         rounds = self.chapter_cfg.conversations
         seek = model.seek_known()
         model.talk(*mingle(model.rng, present, rounds, seek, model.store, week, room))
-        since = week if self.last_event_week is None else self.last_event_week
-        counts = np.full(model.n_members, self.chapter_cfg.one_to_ones, dtype=np.int64)
-        model.follow_up(since_week=since, counts=counts)
-
-    def follow_ups_due(self, week: int) -> bool:
-        return False  # the chapter's one-to-ones replace the follow-ups between events
 
     def visitors(self, model: Scene, present: np.ndarray) -> np.ndarray:
         """Positions in `present` of members visiting another chapter of the region this week
@@ -268,11 +257,6 @@ class Circuit(Format):
         seek = model.seek_known()
         model.talk(*mingle(model.rng, present, rounds, seek, model.store, week, where))
 
-    def follow_ups_due(self, week: int) -> bool:
-        """Monthly (events happen somewhere every week), from the second month on."""
-        interval = self.cfg.interval_weeks
-        return interval >= 2 and week % interval == interval // 2 and week >= interval
-
     def follow_up_since(self, week: int) -> int:
         return week - self.cfg.interval_weeks  # people first met during the past month
 
@@ -340,9 +324,6 @@ class CircleChannel(Circle):
     def is_event_week(self, week: int) -> bool:
         cfg = self.circle_cfg
         return week >= cfg.offset_weeks and (week - cfg.offset_weeks) % cfg.interval_weeks == 0
-
-    def follow_ups_due(self, week: int) -> bool:
-        return False  # follow-ups belong to the main format
 
 
 class Online:

@@ -1,10 +1,12 @@
 """The networking model: a Mesa Model whose step reads like the ODD process overview.
 
-Each week (one step): (1) the scene's event format holds its event, or the one-to-ones between
-events: conversations, pitches, memory and trust (C3-C5, C10, C12-C15); (2) the channels alongside
-it run: closed circles, online posts (C15, C16); (3) the needs that arise this week are answered by
-repeat purchase, recall, referral chains or the anonymous market, and the outcomes of referred
-sales feed back into trust (C1, C2, C6, C7, C9); (4) the observers record the week.
+Each week (one step): (1) the scene's event format holds its event, if one is due:
+conversations, pitches, memory and trust (C3-C5, C10, C12-C15); (2) the channels alongside it
+run: closed circles, online posts (C15, C16); (3) members hold the one-to-ones their habit
+schedules this week, with whom their strategy chooses (C5, C10); (4) the needs that arise this
+week are answered by repeat purchase, recall, referral chains or the anonymous market, and the
+outcomes of referred sales feed back into trust (C1, C2, C6, C7, C9); a seller at capacity
+turns work away; (5) the observers record the week.
 
 What members do is their strategy's decision (sim/model/strategies.py): the model asks each
 strategy, for its own members at once, and never looks at which strategy it is.
@@ -18,7 +20,7 @@ import numpy as np
 from sim.config import Params
 from sim.model import kernels
 from sim.model.agents import Member
-from sim.model.events import follow_up_pairs
+from sim.model.events import OneToOneHabit, follow_up_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import Market
 from sim.model.memory import PairStore
@@ -71,9 +73,13 @@ class NetworkingModel(mesa.Model):
             self.traits["competence"],
             self.traits["pitch_close"],
             self.sector_lifetime,
+            self.traits["capacity"],
         )
         self.format = FORMATS[params.events.format](self)
         self.channels = channels_for(self)
+        self.habit = OneToOneHabit(self.rng, self.traits["one_to_ones"])
+        self.one_to_ones_held = np.zeros(len(self.groups), dtype=np.int64)  # this week, by group
+        self.one_to_ones_by_week: list[np.ndarray] = []  # (the steps table's one_to_ones)
         self.conversations = np.zeros(self.n_members, dtype=np.int64)
         self.pitches_made = np.zeros(self.n_members, dtype=np.int64)
         self.week_conversations = 0
@@ -98,7 +104,6 @@ class NetworkingModel(mesa.Model):
         self._weight_twins = [twin(type(s), "follow_up_weight") for s in self.strategies]
         self.strategy_code = np.array([used.index(g.strategy) for g in self.groups])[self.group_of]
         self.traits = {name: roster.trait(name) for name in trait_names()}
-        self.follow_up_counts = self.traits["follow_ups"].astype(np.int64)
         self.everyone = np.arange(self.n_members)
         self.members_by_strategy = by_strategy(self.strategy_code)
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
@@ -114,17 +119,20 @@ class NetworkingModel(mesa.Model):
 
     # --- the process overview ----------------------------------------------------------------
     def step(self) -> None:
-        self.market.week_units[:] = 0
+        self.market.new_week(self.week)
         self.week_conversations = 0
+        self.one_to_ones_held[:] = 0
         self.format.hold(self, self.week)
         for channel in self.channels:
             channel.hold(self, self.week)
+        self.hold_one_to_ones()
         self.answer_needs()
         self.observe()
         self.week += 1
 
     def observe(self) -> None:
         self.datacollector.collect(self)
+        self.one_to_ones_by_week.append(self.one_to_ones_held.copy())
         if self.record_network:
             self.network.observe(self.store, self.week)
 
@@ -214,11 +222,21 @@ class NetworkingModel(mesa.Model):
         self.store.touch(self.store.ensure(src, dst, slots), self.week, gain, trust_gain)
         self.acquaintances_due = bool(trust_gain)
 
-    def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
-        """One-to-ones between events; each member's strategy chooses whom (C5, C10)."""
-        counts = self.follow_up_counts if counts is None else counts
-        weight = lambda slots: self.follow_up_weight(slots, since_week)  # noqa: E731
-        self.talk(*follow_up_pairs(self.rng, self.store, counts, weight, self.week))
+    def hold_one_to_ones(self) -> None:
+        """The one-to-ones members' habits schedule this week; each member's strategy chooses
+        whom, a direct seller the people first met since the format's last event (C5, C10)."""
+        if not self.habit.any:
+            return
+        counts = self.habit.counts(self.week)
+        if not counts.any():
+            return
+        since = self.format.follow_up_since(self.week)
+        weight = lambda slots: self.follow_up_weight(slots, since)  # noqa: E731
+        a, b = follow_up_pairs(self.rng, self.store, counts, weight, self.week)
+        n_groups = self.one_to_ones_held.size
+        self.one_to_ones_held += np.bincount(self.group_of[a], minlength=n_groups)
+        self.one_to_ones_held += np.bincount(self.group_of[b], minlength=n_groups)
+        self.talk(a, b)
 
     def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""

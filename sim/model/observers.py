@@ -35,9 +35,21 @@ def known_pairs(model) -> int:
     return len(model.store)
 
 
+def one_to_ones(model) -> int:
+    """One-to-ones held this week (each counted once, though two members hold it)."""
+    return int(model.one_to_ones_held.sum()) // 2
+
+
 MODEL_REPORTERS = {
     f.__name__: f
-    for f in (conversations, needs_arisen, needs_to_market, units_to_market, known_pairs)
+    for f in (
+        conversations,
+        needs_arisen,
+        needs_to_market,
+        units_to_market,
+        known_pairs,
+        one_to_ones,
+    )
 }
 
 

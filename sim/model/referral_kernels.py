@@ -1,7 +1,8 @@
 """Compiled referral chains (numba): a week's needs opened, answered by a repeat purchase or a
 member's own recall (`open_needs`, as Market._open; C1, C5, C11), then passed along paths of
 degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market._refer and
-AskGraph.paths beside them; finally bought, from the member who sold them or on the anonymous
+AskGraph.paths beside them; the work beyond a seller's capacity turned away (`_turn_away`, as
+market.turn_away); finally bought, from the member who sold them or on the anonymous
 market, each purchase locking the buyer out (`purchases`, as Market._purchases; C11). The
 model calls the three as one (`answer_week`, as Market._answer): one call a week.
 
@@ -316,13 +317,33 @@ def purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_
     return lifetime
 
 
-def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market, week_units):
+def _turn_away(seller, units, room, away):
+    """market.turn_away, loop by loop: a sale fits while the seller's room holds its units;
+    from the first that does not, the seller takes no more this week (room 0)."""
+    out = np.zeros(seller.size, dtype=np.bool_)
+    for i in range(seller.size):
+        s = seller[i]
+        if s < 0:
+            continue
+        if units[i] <= room[s]:
+            room[s] -= units[i]
+        else:
+            room[s] = 0
+            away[s] += units[i]
+            out[i] = True
+    return out
+
+
+def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market, sellers):
     """Market.answer_needs' draws and choices in one call, in the numpy code's order: the needs
     `flat` opened (`open_needs`), passed along the chains (`refer_hops`), the referred sales
-    taken, and every need bought (`purchases`). `sizes`: (sectors, members, and the channel codes
-    repeat, recall, referral); `chains`: (the furthest degree, the ask graph, the store's and
-    cells' arrays, the knobs, the traits). Returns ((units, luck, seller, channel, degree,
-    referrer, lifetime) per need, the referrals as refer_hops returns them)."""
+    taken, the work beyond a seller's capacity turned away (`_turn_away`, when `sellers`' flag
+    says anyone has one), and every need bought (`purchases`). `sellers`: (units this week,
+    room, units turned away, per member; whether anyone has a capacity). `sizes`: (sectors,
+    members, and the channel codes repeat, recall, referral); `chains`: (the furthest degree,
+    the ask graph, the store's and cells' arrays, the knobs, the traits). Returns ((units, luck,
+    seller, channel, degree, referrer, lifetime) per need, the referrals as refer_hops returns
+    them)."""
     n_sectors, n_members, repeat_code, recall_code, referral_code = sizes
     max_hops, graph, store, knobs, traits = chains
     codes = (n_sectors, n_members, repeat_code, recall_code)
@@ -341,6 +362,12 @@ def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market
             j = need_of[i]
             seller[j], channel[j] = provider[i], referral_code
             degree[j], referrer[j] = hop_degree[i], ref_m[i]
+    week_units, room, away, limited = sellers
+    if limited:
+        turned = _turn_away(seller, units, room, away)
+        for j in range(flat.size):
+            if turned[j]:
+                seller[j], channel[j], degree[j], referrer[j] = -1, -1, 0, -1
     lifetime = purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_units)
     return (units, luck, seller, channel, degree, referrer, lifetime), referrals
 
@@ -359,5 +386,6 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "open_needs",
     "_lifetimes",
     "purchases",
+    "_turn_away",
     "answer_week",
 )

@@ -52,10 +52,6 @@ class Scene(Protocol):
         that never met), so a format that touches the same pairs every week need not search."""
         ...
 
-    def follow_up(self, since_week: float, counts: np.ndarray | None = None) -> None:
-        """One-to-ones between events: each member's strategy chooses whom (counts per member)."""
-        ...
-
     def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""
         ...

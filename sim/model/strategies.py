@@ -2,7 +2,7 @@
 
 A strategy is behaviour. Each class answers, in a few small methods the model calls, the
 questions a member faces: whom to approach at an event (`seeks_known`), whether to pitch the
-person in front of them (`pitches`), whom to meet one-to-one between events
+person in front of them (`pitches`), whom to meet one-to-one
 (`follow_up_weight`) and how readily to pass on a referral (`referral_drive`). The methods are
 vectorised: they answer for an array of the strategy's members at once.
 
@@ -49,7 +49,21 @@ class Traits(BaseModel):
     giving: float = Field(
         0.0, ge=0, le=10, description="how actively they look for referrals to give (C9)"
     )
-    follow_ups: int = Field(2, ge=0, le=100, description="one-to-ones they start between events")
+    one_to_ones: float | None = Field(
+        None,
+        ge=0,
+        le=60,
+        description="one-to-ones they hold a month, their habit whatever the events (C5); "
+        "default scene.one_to_ones",
+        json_schema_extra=scene_default("scene.one_to_ones"),
+    )
+    capacity: int = Field(
+        0,
+        ge=0,
+        le=1_000_000,
+        description="units they can deliver in any 52 weeks; 0 = no limit (work beyond it is "
+        "turned away and bought elsewhere)",
+    )
     posts: bool = Field(True, description="posts online when the scene has online posts (C16)")
     ask_specificity: float | None = Field(
         None,
@@ -122,7 +136,7 @@ class Strategy:
         """How much each member (the pair's source) wants a one-to-one with the pair's target.
 
         `slots` are pairs of the pair store; 0 means not at all. Contacts are drawn in proportion
-        to the weight, up to the member's `follow_ups`.
+        to the weight, as many as the member's one-to-one habit holds this week.
         """
         raise NotImplementedError
 

@@ -22,6 +22,7 @@ from sim.experiments.tables import write_atomic
 from sim.report.data import RunFolderError
 from sim.report.i18n import TEXT, number
 from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
+from sim.report.verdict_text import TESTS
 
 PRIMARY = {"morris": "mu_star", "sobol": "ST", "lhs": "S1"}  # the index that ranks parameters
 INDEX_LABEL = {"mu_star": "μ*", "ST": "ST", "S1": "S1"}
@@ -102,7 +103,7 @@ class Atlas:
             rows.append(
                 [
                     f'<a href="#{esc(claim)}">{esc(claim)}</a>',
-                    esc(r["threshold"]),
+                    esc(TESTS.get(claim, {}).get(self.lang, "")),
                     share,
                     self.box_text(part),
                     self.num(r["coverage"]),
@@ -203,7 +204,8 @@ class Atlas:
             figures.append(self.drivers(ev_metric, claim))
         figures.append(self.where(claim, ev_metric))
         share = (
-            f"<p><b>{esc(first['threshold'])}</b>: {self.num(100 * first['share'], 0)} % "
+            f"<p><b>{esc(TESTS.get(claim, {}).get(self.lang, claim))}</b>: "
+            f"{self.num(100 * first['share'], 0)} % "
             f"({self.num(100 * first['share_ci_low'], 0)}–"
             f"{self.num(100 * first['share_ci_high'], 0)} %)</p>"
         )

@@ -8,8 +8,9 @@ ATLAS: dict[str, dict[str, str]] = {
         "atlas_intro": (
             "{design} design: {points} points of the parameter space, each run {reps} times "
             "with the same seeds; {params} parameters vary over the ranges below, all others "
-            "stay at the scenario's base. At each point a claim is judged on the mean over its "
-            "runs, with the same thresholds as the run report."
+            "stay at the scenario's base. At each point a claim is judged as in the run report, "
+            "on its runs: its direction (the 95 % interval of the difference) and, where the "
+            "essay names a figure, its size; it holds at a point where both hold."
         ),
         "atlas_design_morris": "Morris (elementary effects)",
         "atlas_design_sobol": "Sobol' (variance decomposition)",
@@ -64,7 +65,9 @@ ATLAS: dict[str, dict[str, str]] = {
             "{design}: {points} punten van de parameterruimte, elk {reps} keer gedraaid met "
             "dezelfde seeds; {params} parameters variëren over de bereiken hieronder, alle "
             "andere blijven op de basis van het scenario. Op elk punt wordt een stelling "
-            "beoordeeld op het gemiddelde van de runs, met dezelfde drempels als het rapport."
+            "beoordeeld zoals in het rapport, op haar runs: haar richting (het 95 %-interval van "
+            "het verschil) en, waar het essay een getal noemt, haar grootte; ze gaat op in een "
+            "punt waar beide kloppen."
         ),
         "atlas_design_morris": "Morris-ontwerp (elementaire effecten)",
         "atlas_design_sobol": "Sobol'-ontwerp (variantiedecompositie)",

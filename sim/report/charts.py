@@ -28,6 +28,7 @@ def band(x: list, low, high, colour: str) -> go.Scatter:
         fill="toself",
         fillcolor=colour,
         opacity=0.2,
+        mode="lines",
         line={"width": 0},
         hoverinfo="skip",
         showlegend=False,
@@ -89,6 +90,46 @@ def headline(report) -> tuple[go.Figure, str]:
     if report.c1_marks():
         caption += " " + t["headline_c1"]
     return fig, caption + " " + note
+
+
+def curves(report) -> tuple[go.Figure, str] | None:
+    """Units per member of each focal group against each habit of `[report.curves]`, with 95 %
+    bands and C1's marks (the dose-response of C1); None if the run drew no curves."""
+    from sim.report.verdict_text import HABITS
+    from sim.report.verdicts import curve_points, curve_title
+
+    t, run, points = report.t, report.run, curve_points(report.run)
+    keys = list(run.manifest.get("curves", {}))
+    if points is None or not keys:
+        return None
+    titles = [curve_title(report, key) for key in keys]
+    fig = make_subplots(rows=1, cols=len(keys), shared_yaxes=True, horizontal_spacing=0.06)
+    for col, key in enumerate(keys, start=1):
+        rows = points.filter(pl.col("parameter") == key)
+        rows = rows.with_columns(pl.col("value").cast(pl.Float64)).sort("value")
+        for group in run.focal_groups:
+            line = rows.filter(pl.col("metric") == f"units.{group}")
+            if line.height == 0:
+                continue
+            colour, x = report.colour(group), line["value"].to_list()
+            fig.add_trace(band(x, line["ci_low"], line["ci_high"], colour), row=1, col=col)
+            fig.add_trace(
+                go.Scatter(x=x, y=line["mean"].to_list(), name=report.group_label(group),
+                           mode="lines+markers", line={"color": colour}, legendgroup=group,
+                           showlegend=col == 1),
+                row=1, col=col,
+            )  # fmt: skip
+        percent_axis = HABITS.get(key, {}).get("kind") == "percent"
+        fig.update_xaxes(title_text=titles[col - 1], tickformat=".0%" if percent_axis else None,
+                         row=1, col=col)  # fmt: skip
+    for group, units in report.c1_marks().items():
+        fig.add_hline(y=units, line={"dash": "dash", "color": report.colour(group)},
+                      annotation_text=t["claim_mark"].format(n=units),
+                      annotation_position="top left")  # fmt: skip
+    fig.update_layout(yaxis_title=t["units_per_seller"], height=520,
+                      legend={"orientation": "h", "y": -0.25})  # fmt: skip
+    caption = t["curves_caption"].format(years=report.years, reps=report.reps)
+    return fig, caption + (" " + t["curves_marks"] if report.c1_marks() else "")
 
 
 def crossover_note(report, fig: go.Figure) -> str:

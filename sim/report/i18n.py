@@ -70,8 +70,8 @@ TEXT: dict[str, dict[str, str]] = {
         "variants_caption": (
             "Each variant changes one thing against the base. Mean ± 95 % CI half-width over "
             "the histories. 'Expected' is the direction the scenario file states (from the "
-            "essays); ✓ means it happened, ✗ that it did not; 'clear' means the 95 % CI of "
-            "the difference with the base excludes zero."
+            "essays); after it, what happened: as the claim expects, against it, or too little "
+            "to tell from chance (the 95 % interval of the difference with the base)."
         ),
         "variant": "variant",
         "units_per_member": "units per member",
@@ -86,18 +86,22 @@ TEXT: dict[str, dict[str, str]] = {
         "no": "no",
         "claims": "Claims",
         "claims_caption": (
-            "For each claim this scenario addresses: what was measured, and whether it held."
+            "For each claim this scenario addresses: does its direction hold (who does better, "
+            "judged on the 95 % interval of the difference), does its size match the essay's "
+            "figure where the essay names one (read with a tolerance for its wording), and what "
+            "the model says in numbers."
         ),
         "claim": "claim",
-        "measured": "measured",
-        "held": "held",
-        "not_measured": "not measured by a variant of this scenario",
-        "claim_C1": "{better}: {a} vs {other}: {b} ({threshold})",
-        "claim_C2": "{group}: {share} from degrees 2-3 ({threshold})",
-        "claim_C3": "remembers your name at conversation {n} ({threshold})",
-        "claim_C4": "would refer you at conversation {trust_n} {threshold} {name_n}",
-        "claim_C10": "{group}: avoided by {avoided} of {members} members ({threshold})",
-        "claim_C12": "{refs} referrals per member per year ({threshold})",
+        "direction": "direction",
+        "size": "size",
+        "model_says": "what the model says",
+        "curves": "How much contact it takes",
+        "curves_caption": (
+            "Units sold per member in {years} years against one habit at a time, set for every "
+            "followed group, all else as in the base: the line is the mean over {reps} simulated "
+            "histories, the band its 95 % confidence interval."
+        ),
+        "curves_marks": "The dashed lines mark the essay's fifty and one (C1).",
         "roster": "Who is in the room",
         "roster_caption": (
             "The groups of the base: their strategy, size (* a share of the members left after "
@@ -208,8 +212,9 @@ TEXT: dict[str, dict[str, str]] = {
         "variants_caption": (
             "Elke variant verandert één ding ten opzichte van de basis. Gemiddelde ± halve "
             "breedte van het 95 %-BI over de verlopen. 'Verwacht' is de richting die het "
-            "scenariobestand noemt (uit de essays); ✓ betekent dat het zo uitkwam, ✗ dat niet; "
-            "'duidelijk' betekent dat het 95 %-BI van het verschil met de basis nul uitsluit."
+            "scenariobestand noemt (uit de essays); daarna wat er gebeurde: zoals de stelling "
+            "verwacht, ertegenin, of te weinig om van toeval te onderscheiden (het 95 %-interval "
+            "van het verschil met de basis)."
         ),
         "variant": "variant",
         "units_per_member": "stuks per lid",
@@ -224,19 +229,22 @@ TEXT: dict[str, dict[str, str]] = {
         "no": "nee",
         "claims": "Stellingen",
         "claims_caption": (
-            "Voor elke stelling die dit scenario behandelt: wat er gemeten is, en of de "
-            "stelling opging."
+            "Voor elke stelling die dit scenario behandelt: klopt de richting (wie het beter "
+            "doet, beoordeeld op het 95 %-interval van het verschil), klopt de grootte met het "
+            "getal uit het essay waar het essay er een noemt (met wat speling voor de manier "
+            "waarop het essay het zegt), en wat het model in cijfers zegt."
         ),
         "claim": "stelling",
-        "measured": "gemeten",
-        "held": "gaat op",
-        "not_measured": "niet gemeten door een variant van dit scenario",
-        "claim_C1": "{better}: {a} tegenover {other}: {b} ({threshold})",
-        "claim_C2": "{group}: {share} uit graad 2-3 ({threshold})",
-        "claim_C3": "kent uw naam bij gesprek {n} ({threshold})",
-        "claim_C4": "zou u doorverwijzen bij gesprek {trust_n} {threshold} {name_n}",
-        "claim_C10": "{group}: ontlopen door {avoided} van {members} leden ({threshold})",
-        "claim_C12": "{refs} doorverwijzingen per lid per jaar ({threshold})",
+        "direction": "richting",
+        "size": "grootte",
+        "model_says": "wat het model zegt",
+        "curves": "Hoeveel contact het vraagt",
+        "curves_caption": (
+            "Verkochte stuks per lid in {years} jaar tegenover één gewoonte tegelijk, ingesteld "
+            "voor elke gevolgde groep, al de rest zoals in de basis: de lijn is het gemiddelde "
+            "over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheidsinterval."
+        ),
+        "curves_marks": "De stippellijnen tonen de vijftig en de één uit het essay (C1).",
         "roster": "Wie er in de zaal zit",
         "roster_caption": (
             "De groepen van de basis: hun strategie, grootte (* een aandeel van de leden die na "

@@ -3,7 +3,8 @@
 Built from the saved Parquet tables and manifest only (`sim.report.data`), never from the live
 model. plotly.js is inlined once in the page head and every figure is embedded without it, so
 the file opens with no network. Every string from a scenario file is HTML-escaped. Sections
-loop over the scenario's focal groups; claims are judged by sim/experiments/claims.py.
+loop over the scenario's focal groups; the claims' verdicts, in words, are sim/report/verdicts.py's
+(the same the command line, the workshop pack and the atlas show).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from sim.experiments import claims as claim_registry
-from sim.experiments.claims import C1_UNITS, Evidence
+from sim.experiments.claims import FIGURES, Evidence
 from sim.experiments.tables import write_atomic
 from sim.model.strategies import STRATEGIES
-from sim.report import charts, data
+from sim.report import charts, data, verdicts
 from sim.report.i18n import TEXT, number, percent, separators
+from sim.report.verdict_text import VERDICT
 
 PALETTE = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666")
 
@@ -67,19 +69,12 @@ class Report:
     @cached_property
     def evidence(self) -> Evidence:
         """What the claims registry judges: base metrics, contrast, curve levels."""
-        params = self.run.params()
-        return Evidence(
-            metrics=self.run.manifest.get("metrics", {}).get("base", {}),
-            contrast=self.run.contrast,
-            focal_groups=self.run.focal_groups,
-            members=params["scene"]["members"],
-            name_level_at=data.first_meeting_reaching(
-                self.curve, "memory", params["memory"]["name_level"]
-            ),
-            refer_level_at=data.first_meeting_reaching(
-                self.curve, "trust", params["trust"]["refer_level"]
-            ),
-        )
+        return verdicts.evidence(self.run)
+
+    @cached_property
+    def verdicts(self) -> dict[str, dict]:
+        """Each claim the run cites: its two-part verdict and sentences (by claim)."""
+        return {v["claim"]: v for v in verdicts.verdicts(self.run)}
 
     # --- groups: order, colour, label ------------------------------------------------------
     def group_order(self) -> list[str]:
@@ -112,7 +107,8 @@ class Report:
         run = self.run
         if "C1" not in run.manifest.get("claims", []) or self.weeks != 260 or not run.contrast:
             return {}
-        return {run.contrast[0]: C1_UNITS["better"], run.contrast[1]: C1_UNITS["other"]}
+        better, other = (int(FIGURES[f"C1.{k}"].value) for k in ("better", "other"))
+        return {run.contrast[0]: better, run.contrast[1]: other}
 
     # --- formatting ------------------------------------------------------------------------
     def num(self, x, digits: int = 1) -> str:
@@ -137,12 +133,9 @@ class Report:
         return f"{label}: {self.group_label(group)}" if group else label
 
     def check_text(self, check: dict) -> str:
-        mark = {True: "✓", False: "✗", None: "–"}[check["held"]]
-        clear = {True: self.t["yes"], False: self.t["no"], None: "-"}[check.get("clear")]
-        return (
-            f"{self.metric_label(check['metric'])}: {self.t[check['expected']]} {mark} "
-            f"<small>({self.t['clear']}: {clear})</small>"
-        )
+        """What the variant was expected to do to a metric, and what it did, in words."""
+        how = VERDICT[self.lang][f"check_{claim_registry.check_status(check)}"]
+        return f"{self.metric_label(check['metric'])}: {self.t[check['expected']]} — {how}"
 
     def styled(self, fig: go.Figure) -> go.Figure:
         return fig.update_layout(
@@ -178,6 +171,14 @@ class Report:
         body = self.figure_html(fig, "memory_trust")
         return section("memory_trust", self.t["memory_trust"], body, caption)
 
+    def curves(self) -> str:
+        """The dose-response curves of the run's `[report.curves]`, if it drew any (C1)."""
+        made = charts.curves(self)
+        if made is None:
+            return ""
+        fig, caption = made
+        return section("curves", self.t["curves"], self.figure_html(fig, "curves"), caption)
+
     def network(self) -> str:
         fig = charts.network(self)
         if fig is None:
@@ -206,50 +207,27 @@ class Report:
         return section("variants", t["variants"], table_html(head, rows), t["variants_caption"])
 
     def claims(self) -> str:
+        """Each claim: its direction and size in words, and what the model says."""
         t = self.t
-        rows = [[esc(claim), *self.claim_row(claim)] for claim in self.run.manifest["claims"]]
-        body = table_html([t["claim"], t["measured"], t["held"]], rows)
+        rows = [self.claim_row(v) for v in self.verdicts.values()]
+        body = table_html([t["claim"], t["direction"], t["size"], t["model_says"]], rows)
         return section("claims", t["claims"], body, t["claims_caption"])
 
-    def claim_row(self, claim: str) -> list[str]:
-        """[what was measured, held mark]."""
-        text, held = self.claim_verdict(claim)
-        return [text, {True: "✓", False: "✗", None: "–"}[held]]
-
-    def claim_verdict(self, claim: str) -> tuple[str, bool | None]:
-        """What was measured (safe HTML) and whether the claim held: the registry's verdict,
-        else the checks of the variants citing it (None: not measured or not settled)."""
-        verdict = claim_registry.judge(claim, self.evidence)
-        if verdict is not None:
-            values = {k: self.shown(k, v) for k, v in verdict.values.items()}
-            text = self.t[f"claim_{claim}"].format(**values, threshold=verdict.threshold)
-            return text, verdict.held
-        cited = self.cited(claim)
-        if not cited:
-            return self.t["not_measured"], None
-        text = "<br>".join(self.check_text(c) for c in cited)
-        return text, claim_registry.held_by_checks(cited)
+    def claim_row(self, verdict: dict) -> list[str]:
+        words = VERDICT[self.lang]
+        text = esc(verdict["sentence"][self.lang])
+        if verdict.get("where"):
+            text += f"<br><small>{esc(verdict['where'][self.lang])}</small>"
+        return [
+            f"<b>{esc(verdict['claim'])}</b>",
+            status_badge(verdict["direction"], words),
+            status_badge(verdict["size"], words),
+            text,
+        ]
 
     def cited(self, claim: str) -> list[dict]:
         """The expectation checks of the variants whose description cites the claim."""
-        descriptions = {
-            name: v.get("description", "") for name, v in self.run.manifest["variants"].items()
-        }
-        return claim_registry.cited_checks(
-            claim, self.run.manifest.get("expectations", []), descriptions
-        )
-
-    def shown(self, key: str, value) -> str:
-        """A verdict's value as text: groups by label, shares as percent, counts whole."""
-        if key in ("group", "better", "other"):
-            return self.group_label(value)
-        if value is None:
-            return "-"
-        if key == "share":
-            return percent(value, self.lang)
-        if isinstance(value, int) or key in ("avoided", "members"):
-            return self.num(value, 0)
-        return self.num(value)
+        return verdicts.cited(self.run, claim)
 
     def roster(self) -> str:
         """The base roster: each group, its strategy, its size and its resolved traits."""
@@ -305,6 +283,11 @@ def titled_figure_html(fig: go.Figure, title: str, name: str, lang: str, height:
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}")
 
 
+def status_badge(status: str, words: dict[str, str]) -> str:
+    """A verdict part as a coloured word (holds, does not hold, not settled, no figure)."""
+    return f'<span class="status {status.replace("/", "")}">{esc(words["status_" + status])}</span>'
+
+
 def section(anchor: str, title: str, body: str, caption: str) -> str:
     caption_html = f'<p class="caption">{caption}</p>' if caption else ""
     return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}{caption_html}</section>'
@@ -327,8 +310,13 @@ th,td{border-bottom:1px solid #ddd;padding:.4em .5em;text-align:left;vertical-al
 th{background:#f6f6f6} dt{font-weight:600} dd{margin:0 0 .6em 0}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.85em}
 nav a{margin-right:1em} footer{margin-top:3em;color:#666;font-size:.9em}
+.status{display:inline-block;padding:.1em .5em;border-radius:.8em;color:#fff;white-space:nowrap}
+.status.holds{background:#1b6e20}.status.fails{background:#a4161a}.status.open{background:#666}
+.status.na{background:#999}
 """
-SECTIONS = ("headline", "sources", "memory_trust", "network", "variants", "claims", "roster")
+SECTIONS = (
+    "headline", "claims", "curves", "sources", "memory_trust", "network", "variants", "roster"
+)  # fmt: skip
 
 
 def render(run: data.Run, lang: str) -> str:
@@ -336,7 +324,11 @@ def render(run: data.Run, lang: str) -> str:
     report = Report(run, lang)
     t, m = report.t, run.manifest
     sections = [getattr(report, name)() for name in SECTIONS] + [report.about()]
-    anchors = [(a, t[a].format(years=report.years)) for a in (*SECTIONS, "about")]
+    anchors = [
+        (a, t[a].format(years=report.years))
+        for a, html_ in zip((*SECTIONS, "about"), sections, strict=True)
+        if html_
+    ]
     nav = " ".join(f'<a href="#{a}">{esc(label)}</a>' for a, label in anchors)
     title = f"{t['title']}: {m['scenario']}"
     return (

@@ -3,10 +3,12 @@ chart from a run made for the pack, and the model's verdict, read from saved run
 
 A claim is answered by the first of the pack's runs (PACK's order by default) that cites it and
 measures it (the registry's judge or a variant citing it), else by the first that cites it. Its
-chart is the report's own where the report has one (C1 headline, C2 sources, C3-C4 memory and
-trust), else the checks of the variants citing the claim (base against variant, 95 % intervals),
-else the claim's measure across the variants. The verdict is the report's (sim/report/page.py:
-claim_verdict), so the deck, the handouts and the guide say what the run folders say.
+chart is the report's own where the report has one (C1: how much contact it takes where the run
+drew its dose-response curves, else the headline; C2 sources, C3-C4 memory and trust), else the
+checks of the variants citing the claim (base against variant, 95 % intervals), else the claim's
+measure across the variants. The verdict is the run's (sim/report/verdicts.py: its direction,
+its size and its sentence), so the deck, the handouts and the guide say what the run folders,
+the report and `python -m sim claims` say.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from sim.report import charts
 from sim.report.data import load_run
 from sim.report.i18n import TEXT
 from sim.report.page import PALETTE, Report, esc
+from sim.report.verdict_text import VERDICT
 
 # the scenarios run for the pack, in the order a claim's answer is looked for: together they
 # cite every claim C1-C17
 PACK = ("laptop", "bni", "conversation", "m4m", "open_coffee", "circle", "three_ways")
 CLAIMS = tuple(f"C{i}" for i in range(1, 18))
-REPORT_CHARTS = {"C1": charts.headline, "C2": charts.sources, "C3": charts.memory_trust}
-REPORT_CHARTS["C4"] = charts.memory_trust
+REPORT_CHARTS = {"C2": charts.sources, "C3": charts.memory_trust, "C4": charts.memory_trust}
+REPORT_CHARTS["C1"] = lambda report: charts.curves(report) or charts.headline(report)
 
 
 @dataclass
@@ -40,8 +43,9 @@ class Item:
     question: str
     scenario: str | None
     source: str  # "Scenario laptop: ..." or "not measured"
-    verdict: str
-    held: bool | None
+    verdict: str  # the verdict's sentence (and where it holds)
+    direction: str  # holds, fails, open
+    size: str  # holds, fails, open, n/a
     figure: go.Figure | None
 
 
@@ -55,16 +59,19 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     t = TEXT[lang]
     texts = {k: t[f"ws_{k}_{claim}"] for k in ("title", "claim", "q")}
     citing = [r for r in reports.values() if claim in r.run.manifest["claims"]]
-    measured = [r for r in citing if r.claim_verdict(claim)[0] != t["not_measured"]]
+    unmeasured = VERDICT[lang]["not_measured"]
+    measured = [r for r in citing if r.verdicts[claim]["sentence"][lang] != unmeasured]
     report = (measured or citing or [None])[0]  # the first run that measures it
     if report is None:
         return Item(claim, texts["title"], texts["claim"], texts["q"], None,
-                    t["ws_not_measured"], t["ws_not_measured"], None, None)  # fmt: skip
-    m = report.run.manifest
-    verdict, held = report.claim_verdict(claim)
+                    t["ws_not_measured"], t["ws_not_measured"], "open", "n/a", None)  # fmt: skip
+    m, found = report.run.manifest, report.verdicts[claim]
+    verdict = esc(found["sentence"][lang])
+    if found.get("where"):
+        verdict += f" {esc(found['where'][lang])}"
     source = t["ws_from"].format(scenario=esc(m["scenario"]), description=esc(m["description"]))
     return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
-                verdict, held, figure(claim, report))  # fmt: skip
+                verdict, found["direction"], found["size"], figure(claim, report))  # fmt: skip
 
 
 def figure(claim: str, report: Report) -> go.Figure | None:

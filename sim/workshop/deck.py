@@ -14,6 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from sim.report.i18n import TEXT
 from sim.report.page import esc
+from sim.report.verdict_text import VERDICT
 from sim.workshop.content import Item
 
 STYLE = """
@@ -30,7 +31,7 @@ h1{font-size:2.3em;margin:.2em 0}h2{font-size:1.6em;margin:.1em 0 .3em}
 .chart{flex:1;min-height:0}.chart>div{height:100%}
 .says{margin-top:.3em;font-size:.9em}
 .verdict{display:inline-block;padding:.15em .5em;border-radius:.3em;color:#fff;font-weight:700}
-.held{background:#1b6e20}.not{background:#a4161a}.open{background:#555}
+.holds{background:#1b6e20}.fails{background:#a4161a}.open{background:#555}
 .source{color:#333;font-size:.6em}
 table{border-collapse:collapse;font-size:.62em}td{padding:.15em .6em;border-bottom:1px solid #bbb}
 #counter{position:fixed;right:1.2vw;bottom:1vh;color:#333;font-size:.55em}
@@ -74,11 +75,17 @@ render();
 """
 
 
-def verdict_badge(held: bool | None, t: dict) -> str:
-    cls, word = {True: ("held", "ws_held"), False: ("not", "ws_not_held")}.get(
-        held, ("open", "ws_open")
+def verdict_badges(item: Item, lang: str) -> str:
+    """The verdict's two parts as coloured words: 'direction holds', 'size does not hold' (the
+    size only where the essay names a figure)."""
+    words = VERDICT[lang]
+    parts = [("direction", item.direction)]
+    parts += [("size", item.size)] if item.size != "n/a" else []
+    return " ".join(
+        f'<span class="verdict {status}">{esc(words["part_" + part])}: '
+        f"{esc(words['status_' + status])}</span>"
+        for part, status in parts
     )
-    return f'<span class="verdict {cls}">{esc(t[word])}</span>'
 
 
 def projected(fig: go.Figure, size: int) -> go.Figure:
@@ -104,19 +111,14 @@ def figure_div(item: Item, height: str = "100%") -> str:
 
 def claim_slide(item: Item, lang: str) -> str:
     t = TEXT[lang]
-    if item.held is False:
-        says = f"<b>{esc(t['ws_disagrees'])}:</b> {item.verdict}"
-    elif item.held is True:
-        says = f"<b>{esc(t['ws_agrees'])}:</b> {item.verdict}"
-    else:
-        says = f"<b>{esc(t['ws_unclear'])}:</b> {item.verdict}"
+    says = f"<b>{esc(t['ws_model_says'])}:</b> {item.verdict}"
     chart = f'<div class="chart step">{figure_div(item)}</div>' if item.figure else ""
     return (
         f'<section class="slide" id="{item.claim}">'
         f'<h2><span class="id">{item.claim}</span>{esc(item.title)}</h2>'
         f'<p class="claim">{esc(item.statement)}</p>'
         f'<p class="question step">{esc(t["ws_question"])}: {esc(item.question)}</p>{chart}'
-        f'<div class="says step">{verdict_badge(item.held, t)} {says}'
+        f'<div class="says step">{verdict_badges(item, lang)} {says}'
         f'<div class="source">{item.source}</div></div></section>'
     )
 
@@ -124,7 +126,7 @@ def claim_slide(item: Item, lang: str) -> str:
 def summary_slide(items: list[Item], lang: str) -> str:
     t = TEXT[lang]
     rows = "".join(
-        f"<tr><td><b>{i.claim}</b></td><td>{esc(i.title)}</td><td>{verdict_badge(i.held, t)}"
+        f"<tr><td><b>{i.claim}</b></td><td>{esc(i.title)}</td><td>{verdict_badges(i, lang)}"
         f"</td><td>{esc(i.scenario or '-')}</td></tr>"
         for i in items
     )

@@ -16,7 +16,7 @@ from sim.errors import ConfigError
 from sim.report.i18n import TEXT
 from sim.report.page import esc, table_html
 from sim.workshop.content import CLAIMS, Item
-from sim.workshop.deck import projected, verdict_badge
+from sim.workshop.deck import projected, verdict_badges
 
 HANDOUT = ("C1", "C2", "C4", "C5", "C10", "C11", "C12", "C13", "C14")  # the key charts
 FIRST_CLAIM_SLIDE = 3  # the deck: title, how to read, then C1-C17, the summary, the close
@@ -41,7 +41,7 @@ h1{font-size:18pt;margin:0 0 4mm}h2{font-size:13pt;margin:0 0 2mm}
 table{border-collapse:collapse;width:100%;font-size:9.5pt}
 th,td{border-bottom:1px solid #bbb;padding:1.5mm;text-align:left;vertical-align:top}
 th{background:#eee}.verdict{padding:0 2mm;border-radius:1mm;color:#fff;font-weight:700}
-.held{background:#1b6e20}.not{background:#a4161a}.open{background:#555}
+.holds{background:#1b6e20}.fails{background:#a4161a}.open{background:#555}
 """
 
 
@@ -62,7 +62,7 @@ def handouts_html(items: list[Item], lang: str) -> str:
         cards.append(
             f'<div class="card"><h2>{item.claim} · {esc(item.title)}</h2>{chart}'
             f"<p>{esc(item.statement)} <b>{esc(t['ws_model_says'])}:</b> "
-            f"{verdict_badge(item.held, t)} {item.verdict}</p>"
+            f"{verdict_badges(item, lang)} {item.verdict}</p>"
             f'<p class="source">{item.source}</p></div>'
         )
     body = f"<p>{esc(t['ws_handout_intro'])}</p>{''.join(cards)}"
@@ -80,13 +80,13 @@ def guide_html(items: list[Item], lang: str, made: str) -> str:
         elif what == "ws_g_close":
             show = t["ws_slides"].format(n=FIRST_CLAIM_SLIDE + len(CLAIMS))
         answers = "<br>".join(
-            f"<b>{c}</b> {verdict_badge(by_id[c].held, t)} {by_id[c].verdict}" for c in shown
+            f"<b>{c}</b> {verdict_badges(by_id[c], lang)} {by_id[c].verdict}" for c in shown
         )
         rows.append([esc(minutes), esc(t[what]), esc(show), esc(t[ask]), answers or "-"])
     head = [t["ws_time"], t["ws_block"], t["ws_show"], t["ws_ask"], t["ws_answer"]]
     appendix = [
         [f"<b>{i.claim}</b> {esc(i.title)}", esc(i.question),
-         f"{verdict_badge(i.held, t)} {i.verdict}<br><small>{i.source}</small>"]
+         f"{verdict_badges(i, lang)} {i.verdict}<br><small>{i.source}</small>"]
         for i in items
     ]  # fmt: skip
     body = (

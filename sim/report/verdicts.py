@@ -1,0 +1,361 @@
+"""Every claim a run cites, judged in two parts (sim/experiments/claims.py) and said in words.
+
+This is what `python -m sim claims RUN_DIR` prints and what every view reads: the terminal
+summary, the report, the workshop deck, handouts and guide, and the atlas. A verdict is
+`{claim, direction, size, sentence: {en, nl}, where?: {en, nl}}`: the direction and size each
+`holds`, `fails` or `open` (size also `n/a`), one plain sentence per language naming the numbers
+with their 95 % intervals in words, and, where an exploration of the same scene exists beside
+the run, where in it the claim holds in full (PRIM's box in words). C1's sentence also says how
+much contact the essay's fifty takes when the run drew dose-response curves (`curves/`).
+Everything is read from the run folder alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sim.experiments import claims as registry
+from sim.experiments.metrics import per_replication
+from sim.model.strategies import STRATEGIES
+from sim.report import data
+from sim.report.i18n import LANGUAGES, number, percent
+from sim.report.verdict_text import HABITS, PARAMETERS, VERDICT
+
+
+# --- evidence from a run folder -----------------------------------------------------------
+def evidence(run: data.Run) -> registry.Evidence:
+    """What the registry judges: the base's metric summary and per-replication values, the
+    contrast, the memory and trust curves' levels."""
+    params = run.params()
+    curve = data.pair_curves(run)
+    base = run.tables["agents"].filter(pl.col("variant") == "base")
+    rows = per_replication(base, {"base": params["run"]["weeks"]}, run.contrast)
+    wide = rows.pivot(on="metric", index="replication", values="value").sort("replication")
+    return registry.Evidence(
+        metrics=run.manifest.get("metrics", {}).get("base", {}),
+        contrast=run.contrast,
+        focal_groups=run.focal_groups,
+        members=params["scene"]["members"],
+        name_level_at=data.first_meeting_reaching(curve, "memory", params["memory"]["name_level"]),
+        refer_level_at=data.first_meeting_reaching(curve, "trust", params["trust"]["refer_level"]),
+        per_rep={
+            m: wide[m].cast(pl.Float64).fill_null(np.nan).to_numpy()
+            for m in wide.columns
+            if m != "replication"
+        },  # fmt: skip
+        weeks=params["run"]["weeks"],
+    )
+
+
+def judged(run: data.Run) -> dict[str, registry.Verdict | None]:
+    """Each claim the run cites: the registry's verdict, else its citing variants'."""
+    ev = evidence(run)
+    out = {}
+    for claim in run.manifest.get("claims", []):
+        verdict = registry.judge(claim, ev)
+        out[claim] = verdict or registry.by_checks(claim, cited(run, claim))
+    return out
+
+
+def cited(run: data.Run, claim: str) -> list[dict]:
+    descriptions = {n: v.get("description", "") for n, v in run.manifest["variants"].items()}
+    return registry.cited_checks(claim, run.manifest.get("expectations", []), descriptions)
+
+
+def verdicts(run: data.Run) -> list[dict[str, Any]]:
+    """The verdicts of every claim the run cites, as `python -m sim claims --json` gives them."""
+    out = []
+    box = exploration(run)
+    for claim, verdict in judged(run).items():
+        words = Words(run)
+        item: dict[str, Any] = {
+            "claim": claim,
+            "direction": verdict.direction if verdict else "open",
+            "size": verdict.size if verdict else "n/a",
+            "sentence": {lang: words.sentence(claim, verdict, lang) for lang in LANGUAGES},
+        }
+        where = box and words.where(box, claim)
+        if where:
+            item["where"] = where
+        out.append(item)
+    return out
+
+
+def load(run_dir: Path) -> list[dict[str, Any]]:
+    return verdicts(data.load_run(run_dir))
+
+
+# --- words ---------------------------------------------------------------------------------
+class Words:
+    """Sentences for one run's verdicts, in either language."""
+
+    def __init__(self, run: data.Run):
+        self.run = run
+        self.weeks = run.params()["run"]["weeks"]
+        self.strategy = {g["name"]: g["strategy"] for g in run.groups()}
+
+    def who(self, group: str, lang: str) -> str:
+        """'a relationship builder' / 'een relatiebouwer': a member of the group."""
+        cls = STRATEGIES.get(self.strategy.get(group, ""))
+        label = cls.labels[lang] if cls else group
+        if lang == "nl":
+            return f"een {label}"
+        return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
+
+    @staticmethod
+    def units(x: float | None, lang: str) -> str:
+        return number(x, lang, 0 if x is not None and abs(x) >= 10 else 1)
+
+    def around(self, x, ci, lang: str, fmt=None) -> str:
+        """'52 (between 46 and 58)', or the figure alone when there is no interval."""
+        fmt = fmt or self.units
+        if ci is None or ci[0] == ci[1]:
+            return fmt(x, lang)
+        low, high = max(ci[0], 0.0), ci[1]
+        words = VERDICT[lang]["between"]
+        return words.format(x=fmt(x, lang), lo=fmt(low, lang), hi=fmt(high, lang))
+
+    def fields(self, v: registry.Verdict, lang: str) -> dict[str, str]:
+        """The placeholders a claim's sentence may use, from its verdict's values."""
+        t, values = VERDICT[lang], v.values
+        out = {"status": t[v.direction if v.direction != "n/a" else "open"]}
+        out["years"] = number(self.weeks / 52, lang, 0 if self.weeks % 52 == 0 else 1)
+        for key in ("better", "other"):
+            if values.get(key):
+                out[key] = self.who(values[key], lang)
+        if values.get("group"):  # the one group a claim is about (C2)
+            out["better"] = self.who(values["group"], lang)
+        better = out.get("better", "")
+        out["Better"] = better[:1].upper() + better[1:]
+        if "a" in values:
+            out["a"] = self.around(values["a"], values.get("a_ci"), lang)
+            out["b"] = self.around(values["b"], values.get("b_ci"), lang)
+            a, b = values["a"] or 0.0, values["b"] or 0.0
+            shown = b > 0 and a > 2 * b
+            out["times"] = t["times"].format(t=number(a / b, lang, 0)) if shown else ""
+        if "share" in values:
+            out["share"] = self.around(values["share"], values["ci"], lang, percent)
+        if "refs" in values:
+            out["refs"] = self.around(values["refs"], values["refs_ci"], lang, self.units)
+        out |= {k: str(values[k]) for k in ("n", "trust_n", "name_n") if values.get(k)}
+        return out
+
+    def sentence(self, claim: str, v: registry.Verdict | None, lang: str) -> str:
+        t = VERDICT[lang]
+        if v is None:
+            return t["not_measured"]
+        if "checks" in v.values:
+            return self.by_checks(v, lang)
+        f = self.fields(v, lang)
+        first = t[f"{claim}_{v.direction}"]
+        if claim == "C12" and "a" not in v.values:
+            first = t["C12_alone"]
+        parts = [first.format(**f)]
+        if v.size in ("holds", "fails"):
+            parts.append(self.size(claim, v, lang, f))
+        if claim == "C1":
+            parts.append(self.needs(v, lang))
+        return " ".join(p for p in parts if p)
+
+    def size(self, claim: str, v: registry.Verdict, lang: str, f: dict[str, str]) -> str:
+        """The size in words: what the essay says met, met within its wording's tolerance
+        (close), or missed."""
+        t = VERDICT[lang]
+        if v.size == "holds":
+            return t[f"{claim}_size_{'holds' if v.values.get('exact') else 'close'}"].format(**f)
+        if claim != "C1":
+            return t[f"{claim}_size_fails"].format(**f)
+        better, other = registry.FIGURES["C1.better"], registry.FIGURES["C1.other"]
+        said = []
+        if better.status(*v.values["a_ci"]) == "fails":
+            said.append(t["C1_size_high" if v.values["a_ci"][0] > better.high else "C1_size_low"])
+        if other.status(*v.values["b_ci"]) == "fails":
+            said.append(t["C1_size_other"])
+        return " ".join(s.format(**f) for s in said)
+
+    def needs(self, v: registry.Verdict, lang: str) -> str:
+        """How much of a habit the essay's fifty takes, from the run's dose-response curves."""
+        curve = habit_curve(self.run, v.values["better"])
+        if curve is None:
+            return ""
+        key, points = curve
+        habit, t = HABITS[key], VERDICT[lang]
+        band = registry.FIGURES["C1.better"]
+        reach = [p for p in points if p["mean"] >= band.low]  # the first that reaches it
+        point = reach[0] if reach else points[-1]
+        figure = self.around(point["mean"], (point["ci_low"], point["ci_high"]), lang)
+        value = habit_value(key, point["value"], lang)
+        if reach:
+            phrase = habit["needs"][lang].format(v=value)
+            return t["C1_needs"].format(better=self.who(v.values["better"], lang), habit=phrase,
+                                        a=figure)  # fmt: skip
+        return t["C1_never"].format(value=habit["value"][lang].format(v=value), a=figure)
+
+    def by_checks(self, v: registry.Verdict, lang: str) -> str:
+        t = VERDICT[lang]
+        said = [self.check(c, lang) for c in v.values["checks"]]
+        end = t["checks_end"].format(status=t[v.direction])
+        return "; ".join(said) + ". " + end
+
+    def check(self, c: dict, lang: str) -> str:
+        t = VERDICT[lang]
+        fmt = percent if c["metric"].startswith("indirect_share") else self.units
+        base, value = c["base"], c["value"]
+        if base is None or value is None or math.isnan(base) or math.isnan(value):
+            moves = t["check_stays"].format(value="-")
+        elif c["expected"] == "same" or fmt(base, lang) == fmt(value, lang):
+            moves = t["check_stays"].format(value=fmt(value, lang))
+        else:
+            key = "check_falls" if value < base else "check_rises"
+            moves = t[key].format(base=fmt(base, lang), value=fmt(value, lang))
+        how = t[f"check_{registry.check_status(c)}"]
+        text = t["check"].format(
+            variant=self.variant(c["variant"], lang),
+            metric=self.metric(c["metric"], lang),
+            moves=moves,
+            how=how,
+        )
+        return text[:1].upper() + text[1:]  # fmt: skip
+
+    def variant(self, name: str, lang: str) -> str:
+        shown = self.run.manifest["variants"].get(name, {}).get("display") or {}
+        return shown.get(lang) or shown.get("en") or name
+
+    def metric(self, metric: str, lang: str) -> str:
+        t, (name, _, group) = VERDICT[lang], metric.partition(".")
+        contrast = self.run.contrast or ["", ""]
+        words = {"who": self.who(group, lang) if group else ""}
+        words |= {"better": self.who(contrast[0], lang), "other": self.who(contrast[1], lang)}
+        return t.get(f"m_{name}", name).format(**words)
+
+    # --- where it holds (an exploration of the same scene) --------------------------------
+    def where(self, box: pl.DataFrame, claim: str) -> dict[str, str] | None:
+        rows = box.filter(pl.col("claim") == claim)
+        if rows.is_empty():
+            return None
+        first = rows.row(0, named=True)
+        out = {}
+        for lang in LANGUAGES:
+            t = VERDICT[lang]
+            if first["held_points"] == 0:
+                out[lang] = t["where_nowhere"]
+            elif first["held_points"] == first["points"]:
+                out[lang] = t["where_everywhere"]
+            else:
+                limits = rows.filter(pl.col("restricted")).iter_rows(named=True)
+                conditions = t["and"].join(self.condition(r, lang) for r in limits)
+                out[lang] = t["where"].format(share=percent(first["share"], lang),
+                                              conditions=conditions)  # fmt: skip
+        return out
+
+    def condition(self, row: dict, lang: str) -> str:
+        t, key = VERDICT[lang], row["parameter"]
+        name, kind = self.parameter(key, lang)
+        lo, hi = (value_text(kind, row[k], lang) for k in ("low", "high"))
+        if row["low"] <= row["range_low"]:
+            return t["at_most"].format(name=name, high=hi)
+        if row["high"] >= row["range_high"]:
+            return t["at_least"].format(name=name, low=lo)
+        return t["within"].format(name=name, low=lo, high=hi)
+
+    def parameter(self, key: str, lang: str) -> tuple[str, str]:
+        """What a parameter is called in a sentence, and how its values read."""
+        if key in PARAMETERS:
+            words, kind = PARAMETERS[key]
+            return words[lang], kind
+        parts = key.split(".")
+        trait = parts[-1]
+        if trait in HABITS and parts[0] in ("scene", "strategies"):
+            group = parts[2] if parts[0] == "scene" else None
+            who = self.who(group, lang) if group else self.strategy_member(parts[1], lang)
+            return HABITS[trait]["name"][lang].format(who=who), HABITS[trait]["kind"]
+        return trait.replace("_", " "), "number"
+
+    def strategy_member(self, strategy: str, lang: str) -> str:
+        group = next((g for g, s in self.strategy.items() if s == strategy), strategy)
+        return self.who(group, lang)
+
+
+def value_text(kind: str, value: float, lang: str) -> str:
+    """A parameter's or habit's value as a sentence says it: 30 %, 39 weeks, 4.3, 2."""
+    if kind == "percent":
+        return percent(value, lang) if value >= 0.01 else f"{number(100 * value, lang, 2)} %"
+    if kind == "weeks":
+        return f"{number(value, lang, 0)} {'weken' if lang == 'nl' else 'weeks'}"
+    whole = float(value).is_integer() or abs(value) >= 10
+    return number(value, lang, 0 if whole else 1)
+
+
+def habit_value(key: str, value: float, lang: str) -> str:
+    return value_text(str(HABITS[key]["kind"]), float(value), lang)
+
+
+# --- curves and explorations beside the run ------------------------------------------------
+def curve_title(report, key: str) -> str:
+    """What a curve's axis shows: a habit's words, a parameter's, else its key."""
+    if key in HABITS:
+        return str(HABITS[key]["axis"][report.lang])
+    if key in PARAMETERS:
+        return PARAMETERS[key][0][report.lang]
+    return key
+
+
+def curve_points(run: data.Run) -> pl.DataFrame | None:
+    """The run's dose-response curves (`curves/sweep.parquet`), or None."""
+    path = Path(run.out_dir) / "curves" / "sweep.parquet"
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def habit_curve(run: data.Run, group: str) -> tuple[str, list[dict]] | None:
+    """The first habit curve of the run (one with words, HABITS): its key and, by value, the
+    group's units (mean, ci_low, ci_high)."""
+    points = curve_points(run)
+    if points is None:
+        return None
+    for key in run.manifest.get("curves", {}):
+        if key not in HABITS:
+            continue
+        rows = points.filter(pl.col("parameter") == key, pl.col("metric") == f"units.{group}")
+        rows = rows.with_columns(pl.col("value").cast(pl.Float64)).sort("value")
+        if rows.height:
+            return key, rows.to_dicts()
+    return None
+
+
+def exploration(run: data.Run) -> pl.DataFrame | None:
+    """The boundaries of the newest finished exploration of this run's scene and base (beside
+    the run: results/<scenario>/explore-*), with each parameter's explored range; or None."""
+    base = json.dumps(run.params(), sort_keys=True)
+    found = []
+    for folder in Path(run.out_dir).parent.glob("explore-*"):
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if manifest.get("status") == "complete" and (folder / "boundaries.parquet").is_file():
+            found.append((folder.name, folder, manifest))
+    for _, folder, manifest in sorted(found, reverse=True):
+        if manifest["experiment"].get("base_sha256") != base_digest(base):
+            continue
+        ranges = pl.DataFrame(
+            [(p["key"], p["low"], p["high"]) for p in manifest["parameters"]],
+            schema={"parameter": pl.Utf8, "range_low": pl.Float64, "range_high": pl.Float64},
+            orient="row",
+        )
+        return pl.read_parquet(folder / "boundaries.parquet").join(ranges, on="parameter")
+    return None
+
+
+def base_digest(params_json: str) -> str:
+    """The digest explore.identity gives the base's parameters."""
+    from sim.config import Params
+
+    params = Params.model_validate(json.loads(params_json))
+    return hashlib.sha256(params.model_dump_json().encode()).hexdigest()
