@@ -100,11 +100,15 @@ def print_verdicts(verdicts: list[dict], lang: str) -> None:
     from sim.report.verdict_text import VERDICT
 
     t = VERDICT[lang]
+    if verdicts:
+        console.print(Text(t["heading"], style="bold"))
     for v in verdicts:
         parts = (
             f"{t['part_direction']} {t['status_' + v['direction']]}, "
             f"{t['part_size']} {t['status_' + v['size']]}"
         )
+        if v["sentence"][lang] == t["not_measured"]:
+            parts = t["status_unmeasured"]
         console.print(Text.assemble((v["claim"], "bold"), f"  {parts}"))
         console.print(Text("    " + v["sentence"][lang]))
         if v.get("where"):

@@ -7,7 +7,9 @@ on any console or page error, moves the network slider, and checks both language
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import numpy as np
 import polars as pl
@@ -105,8 +107,12 @@ network_every_weeks = 13
 
 [variants.once]
 description = "events happen once <img src=x onerror=alert(1)> {HOSTILE} (C5)"
+display = {{ en = "Once {HOSTILE}", nl = "Eenmalig {HOSTILE}" }}
 set = {{ "events.count" = 1 }}
 expect = {{ "units.builders" = "lower" }}
+
+[report.curves]
+one_to_ones = [0, 4]
 """,
         encoding="utf-8",
     )
@@ -132,7 +138,7 @@ def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):
     assert head.count("<script") == 1 and "plotly.js v" in head  # the library, once, inline
     assert "plotly.js v" not in body and "<script src" not in body
     assert 'src="http' not in body and 'href="http' not in body  # nothing fetched from the web
-    assert body.count('class="plotly-graph-div"') == 4
+    assert body.count('class="plotly-graph-div"') == 5  # the dose-response curves too
 
 
 def test_numbers_follow_the_language(small_run):
@@ -162,7 +168,7 @@ def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(smal
     with chromium_page(path) as (page, errors):
         page.wait_for_function(
             "() => { const d = [...document.querySelectorAll('.plotly-graph-div')];"
-            " return d.length === 4 && d.every(g => g.querySelector('.main-svg')"
+            " return d.length === 5 && d.every(g => g.querySelector('.main-svg')"
             " && g._fullLayout); }",
             timeout=30_000,
         )
@@ -188,6 +194,30 @@ def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(smal
             "document.getElementById('fig-network').data.map(t => t.x.length)"
         )
         assert edges_after != edges_before  # the network of a later week is drawn
+    assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_claims_are_verdicts_in_words_and_the_curves_a_chart(small_run, lang):
+    """The claims section: each claim's direction and size as words, its sentence, no check
+    marks or thresholds; the dose-response chart: each focal group's units at each value."""
+    from sim.report.verdicts import load
+
+    path = build_report(small_run, lang)
+    text = path.read_text(encoding="utf-8")
+    claims_html = text.split('<section id="claims">', 1)[1].split("</section>", 1)[0]
+    assert not re.search(r"[✓✗≥≤]", claims_html)
+    for verdict in load(small_run):
+        assert html.escape(verdict["sentence"][lang], quote=True) in claims_html
+    with chromium_page(path) as (page, errors):
+        page.wait_for_function("() => document.getElementById('fig-curves')?._fullLayout")
+        rows = page.locator("#claims tbody tr")
+        assert rows.count() == 6 and rows.first.locator(".status").count() == 2
+        traces = page.evaluate(
+            "document.getElementById('fig-curves').data.filter(t => t.mode === 'lines+markers')"
+            ".map(t => t.x.length)"
+        )
+        assert traces == [2, 2]  # pitchers and builders, at 0 and 4 one-to-ones a month
     assert errors == []
 
 

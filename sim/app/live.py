@@ -44,7 +44,7 @@ class Slider:
 SLIDERS = (
     Slider(MIX, "app_mix", 0.05, 0.95, 0.05),
     Slider("events.interval_weeks", "app_interval", 1, 8, 1),
-    Slider("strategies.{strategy}.one_to_ones", "app_one_to_ones", 0, 8, 1),
+    Slider("strategies.{strategy}.one_to_ones", "app_one_to_ones", 0, 8, 0.5),
     Slider("market.lifetime_weeks", "app_lifetime", 4, 520, 4),
     Slider("memory.half_life_weeks", "app_memory", 1, 26, 1),
     Slider("referrals.mention", "app_mention", 0.0, 0.3, 0.01),

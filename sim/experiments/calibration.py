@@ -111,7 +111,7 @@ FIGURES = (
         "~14",
         12.0,
         16.0,
-        _mixer(lambda: (2 * pl.col("conversations") / pl.col("mixer_guests")).mean()),
+        _mixer(lambda: (2 * pl.col("mixer_conversations") / pl.col("mixer_guests")).mean()),
         "events.conversations (12 -> 16 slots)",
     ),
     Figure(
@@ -121,7 +121,9 @@ FIGURES = (
         "~50 %",
         0.4,
         0.6,
-        _mixer(lambda: pl.col("mixer_known_conversations").sum() / pl.col("conversations").sum()),
+        _mixer(
+            lambda: pl.col("mixer_known_conversations").sum() / pl.col("mixer_conversations").sum()
+        ),
         unit="%",
     ),
     Figure(

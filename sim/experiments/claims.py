@@ -162,13 +162,14 @@ def _c1(e: Evidence) -> Verdict | None:
 
 
 def _better(e: Evidence) -> str | None:
-    """The group C2 is about: the better contrast group, else the first focal group."""
-    return (e.contrast or e.focal_groups or [None])[0]
+    """The group C2 is about: the contrast's better group (a scene without a contrast names no
+    networker who "does it right")."""
+    return e.contrast[0] if e.contrast else None
 
 
 def _c2(e: Evidence) -> Verdict | None:
     group = _better(e)
-    band = e.interval(f"indirect_share.{group}")
+    band = e.interval(f"indirect_share.{group}") if group else None
     if band is None:
         return None
     values = {"group": group, "share": e.mean(f"indirect_share.{group}"), "ci": band}

@@ -72,8 +72,8 @@ class Format:
 class Mixer(Format):
     """Everyone meets at one repeated open event and mingles in rounds of short conversations.
 
-    The weekly `scene` table gets the guests of this week's mixer and how many of their
-    conversations were with someone already met (Ingram & Morris 2007: do people mix?).
+    The weekly `scene` table gets the guests of this week's mixer, their conversations there
+    and how many of those were with someone already met (Ingram & Morris 2007: do people mix?).
     """
 
     name = "mixer"
@@ -81,12 +81,14 @@ class Mixer(Format):
     claims = ("C3", "C5", "C10")
     reporters: ClassVar[dict[str, Callable]] = {
         "mixer_guests": lambda m: m.format.guests.get(m.week, 0),
+        "mixer_conversations": lambda m: m.format.talks.get(m.week, 0),
         "mixer_known_conversations": lambda m: m.format.known.get(m.week, 0),
     }
 
     def __init__(self, model: Scene):
         super().__init__(model)
         self.guests: dict[int, int] = {}
+        self.talks: dict[int, int] = {}
         self.known: dict[int, int] = {}
 
     def meet(self, model: Scene, week: int) -> None:
@@ -97,6 +99,7 @@ class Mixer(Format):
         met = slots >= 0
         met[met] = model.store.meetings[slots[met]] > 0
         self.guests = {week: int(present.size)}
+        self.talks = {week: int(a.size)}
         self.known = {week: int(met.sum())}
         model.talk(a, b)
 

@@ -216,11 +216,12 @@ class Report:
     def claim_row(self, verdict: dict) -> list[str]:
         words = VERDICT[self.lang]
         text = esc(verdict["sentence"][self.lang])
+        measured = verdict["sentence"][self.lang] != words["not_measured"]
         if verdict.get("where"):
             text += f"<br><small>{esc(verdict['where'][self.lang])}</small>"
         return [
             f"<b>{esc(verdict['claim'])}</b>",
-            status_badge(verdict["direction"], words),
+            status_badge(verdict["direction"] if measured else "unmeasured", words),
             status_badge(verdict["size"], words),
             text,
         ]
@@ -312,7 +313,7 @@ pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.85em}
 nav a{margin-right:1em} footer{margin-top:3em;color:#666;font-size:.9em}
 .status{display:inline-block;padding:.1em .5em;border-radius:.8em;color:#fff;white-space:nowrap}
 .status.holds{background:#1b6e20}.status.fails{background:#a4161a}.status.open{background:#666}
-.status.na{background:#999}
+.status.na,.status.unmeasured{background:#999}
 """
 SECTIONS = (
     "headline", "claims", "curves", "sources", "memory_trust", "network", "variants", "roster"

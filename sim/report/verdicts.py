@@ -199,30 +199,34 @@ class Words:
         return t["C1_never"].format(value=habit["value"][lang].format(v=value), a=figure)
 
     def by_checks(self, v: registry.Verdict, lang: str) -> str:
-        t = VERDICT[lang]
-        said = [self.check(c, lang) for c in v.values["checks"]]
-        end = t["checks_end"].format(status=t[v.direction])
-        return "; ".join(said) + ". " + end
+        """Each citing variant in a sentence: what moved, and whether as the claim expects."""
+        t, by_variant = VERDICT[lang], {}
+        for c in v.values["checks"]:
+            by_variant.setdefault(c["variant"], []).append(c)
+        said = []
+        for variant, checks in by_variant.items():
+            statuses = [registry.check_status(c) for c in checks]
+            how = "fails" if "fails" in statuses else (
+                "holds" if all(s == "holds" for s in statuses) else "open"
+            )  # fmt: skip
+            moves = t["and"].join(self.moves(c, lang) for c in checks)
+            said.append(t["check"].format(variant=self.variant(variant, lang), moves=moves,
+                                          how=t[f"check_{how}"]))  # fmt: skip
+        return ". ".join(said) + ". " + t["checks_end"].format(status=t[v.direction])
 
-    def check(self, c: dict, lang: str) -> str:
+    def moves(self, c: dict, lang: str) -> str:
+        """'what a relationship builder sells falls from 49 to 11'."""
         t = VERDICT[lang]
         fmt = percent if c["metric"].startswith("indirect_share") else self.units
         base, value = c["base"], c["value"]
         if base is None or value is None or math.isnan(base) or math.isnan(value):
-            moves = t["check_stays"].format(value="-")
+            moved = t["check_stays"].format(value="-")
         elif c["expected"] == "same" or fmt(base, lang) == fmt(value, lang):
-            moves = t["check_stays"].format(value=fmt(value, lang))
+            moved = t["check_stays"].format(value=fmt(value, lang))
         else:
             key = "check_falls" if value < base else "check_rises"
-            moves = t[key].format(base=fmt(base, lang), value=fmt(value, lang))
-        how = t[f"check_{registry.check_status(c)}"]
-        text = t["check"].format(
-            variant=self.variant(c["variant"], lang),
-            metric=self.metric(c["metric"], lang),
-            moves=moves,
-            how=how,
-        )
-        return text[:1].upper() + text[1:]  # fmt: skip
+            moved = t[key].format(base=fmt(base, lang), value=fmt(value, lang))
+        return f"{self.metric(c['metric'], lang)} {moved}"
 
     def variant(self, name: str, lang: str) -> str:
         shown = self.run.manifest["variants"].get(name, {}).get("display") or {}

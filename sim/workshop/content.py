@@ -44,7 +44,7 @@ class Item:
     scenario: str | None
     source: str  # "Scenario laptop: ..." or "not measured"
     verdict: str  # the verdict's sentence (and where it holds)
-    direction: str  # holds, fails, open
+    direction: str  # holds, fails, open; unmeasured: no run of the pack measures it
     size: str  # holds, fails, open, n/a
     figure: go.Figure | None
 
@@ -63,15 +63,17 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     measured = [r for r in citing if r.verdicts[claim]["sentence"][lang] != unmeasured]
     report = (measured or citing or [None])[0]  # the first run that measures it
     if report is None:
-        return Item(claim, texts["title"], texts["claim"], texts["q"], None,
-                    t["ws_not_measured"], t["ws_not_measured"], "open", "n/a", None)  # fmt: skip
+        unmeasured = t["ws_not_measured"]
+        return Item(claim, texts["title"], texts["claim"], texts["q"], None, unmeasured,
+                    unmeasured, "unmeasured", "n/a", None)  # fmt: skip
     m, found = report.run.manifest, report.verdicts[claim]
     verdict = esc(found["sentence"][lang])
+    direction = found["direction"] if report in measured else "unmeasured"
     if found.get("where"):
         verdict += f" {esc(found['where'][lang])}"
     source = t["ws_from"].format(scenario=esc(m["scenario"]), description=esc(m["description"]))
     return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
-                verdict, found["direction"], found["size"], figure(claim, report))  # fmt: skip
+                verdict, direction, found["size"], figure(claim, report))  # fmt: skip
 
 
 def figure(claim: str, report: Report) -> go.Figure | None:

@@ -31,7 +31,7 @@ h1{font-size:2.3em;margin:.2em 0}h2{font-size:1.6em;margin:.1em 0 .3em}
 .chart{flex:1;min-height:0}.chart>div{height:100%}
 .says{margin-top:.3em;font-size:.9em}
 .verdict{display:inline-block;padding:.15em .5em;border-radius:.3em;color:#fff;font-weight:700}
-.holds{background:#1b6e20}.fails{background:#a4161a}.open{background:#555}
+.holds{background:#1b6e20}.fails{background:#a4161a}.open,.unmeasured{background:#555}
 .source{color:#333;font-size:.6em}
 table{border-collapse:collapse;font-size:.62em}td{padding:.15em .6em;border-bottom:1px solid #bbb}
 #counter{position:fixed;right:1.2vw;bottom:1vh;color:#333;font-size:.55em}

@@ -41,7 +41,7 @@ h1{font-size:18pt;margin:0 0 4mm}h2{font-size:13pt;margin:0 0 2mm}
 table{border-collapse:collapse;width:100%;font-size:9.5pt}
 th,td{border-bottom:1px solid #bbb;padding:1.5mm;text-align:left;vertical-align:top}
 th{background:#eee}.verdict{padding:0 2mm;border-radius:1mm;color:#fff;font-weight:700}
-.holds{background:#1b6e20}.fails{background:#a4161a}.open{background:#555}
+.holds{background:#1b6e20}.fails{background:#a4161a}.open,.unmeasured{background:#555}
 """
 
 
