@@ -3,6 +3,7 @@ on every executor, sensitivity and PRIM boundaries, the atlas (sim/experiments/e
 design.py, discovery.py, sim/report/atlas.py). Claims: C1, C2, C10, C12 as the registry judges."""
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -390,3 +391,31 @@ def test_the_atlas_renders_in_chromium_with_its_prim_boxes(one_process, lang):
             assert len(shapes) == 1 and shapes[0]["type"] == "rect"
         assert page.locator("#summary tbody tr").count() == len(claims)
     assert errors == []
+
+
+def test_a_run_beside_an_exploration_of_its_scene_says_where_each_claim_holds(one_process):
+    """The verdicts of a run whose folder sits beside a finished exploration of the same base
+    (results/<scenario>/explore-*) say where each claim holds there, in words, per language."""
+    import shutil
+
+    from sim.experiments.runner import run_scenario
+    from sim.report.verdicts import load
+
+    scenario, _ = small()
+    shutil.copytree(one_process, one_process.parent / "explore-1")
+    run = one_process.parent / "run"
+    run_scenario(scenario, replications=2, out_dir=run, show_progress=False, curves=False)
+    found = {v["claim"]: v for v in load(run)}
+    bounds = pl.read_parquet(one_process / "boundaries.parquet")
+    explored = set(bounds["claim"]) & set(found)  # the claims the run cites and points judge
+    assert explored == {"C1", "C2", "C10"}
+    for claim in explored:
+        where = found[claim]["where"]
+        assert set(where) == {"en", "nl"} and "exploration" in where["en"], where
+        assert "verkenning" in where["nl"] and "{" not in where["en"] + where["nl"]
+        assert not re.search(r"\b(referrals|market|strategies)\.\w+", where["en"]), where
+    other = run_scenario(
+        load_scenario("laptop", {**SMALL, "market.pitch_close": 0.02}), replications=2,
+        out_dir=one_process.parent / "other", show_progress=False, curves=False,
+    )  # fmt: skip
+    assert not any("where" in v for v in load(other.out_dir))  # another base: not its scene

@@ -90,9 +90,11 @@ def points_table(scenario: Scenario, plan: Plan, rows: pl.DataFrame, members: li
     ).with_row_index("point")
     table = values.with_columns(pl.col("point").cast(pl.Int64)).join(wide, on="point", how="left")
     verdicts: dict[str, list] = {}
+    focal, contrast = scenario.focal_groups, scenario.contrast
+    measured_by = [c for c in claims.CLAIMS if claims.measure_of(c, contrast, focal)]
     for (point,), part in rows.group_by("point", maintain_order=True):
         ev = evidence(scenario, part.drop("point"), members[point])
-        for cid in claims.CLAIMS:
+        for cid in measured_by:  # (the memory curves of C3, C4 are not kept at points)
             verdict = claims.judge(cid, ev)
             parts = (claims.in_full(verdict), *(getattr(verdict, k[:-1], None) for k in PARTS))
             for column, value in zip((HELD, *PARTS), parts, strict=True):
@@ -168,6 +170,7 @@ def boundaries(plan: Plan, points: pl.DataFrame) -> pl.DataFrame:
         ci = binomtest(k, n).proportion_ci(method="wilson") if n else None
         box = _prim_box(plan, plan.points[known], y)
         claim = column.removeprefix(HELD)
+        direction = (points[f"{PARTS[0]}{claim}"] == "holds").fill_null(False).to_numpy()
         for j, name in enumerate(plan.names):
             lo, hi = plan.problem["bounds"][j]
             low, high = box["limits"][j] if box else (None, None)
@@ -177,6 +180,7 @@ def boundaries(plan: Plan, points: pl.DataFrame) -> pl.DataFrame:
                     "points": n,
                     "held_points": k,
                     "share": k / n if n else None,
+                    "direction_share": direction[known].mean() if n else None,
                     "share_ci_low": ci.low if ci else None,
                     "share_ci_high": ci.high if ci else None,
                     "coverage": box["coverage"] if box else None,

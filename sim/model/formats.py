@@ -7,9 +7,9 @@ conversation). Formats see the model only through the `Scene` protocol (sim/mode
 scene has one main format (`events.format`); members' one-to-ones are a habit of their own,
 whatever the format (sim/model/events.py: OneToOneHabit); a format says only since when a
 contact counts as newly met (`follow_up_since`: the Monday call of a direct seller, C10).
-Closed circles alongside the main format (`circle.join`) and
-online posts (`online.enabled`) are channels (C16). A format may add columns to the weekly
-`scene` table (`reporters`). Adding a format is adding a class here, naming it in FORMATS.
+Closed circles alongside the main format (`circle.join`) and online posts (`online.enabled`)
+are channels (C16). A format may add columns to the weekly `scene` table (`reporters`). Adding
+a format is adding a class here, naming it in FORMATS.
 """
 
 from __future__ import annotations

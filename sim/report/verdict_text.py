@@ -89,10 +89,15 @@ VERDICT: dict[str, dict[str, str]] = {
         "m_indirect_share": "the share {who} sells through others",
         "m_referrals_per_member_year": "the referrals per member a year",
         "m_units_per_member": "what a member sells on average",
-        "where": "In the exploration it holds in full at {share} of the points, mostly where "
+        "where": "In the exploration it holds at {share} of the points, mostly where "
         "{conditions}.",
-        "where_everywhere": "In the exploration it holds in full everywhere.",
-        "where_nowhere": "In the exploration it holds in full nowhere.",
+        "where_everywhere": "In the exploration it holds everywhere.",
+        "where_nowhere": "In the exploration it holds nowhere.",
+        "where_both": "In the exploration its direction holds at {direction} of the points and "
+        "the whole claim at {share}, mostly where {conditions}.",
+        "where_both_everywhere": "In the exploration the whole claim holds everywhere.",
+        "where_both_nowhere": "In the exploration its direction holds at {direction} of the "
+        "points, the whole claim nowhere.",
         "at_least": "{name} is at least {low}",
         "at_most": "{name} is at most {high}",
         "within": "{name} is between {low} and {high}",
@@ -187,10 +192,15 @@ VERDICT: dict[str, dict[str, str]] = {
         "m_indirect_share": "het aandeel dat {who} via anderen verkoopt",
         "m_referrals_per_member_year": "het aantal doorverwijzingen per lid per jaar",
         "m_units_per_member": "wat een lid gemiddeld verkoopt",
-        "where": "In de verkenning gaat ze volledig op in {share} van de punten, vooral waar "
+        "where": "In de verkenning gaat ze op in {share} van de punten, vooral waar "
         "{conditions}.",
-        "where_everywhere": "In de verkenning gaat ze overal volledig op.",
-        "where_nowhere": "In de verkenning gaat ze nergens volledig op.",
+        "where_everywhere": "In de verkenning gaat ze overal op.",
+        "where_nowhere": "In de verkenning gaat ze nergens op.",
+        "where_both": "In de verkenning klopt haar richting in {direction} van de punten en de "
+        "hele stelling in {share}, vooral waar {conditions}.",
+        "where_both_everywhere": "In de verkenning gaat de hele stelling overal op.",
+        "where_both_nowhere": "In de verkenning klopt haar richting in {direction} van de "
+        "punten, de hele stelling nergens.",
         "at_least": "{name} minstens {low} is",
         "at_most": "{name} hoogstens {high} is",
         "within": "{name} tussen {low} en {high} ligt",

@@ -72,16 +72,15 @@ def cited(run: data.Run, claim: str) -> list[dict]:
 def verdicts(run: data.Run) -> list[dict[str, Any]]:
     """The verdicts of every claim the run cites, as `python -m sim claims --json` gives them."""
     out = []
-    box = exploration(run)
+    box, words = exploration(run), Words(run)
     for claim, verdict in judged(run).items():
-        words = Words(run)
         item: dict[str, Any] = {
             "claim": claim,
             "direction": verdict.direction if verdict else "open",
             "size": verdict.size if verdict else "n/a",
             "sentence": {lang: words.sentence(claim, verdict, lang) for lang in LANGUAGES},
         }
-        where = box and words.where(box, claim)
+        where = words.where(box, claim) if box is not None else None
         if where:
             item["where"] = where
         out.append(item)
@@ -241,22 +240,30 @@ class Words:
 
     # --- where it holds (an exploration of the same scene) --------------------------------
     def where(self, box: pl.DataFrame, claim: str) -> dict[str, str] | None:
+        """Where the claim holds in the exploration beside the run: the share of its points
+        where the direction holds (when the claim has a size of its own), and where it holds in
+        full, with PRIM's box in words."""
         rows = box.filter(pl.col("claim") == claim)
         if rows.is_empty():
             return None
         first = rows.row(0, named=True)
+        limits = list(rows.filter(pl.col("restricted")).iter_rows(named=True))
+        direction = first.get("direction_share")
         out = {}
+        both = direction is not None and direction != first["share"]  # a size of its own
         for lang in LANGUAGES:
             t = VERDICT[lang]
+            key = "where_both" if both else "where"
             if first["held_points"] == 0:
-                out[lang] = t["where_nowhere"]
+                key += "_nowhere"
             elif first["held_points"] == first["points"]:
-                out[lang] = t["where_everywhere"]
-            else:
-                limits = rows.filter(pl.col("restricted")).iter_rows(named=True)
-                conditions = t["and"].join(self.condition(r, lang) for r in limits)
-                out[lang] = t["where"].format(share=percent(first["share"], lang),
-                                              conditions=conditions)  # fmt: skip
+                key += "_everywhere"
+            conditions = t["and"].join(self.condition(r, lang) for r in limits)
+            out[lang] = t[key].format(
+                share=percent(first["share"], lang),
+                direction=percent(direction, lang) if both else "",
+                conditions=conditions,
+            )
         return out
 
     def condition(self, row: dict, lang: str) -> str:
@@ -288,13 +295,20 @@ class Words:
 
 
 def value_text(kind: str, value: float, lang: str) -> str:
-    """A parameter's or habit's value as a sentence says it: 30 %, 39 weeks, 4.3, 2."""
+    """A parameter's or habit's value as a sentence says it: 30 %, 4.5 %, 39 weeks, 0.75, 4.3."""
     if kind == "percent":
-        return percent(value, lang) if value >= 0.01 else f"{number(100 * value, lang, 2)} %"
+        return f"{number(100 * value, lang, digits(100 * value))} %"
     if kind == "weeks":
         return f"{number(value, lang, 0)} {'weken' if lang == 'nl' else 'weeks'}"
-    whole = float(value).is_integer() or abs(value) >= 10
-    return number(value, lang, 0 if whole else 1)
+    return number(value, lang, digits(value))
+
+
+def digits(value: float) -> int:
+    """Decimals that show two significant digits (none for a whole number or from 10 on)."""
+    value = abs(float(value))
+    if value.is_integer() or value >= 10:
+        return 0
+    return 1 if value >= 1 else 2
 
 
 def habit_value(key: str, value: float, lang: str) -> str:
