@@ -3,8 +3,8 @@ on every executor, sensitivity and PRIM boundaries, the atlas (sim/experiments/e
 design.py, discovery.py, sim/report/atlas.py). Claims: C1, C2, C10, C12 as the registry judges."""
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
