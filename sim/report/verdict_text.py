@@ -14,13 +14,18 @@ VERDICT: dict[str, dict[str, str]] = {
     "en": {
         "between": "{x} (between {lo} and {hi})",
         "times": ", about {t} times as many",
+        "clearly": "clearly ",
+        "single": "(One replication, so no interval.)",
         "holds": "the direction holds",
         "fails": "the direction does not hold",
         "open": "the direction is not settled",
         "not_measured": "This run does not measure this claim.",
-        "C1_holds": "{Better} sells clearly more than {other}: {a} against {b} in {years} "
+        "generic": "The run measures this claim: {status}.",
+        "generic_size_holds": "Its size agrees with the essay's figure.",
+        "generic_size_fails": "Its size does not agree with the essay's figure.",
+        "C1_holds": "{Better} sells {clearly}more than {other}: {a} against {b} in {years} "
         "years{times} — {status}.",
-        "C1_fails": "{Better} sells clearly less than {other} here: {a} against {b} in {years} "
+        "C1_fails": "{Better} sells {clearly}less than {other} here: {a} against {b} in {years} "
         "years — {status}.",
         "C1_open": "{Better} and {other} sell about as much here: {a} against {b} in {years} "
         "years; the difference could be chance — {status}.",
@@ -32,6 +37,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "C1_size_other": "For {other} the essay says one; here it is {b}.",
         "C1_needs": "For fifty, {better} needs {habit}: then {a}.",
         "C1_never": "Even at the highest value tried ({value}) fifty is not reached: {a}.",
+        "C1_even": "Fifty comes even with {value}: then {a}.",
         "C2_holds": "Most of what {better} sells comes through others: {share} from people the "
         "seller never met — {status}.",
         "C2_fails": "Most of what {better} sells comes from people the seller met: only {share} "
@@ -61,9 +67,9 @@ VERDICT: dict[str, dict[str, str]] = {
         "end — {status}.",
         "C10_open": "{Better} and {other} are avoided about as often: {a} against {b} at the "
         "end; the difference could be chance — {status}.",
-        "C12_holds": "In the chapter {better} sells clearly more than {other}: {a} against {b} "
+        "C12_holds": "In the chapter {better} sells {clearly}more than {other}: {a} against {b} "
         "in {years} years — {status}.",
-        "C12_fails": "In the chapter {better} sells clearly less than {other}: {a} against {b} "
+        "C12_fails": "In the chapter {better} sells {clearly}less than {other}: {a} against {b} "
         "in {years} years — {status}.",
         "C12_open": "In the chapter {better} and {other} sell about as much: {a} against {b} "
         "in {years} years — {status}.",
@@ -89,8 +95,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "m_indirect_share": "the share {who} sells through others",
         "m_referrals_per_member_year": "the referrals per member a year",
         "m_units_per_member": "what a member sells on average",
-        "where": "In the exploration it holds at {share} of the points, mostly where "
-        "{conditions}.",
+        "where": "In the exploration it holds at {share} of the points, mostly where {conditions}.",
         "where_everywhere": "In the exploration it holds everywhere.",
         "where_nowhere": "In the exploration it holds nowhere.",
         "where_both": "In the exploration its direction holds at {direction} of the points and "
@@ -114,13 +119,18 @@ VERDICT: dict[str, dict[str, str]] = {
     "nl": {
         "between": "{x} (tussen {lo} en {hi})",
         "times": ", zo'n {t} keer zoveel",
+        "clearly": "duidelijk ",
+        "single": "(Eén herhaling, dus geen interval.)",
         "holds": "de richting klopt",
         "fails": "de richting klopt niet",
         "open": "de richting staat niet vast",
         "not_measured": "Deze run meet deze stelling niet.",
-        "C1_holds": "{Better} verkoopt duidelijk meer dan {other}: {a} tegenover {b} in {years} "
+        "generic": "De run meet deze stelling: {status}.",
+        "generic_size_holds": "De grootte klopt met het getal uit het essay.",
+        "generic_size_fails": "De grootte klopt niet met het getal uit het essay.",
+        "C1_holds": "{Better} verkoopt {clearly}meer dan {other}: {a} tegenover {b} in {years} "
         "jaar{times} — {status}.",
-        "C1_fails": "{Better} verkoopt hier duidelijk minder dan {other}: {a} tegenover {b} in "
+        "C1_fails": "{Better} verkoopt hier {clearly}minder dan {other}: {a} tegenover {b} in "
         "{years} jaar — {status}.",
         "C1_open": "{Better} en {other} verkopen hier ongeveer evenveel: {a} tegenover {b} in "
         "{years} jaar; het verschil kan toeval zijn — {status}.",
@@ -133,6 +143,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "C1_needs": "Voor vijftig moet {better} {habit}: dan {a}.",
         "C1_never": "Zelfs bij de hoogste waarde die we probeerden ({value}) worden het er geen "
         "vijftig: {a}.",
+        "C1_even": "Vijftig komt er zelfs met {value}: dan {a}.",
         "C2_holds": "Het meeste van wat {better} verkoopt, komt via anderen: {share} van mensen "
         "die de verkoper nooit ontmoette — {status}.",
         "C2_fails": "Het meeste van wat {better} verkoopt, komt van mensen die de verkoper zelf "
@@ -164,9 +175,9 @@ VERDICT: dict[str, dict[str, str]] = {
         "het einde — {status}.",
         "C10_open": "{Better} en {other} worden ongeveer even vaak gemeden: {a} tegenover {b} "
         "op het einde; het verschil kan toeval zijn — {status}.",
-        "C12_holds": "In de chapter verkoopt {better} duidelijk meer dan {other}: {a} tegenover "
+        "C12_holds": "In de chapter verkoopt {better} {clearly}meer dan {other}: {a} tegenover "
         "{b} in {years} jaar — {status}.",
-        "C12_fails": "In de chapter verkoopt {better} duidelijk minder dan {other}: {a} "
+        "C12_fails": "In de chapter verkoopt {better} {clearly}minder dan {other}: {a} "
         "tegenover {b} in {years} jaar — {status}.",
         "C12_open": "In de chapter verkopen {better} en {other} ongeveer evenveel: {a} tegenover "
         "{b} in {years} jaar — {status}.",
@@ -192,8 +203,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "m_indirect_share": "het aandeel dat {who} via anderen verkoopt",
         "m_referrals_per_member_year": "het aantal doorverwijzingen per lid per jaar",
         "m_units_per_member": "wat een lid gemiddeld verkoopt",
-        "where": "In de verkenning gaat ze op in {share} van de punten, vooral waar "
-        "{conditions}.",
+        "where": "In de verkenning gaat ze op in {share} van de punten, vooral waar {conditions}.",
         "where_everywhere": "In de verkenning gaat ze overal op.",
         "where_nowhere": "In de verkenning gaat ze nergens op.",
         "where_both": "In de verkenning klopt haar richting in {direction} van de punten en de "

@@ -133,6 +133,9 @@ class Words:
             out["better"] = self.who(values["group"], lang)
         better = out.get("better", "")
         out["Better"] = better[:1].upper() + better[1:]
+        diff = values.get("difference")
+        single = diff is not None and diff[1] == diff[2]  # one replication: no interval
+        out["clearly"] = "" if single else t["clearly"]
         if "a" in values:
             out["a"] = self.around(values["a"], values.get("a_ci"), lang)
             out["b"] = self.around(values["b"], values.get("b_ci"), lang)
@@ -153,7 +156,7 @@ class Words:
         if "checks" in v.values:
             return self.by_checks(v, lang)
         f = self.fields(v, lang)
-        first = t[f"{claim}_{v.direction}"]
+        first = t.get(f"{claim}_{v.direction}", t["generic"])  # a claim without words of its own
         if claim == "C12" and "a" not in v.values:
             first = t["C12_alone"]
         parts = [first.format(**f)]
@@ -161,6 +164,8 @@ class Words:
             parts.append(self.size(claim, v, lang, f))
         if claim == "C1":
             parts.append(self.needs(v, lang))
+        if not f["clearly"]:
+            parts.append(t["single"])
         return " ".join(p for p in parts if p)
 
     def size(self, claim: str, v: registry.Verdict, lang: str, f: dict[str, str]) -> str:
@@ -168,9 +173,10 @@ class Words:
         (close), or missed."""
         t = VERDICT[lang]
         if v.size == "holds":
-            return t[f"{claim}_size_{'holds' if v.values.get('exact') else 'close'}"].format(**f)
+            key = f"{claim}_size_{'holds' if v.values.get('exact') else 'close'}"
+            return t.get(key, t["generic_size_holds"]).format(**f)
         if claim != "C1":
-            return t[f"{claim}_size_fails"].format(**f)
+            return t.get(f"{claim}_size_fails", t["generic_size_fails"]).format(**f)
         better, other = registry.FIGURES["C1.better"], registry.FIGURES["C1.other"]
         said = []
         if better.status(*v.values["a_ci"]) == "fails":
@@ -191,6 +197,8 @@ class Words:
         point = reach[0] if reach else points[-1]
         figure = self.around(point["mean"], (point["ci_low"], point["ci_high"]), lang)
         value = habit_value(key, point["value"], lang)
+        if reach and point is points[0]:  # the least of the habit is already enough
+            return t["C1_even"].format(value=habit["value"][lang].format(v=value), a=figure)
         if reach:
             phrase = habit["needs"][lang].format(v=value)
             return t["C1_needs"].format(better=self.who(v.values["better"], lang), habit=phrase,
