@@ -32,7 +32,7 @@ from sim.report.i18n import LANGUAGES
 Direction = Literal["lower", "higher", "same"]
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"  # scenario and variant names: a slug, never a path
 NAME_HELP = "a letter or digit, then letters, digits, _ or - (at most 64)"
-CLAIM = r"^C([1-9]|1[0-7])$"  # the claims of shared/claims.md
+CLAIM = r"^C([1-9]|1[0-7])$"  # the claims of docs/claims.md
 TEXT = r"^[^\x00-\x1f\x7f]*$"  # one line of text: no control characters
 MAX_DEPTH = 6  # tables within tables in a scenario file (the deepest real key has 4 levels)
 

@@ -9,6 +9,7 @@ import math
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -104,15 +105,15 @@ def print_verdicts(verdicts: list[dict], lang: str) -> None:
         console.print(Text(t["heading"], style="bold"))
     for v in verdicts:
         parts = (
-            f"{t['part_direction']} {t['status_' + v['direction']]}, "
-            f"{t['part_size']} {t['status_' + v['size']]}"
+            f"{t['part_direction']}: {t['status_' + v['direction']]}, "
+            f"{t['part_size']}: {t['status_' + v['size']]}"
         )
         if v["sentence"][lang] == t["not_measured"]:
             parts = t["status_unmeasured"]
         console.print(Text.assemble((v["claim"], "bold"), f"  {parts}"))
-        console.print(Text("    " + v["sentence"][lang]))
-        if v.get("where"):
-            console.print(Text("    " + v["where"][lang]))
+        for said in (v["sentence"][lang], v.get("where", {}).get(lang)):
+            if said:  # indented as a block, wrapped lines too
+                console.print(Padding(Text(said), (0, 0, 0, 4)))
 
 
 def print_checks(checks: list[dict]) -> None:

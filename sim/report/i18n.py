@@ -97,9 +97,9 @@ TEXT: dict[str, dict[str, str]] = {
         "model_says": "what the model says",
         "curves": "How much contact it takes",
         "curves_caption": (
-            "Units sold per member in {years} years against one habit at a time, set for every "
-            "followed group, all else as in the base: the line is the mean over {reps} simulated "
-            "histories, the band its 95 % confidence interval."
+            "Units sold per member in {years} years when one habit changes and everything else "
+            "stays as in the base (the habit is given to both compared groups): the line is the "
+            "mean over {reps} simulated histories, the band its 95 % confidence interval."
         ),
         "curves_marks": "The dashed lines mark the essay's fifty and one (C1).",
         "roster": "Who is in the room",
@@ -240,9 +240,10 @@ TEXT: dict[str, dict[str, str]] = {
         "model_says": "wat het model zegt",
         "curves": "Hoeveel contact het vraagt",
         "curves_caption": (
-            "Verkochte stuks per lid in {years} jaar tegenover één gewoonte tegelijk, ingesteld "
-            "voor elke gevolgde groep, al de rest zoals in de basis: de lijn is het gemiddelde "
-            "over {reps} gesimuleerde verlopen, de band het 95 %-betrouwbaarheidsinterval."
+            "Verkochte stuks per lid in {years} jaar, telkens als één gewoonte verandert en al "
+            "de rest gelijk blijft (beide vergeleken groepen krijgen die gewoonte): de lijn is "
+            "het gemiddelde over {reps} gesimuleerde verlopen, de band het "
+            "95 %-betrouwbaarheidsinterval."
         ),
         "curves_marks": "De stippellijnen tonen de vijftig en de één uit het essay (C1).",
         "roster": "Wie er in de zaal zit",
@@ -313,7 +314,7 @@ def number(x: float | None, lang: str, digits: int = 1) -> str:
 
 
 def percent(x: float | None, lang: str) -> str:
-    return "-" if x is None or math.isnan(x) else f"{number(100 * x, lang, 0)} %"
+    return "-" if x is None or math.isnan(x) else f"{number(100 * x, lang, 0)}\u00a0%"
 
 
 def separators(lang: str) -> str:

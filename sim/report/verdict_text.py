@@ -16,9 +16,9 @@ VERDICT: dict[str, dict[str, str]] = {
         "times": ", about {t} times as many",
         "clearly": "clearly ",
         "single": "(One replication, so no interval.)",
-        "holds": "the direction holds",
-        "fails": "the direction does not hold",
-        "open": "the direction is not settled",
+        "holds": "as the essay says",
+        "fails": "against what the essay says",
+        "open": "not settled: the difference could be chance",
         "not_measured": "This run does not measure this claim.",
         "generic": "The run measures this claim: {status}.",
         "generic_size_holds": "Its size agrees with the essay's figure.",
@@ -28,24 +28,23 @@ VERDICT: dict[str, dict[str, str]] = {
         "C1_fails": "{Better} sells {clearly}less than {other} here: {a} against {b} in {years} "
         "years — {status}.",
         "C1_open": "{Better} and {other} sell about as much here: {a} against {b} in {years} "
-        "years; the difference could be chance — {status}.",
+        "years — {status}.",
         "C1_size_holds": "That is the essay's fifty against one.",
-        "C1_size_close": "That is close to the essay's fifty against one, within what its round "
-        "figures allow.",
+        "C1_size_close": "That is close to the essay's fifty against one, which are round figures.",
         "C1_size_low": "The essay's fifty is not reached.",
         "C1_size_high": "That is more than the essay's fifty.",
         "C1_size_other": "For {other} the essay says one; here it is {b}.",
-        "C1_needs": "For fifty, {better} needs {habit}: then {a}.",
+        "C1_needs": "For fifty, {better} needs {habit}; at {value} it is {a}.",
         "C1_never": "Even at the highest value tried ({value}) fifty is not reached: {a}.",
         "C1_even": "Fifty comes even with {value}: then {a}.",
-        "C2_holds": "Most of what {better} sells comes through others: {share} from people the "
-        "seller never met — {status}.",
-        "C2_fails": "Most of what {better} sells comes from people the seller met: only {share} "
-        "through others — {status}.",
+        "C2_holds": "Most of what {better} sells comes through others: {share} goes to people "
+        "the seller never talked with — {status}.",
+        "C2_fails": "Most of what {better} sells goes to people the seller talked with: only "
+        "{share} comes through others — {status}.",
         "C2_open": "About half of what {better} sells comes through others: {share} — {status}.",
         "C2_size_holds": "That fits the essay's more than ninety percent.",
-        "C2_size_close": "That is close to the essay's more than ninety percent, within what its "
-        "round figure allows.",
+        "C2_size_close": 'Just under the essay\'s "more than ninety percent", but that is a round '
+        "figure.",
         "C2_size_fails": "The essay's more than ninety percent is not reached.",
         "C3_holds": "One conversation is not enough: people remember a name and what someone "
         "does only from conversation {n} on — {status}.",
@@ -54,19 +53,20 @@ VERDICT: dict[str, dict[str, str]] = {
         "C3_size_holds": "That fits the essay's five or six conversations.",
         "C3_size_close": "That is close to the essay's five or six conversations.",
         "C3_size_fails": "The essay says five or six conversations; here it takes {n}.",
-        "C4_holds": "Trust takes longer than a name: people would refer someone from "
-        "conversation {trust_n} on, and know the name from conversation {name_n} — {status}.",
+        "C4_holds": "Trust takes longer than a name: only from conversation {trust_n} on do "
+        "people dare to refer someone, while they know the name from conversation {name_n} — "
+        "{status}.",
         "C4_fails": "Trust comes as soon as the name here (conversation {trust_n} against "
         "{name_n}) — {status}.",
         "C4_open": "Here trust never gets high enough to refer someone — {status}.",
         "C4_size_holds": "That fits the essay: five or six conversations are not enough.",
         "C4_size_fails": "Against the essay, five or six conversations are enough here.",
-        "C10_holds": "{Better} is avoided by more members than {other}: {a} against {b} at the "
-        "end — {status}.",
+        "C10_holds": "At the end {a} members steer clear of {better}, against {b} of {other} — "
+        "{status}.",
         "C10_fails": "{Better} is avoided by fewer members than {other}: {a} against {b} at the "
         "end — {status}.",
         "C10_open": "{Better} and {other} are avoided about as often: {a} against {b} at the "
-        "end; the difference could be chance — {status}.",
+        "end — {status}.",
         "C12_holds": "In the chapter {better} sells {clearly}more than {other}: {a} against {b} "
         "in {years} years — {status}.",
         "C12_fails": "In the chapter {better} sells {clearly}less than {other}: {a} against {b} "
@@ -84,12 +84,14 @@ VERDICT: dict[str, dict[str, str]] = {
         "check_falls": "falls from {base} to {value}",
         "check_rises": "rises from {base} to {value}",
         "check_stays": "stays at {value}",
-        "check_holds": "as the claim expects",
-        "check_fails": "against what the claim expects",
+        "check_holds": "as the essay says",
+        "check_fails": "against what the essay says",
         "check_open": "too little to tell from chance",
-        "checks_end": "All in all, {status}.",
+        "checks_end": "All in all: {status}.",
         "m_units": "what {who} sells",
-        "m_ratio": "the ratio of what {better} sells to what {other} sells",
+        "m_ratio": "{better} sells {x} times as much as {other}, then {y}",
+        "ratio_none": "neither sells anything",
+        "ratio_zero": "{who} sells nothing",
         "m_avoided_by": "the members who avoid {who}",
         "m_trusted_by": "the members who would refer {who}",
         "m_indirect_share": "the share {who} sells through others",
@@ -113,7 +115,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "status_holds": "holds",
         "status_fails": "does not hold",
         "status_open": "not settled",
-        "status_n/a": "no figure to compare",
+        "status_n/a": "no figure in the essay",
         "status_unmeasured": "not measured",
     },
     "nl": {
@@ -121,9 +123,9 @@ VERDICT: dict[str, dict[str, str]] = {
         "times": ", zo'n {t} keer zoveel",
         "clearly": "duidelijk ",
         "single": "(Eén herhaling, dus geen interval.)",
-        "holds": "de richting klopt",
-        "fails": "de richting klopt niet",
-        "open": "de richting staat niet vast",
+        "holds": "zoals het essay zegt",
+        "fails": "anders dan het essay zegt",
+        "open": "niet beslist: het verschil kan toeval zijn",
         "not_measured": "Deze run meet deze stelling niet.",
         "generic": "De run meet deze stelling: {status}.",
         "generic_size_holds": "De grootte klopt met het getal uit het essay.",
@@ -133,26 +135,26 @@ VERDICT: dict[str, dict[str, str]] = {
         "C1_fails": "{Better} verkoopt hier {clearly}minder dan {other}: {a} tegenover {b} in "
         "{years} jaar — {status}.",
         "C1_open": "{Better} en {other} verkopen hier ongeveer evenveel: {a} tegenover {b} in "
-        "{years} jaar; het verschil kan toeval zijn — {status}.",
+        "{years} jaar — {status}.",
         "C1_size_holds": "Dat zijn de vijftig tegenover één uit het essay.",
-        "C1_size_close": "Dat ligt dicht bij de vijftig tegenover één uit het essay, binnen wat "
-        "die ronde getallen toelaten.",
+        "C1_size_close": "Dat ligt dicht bij de vijftig tegenover één uit het essay, en dat zijn "
+        "ronde getallen.",
         "C1_size_low": "De vijftig uit het essay worden niet gehaald.",
         "C1_size_high": "Dat is meer dan de vijftig uit het essay.",
         "C1_size_other": "Voor {other} zegt het essay één; hier is het {b}.",
-        "C1_needs": "Voor vijftig moet {better} {habit}: dan {a}.",
+        "C1_needs": "Voor vijftig moet {better} {habit}; bij {value} is het {a}.",
         "C1_never": "Zelfs bij de hoogste waarde die we probeerden ({value}) worden het er geen "
         "vijftig: {a}.",
         "C1_even": "Vijftig komt er zelfs met {value}: dan {a}.",
-        "C2_holds": "Het meeste van wat {better} verkoopt, komt via anderen: {share} van mensen "
-        "die de verkoper nooit ontmoette — {status}.",
-        "C2_fails": "Het meeste van wat {better} verkoopt, komt van mensen die de verkoper zelf "
-        "ontmoette: maar {share} via anderen — {status}.",
+        "C2_holds": "Het meeste van wat {better} verkoopt, komt via anderen: {share} gaat naar "
+        "mensen die de verkoper zelf nooit sprak — {status}.",
+        "C2_fails": "Het meeste van wat {better} verkoopt, gaat naar mensen die de verkoper zelf "
+        "sprak: maar {share} komt via anderen — {status}.",
         "C2_open": "Ongeveer de helft van wat {better} verkoopt, komt via anderen: {share} — "
         "{status}.",
         "C2_size_holds": "Dat past bij de meer dan negentig procent uit het essay.",
-        "C2_size_close": "Dat ligt dicht bij de meer dan negentig procent uit het essay, binnen "
-        "wat dat ronde getal toelaat.",
+        "C2_size_close": 'Net onder de "meer dan negentig procent" uit het essay, maar dat is '
+        "een rond getal.",
         "C2_size_fails": "De meer dan negentig procent uit het essay wordt niet gehaald.",
         "C3_holds": "Eén gesprek is niet genoeg: mensen onthouden een naam en wat iemand doet "
         "pas vanaf gesprek {n} — {status}.",
@@ -161,20 +163,21 @@ VERDICT: dict[str, dict[str, str]] = {
         "C3_size_holds": "Dat past bij de vijf à zes gesprekken uit het essay.",
         "C3_size_close": "Dat ligt dicht bij de vijf à zes gesprekken uit het essay.",
         "C3_size_fails": "Het essay zegt vijf à zes gesprekken; hier zijn het er {n}.",
-        "C4_holds": "Vertrouwen vraagt meer dan een naam: mensen zouden iemand doorverwijzen "
-        "vanaf gesprek {trust_n}, de naam kennen ze al vanaf gesprek {name_n} — {status}.",
+        "C4_holds": "Vertrouwen duurt langer dan een naam: pas vanaf gesprek {trust_n} durven "
+        "mensen iemand door te verwijzen, terwijl ze de naam al kennen vanaf gesprek {name_n} — "
+        "{status}.",
         "C4_fails": "Vertrouwen komt hier even snel als de naam (gesprek {trust_n} tegenover "
         "{name_n}) — {status}.",
         "C4_open": "Hier groeit het vertrouwen nooit genoeg om iemand door te verwijzen — "
         "{status}.",
-        "C4_size_holds": "Dat past bij het essay: vijf of zes gesprekken zijn niet genoeg.",
-        "C4_size_fails": "Anders dan het essay zegt, zijn vijf of zes gesprekken hier genoeg.",
-        "C10_holds": "{Better} wordt door meer leden gemeden dan {other}: {a} tegenover {b} op "
-        "het einde — {status}.",
+        "C4_size_holds": "Dat past bij het essay: vijf à zes gesprekken zijn niet genoeg.",
+        "C4_size_fails": "Anders dan het essay zegt, zijn vijf à zes gesprekken hier genoeg.",
+        "C10_holds": "Op het einde gaan {a} leden {better} uit de weg, tegenover {b} bij "
+        "{other} — {status}.",
         "C10_fails": "{Better} wordt door minder leden gemeden dan {other}: {a} tegenover {b} op "
         "het einde — {status}.",
         "C10_open": "{Better} en {other} worden ongeveer even vaak gemeden: {a} tegenover {b} "
-        "op het einde; het verschil kan toeval zijn — {status}.",
+        "op het einde — {status}.",
         "C12_holds": "In de chapter verkoopt {better} {clearly}meer dan {other}: {a} tegenover "
         "{b} in {years} jaar — {status}.",
         "C12_fails": "In de chapter verkoopt {better} {clearly}minder dan {other}: {a} "
@@ -192,12 +195,14 @@ VERDICT: dict[str, dict[str, str]] = {
         "check_falls": "daalt van {base} naar {value}",
         "check_rises": "stijgt van {base} naar {value}",
         "check_stays": "blijft op {value}",
-        "check_holds": "zoals de stelling verwacht",
-        "check_fails": "tegen de verwachting van de stelling in",
+        "check_holds": "zoals het essay zegt",
+        "check_fails": "anders dan het essay zegt",
         "check_open": "te weinig om van toeval te onderscheiden",
-        "checks_end": "Alles samen: {status}.",
+        "checks_end": "Al bij al: {status}.",
         "m_units": "wat {who} verkoopt",
-        "m_ratio": "de verhouding tussen wat {better} en {other} verkopen",
+        "m_ratio": "{better} verkoopt {x} keer zoveel als {other}, daarna {y}",
+        "ratio_none": "verkoopt geen van beiden iets",
+        "ratio_zero": "verkoopt {who} niets",
         "m_avoided_by": "het aantal leden dat {who} mijdt",
         "m_trusted_by": "het aantal leden dat {who} zou doorverwijzen",
         "m_indirect_share": "het aandeel dat {who} via anderen verkoopt",
@@ -221,7 +226,7 @@ VERDICT: dict[str, dict[str, str]] = {
         "status_holds": "klopt",
         "status_fails": "klopt niet",
         "status_open": "staat niet vast",
-        "status_n/a": "geen getal om mee te vergelijken",
+        "status_n/a": "geen getal in het essay",
         "status_unmeasured": "niet gemeten",
     },
 }
@@ -292,7 +297,8 @@ HABITS: dict[str, dict[str, dict[str, str] | str]] = {
         "needs": {"en": "to come to about {v} of the events",
                   "nl": "naar zo'n {v} van de bijeenkomsten gaan"},
         "value": {"en": "{v} of the events", "nl": "{v} van de bijeenkomsten"},
-        "axis": {"en": "share of the events attended", "nl": "deel van de bijeenkomsten"},
+        "axis": {"en": "share of the events attended",
+                 "nl": "aanwezig op dit deel van de bijeenkomsten"},
         "kind": "percent",
     },
 }  # fmt: skip

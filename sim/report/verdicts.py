@@ -110,7 +110,7 @@ class Words:
 
     @staticmethod
     def units(x: float | None, lang: str) -> str:
-        return number(x, lang, 0 if x is not None and abs(x) >= 10 else 1)
+        return number(x, lang, 0 if x is not None and (abs(x) >= 10 or x == 0) else 1)
 
     def around(self, x, ci, lang: str, fmt=None) -> str:
         """'52 (between 46 and 58)', or the figure alone when there is no interval."""
@@ -186,24 +186,32 @@ class Words:
         return " ".join(s.format(**f) for s in said)
 
     def needs(self, v: registry.Verdict, lang: str) -> str:
-        """How much of a habit the essay's fifty takes, from the run's dose-response curves."""
+        """How much of a habit the essay's fifty takes, from the run's dose-response curves:
+        where the builders' mean reaches fifty, between the two values that straddle it (linear),
+        and the nearest value measured."""
         curve = habit_curve(self.run, v.values["better"])
         if curve is None:
             return ""
         key, points = curve
         habit, t = HABITS[key], VERDICT[lang]
-        band = registry.FIGURES["C1.better"]
-        reach = [p for p in points if p["mean"] >= band.low]  # the first that reaches it
-        point = reach[0] if reach else points[-1]
+        fifty = registry.FIGURES["C1.better"].value
+        reach = next((i for i, p in enumerate(points) if p["mean"] >= fifty), None)
+        point = points[-1 if reach is None else reach]
         figure = self.around(point["mean"], (point["ci_low"], point["ci_high"]), lang)
-        value = habit_value(key, point["value"], lang)
-        if reach and point is points[0]:  # the least of the habit is already enough
-            return t["C1_even"].format(value=habit["value"][lang].format(v=value), a=figure)
-        if reach:
-            phrase = habit["needs"][lang].format(v=value)
-            return t["C1_needs"].format(better=self.who(v.values["better"], lang), habit=phrase,
-                                        a=figure)  # fmt: skip
-        return t["C1_never"].format(value=habit["value"][lang].format(v=value), a=figure)
+        shown = habit["value"][lang].format(v=habit_value(key, point["value"], lang))
+        if reach is None:
+            return t["C1_never"].format(value=shown, a=figure)
+        if reach == 0:  # the least of the habit is already enough
+            return t["C1_even"].format(value=shown, a=figure)
+        low = points[reach - 1]
+        share = (fifty - low["mean"]) / (point["mean"] - low["mean"])
+        at = low["value"] + share * (point["value"] - low["value"])
+        nearest = min((low, point), key=lambda p: abs(p["value"] - at))
+        figure = self.around(nearest["mean"], (nearest["ci_low"], nearest["ci_high"]), lang)
+        phrase = habit["needs"][lang].format(v=habit_value(key, at, lang))
+        near = habit_value(key, nearest["value"], lang)
+        return t["C1_needs"].format(better=self.who(v.values["better"], lang), habit=phrase,
+                                    value=near, a=figure)  # fmt: skip
 
     def by_checks(self, v: registry.Verdict, lang: str) -> str:
         """Each citing variant in a sentence: what moved, and whether as the claim expects."""
@@ -224,6 +232,8 @@ class Words:
     def moves(self, c: dict, lang: str) -> str:
         """'what a relationship builder sells falls from 49 to 11'."""
         t = VERDICT[lang]
+        if c["metric"] == "ratio" and self.run.contrast:
+            return self.lead(c["variant"], lang)
         fmt = percent if c["metric"].startswith("indirect_share") else self.units
         base, value = c["base"], c["value"]
         if base is None or value is None or math.isnan(base) or math.isnan(value):
@@ -234,6 +244,24 @@ class Words:
             key = "check_falls" if value < base else "check_rises"
             moved = t[key].format(base=fmt(base, lang), value=fmt(value, lang))
         return f"{self.metric(c['metric'], lang)} {moved}"
+
+    def lead(self, variant: str, lang: str) -> str:
+        """How many times as much the contrast's first group sells as the second, in the base
+        and then in the variant (the plain ratio of the means, as C1's sentence says it)."""
+        t, (better, other) = VERDICT[lang], self.run.contrast
+        metrics = self.run.manifest.get("metrics", {})
+
+        def times(name: str) -> str:
+            a, b = ((metrics.get(name, {}).get(f"units.{g}") or {}).get("mean") or 0.0
+                    for g in (better, other))  # fmt: skip
+            if a > 0 and b > 0:
+                return number(a / b, lang, 0 if a / b >= 10 else 1)
+            if a == 0 and b == 0:
+                return t["ratio_none"]
+            return t["ratio_zero"].format(who=self.who(better if a == 0 else other, lang))
+
+        who = {"better": self.who(better, lang), "other": self.who(other, lang)}
+        return t["m_ratio"].format(x=times("base"), y=times(variant), **who)
 
     def variant(self, name: str, lang: str) -> str:
         shown = self.run.manifest["variants"].get(name, {}).get("display") or {}
