@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from sim.experiments.tables import TABLES
+from sim.report.verdict_text import VERDICT
 from sim.scenario import load_scenario
 
 pytestmark = pytest.mark.xdist_group("laptop")
@@ -92,7 +93,7 @@ def test_laptop_c2_most_builder_units_come_through_others(laptop_verdicts):
     under the essay's ninety but within the five points its round figure allows (size)."""
     c2 = laptop_verdicts["C2"]
     assert (c2["direction"], c2["size"]) == ("holds", "holds"), c2["sentence"]["en"]
-    assert "close to" in c2["sentence"]["en"]
+    assert VERDICT["en"]["C2_size_close"] in c2["sentence"]["en"]  # within its tolerance
 
 
 def test_laptop_builder_sells_at_least_ten_times_the_pitcher(laptop_base):
