@@ -1,5 +1,5 @@
 """One-to-ones as a habit (sim/model/events.py: OneToOneHabit) and a capacity per seller
-(sim/model/market.py: turn_away): exact rules, and what a run shows of them (C5, C10, C1)."""
+(sim/model/capacity.py): exact rules, and what a run shows of them (C5, C10, C1)."""
 
 import numpy as np
 import polars as pl
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from sim.experiments.tables import model_tables
 from sim.model import NetworkingModel, kernels, referral_kernels
+from sim.model.capacity import UNLIMITED, WINDOW_WEEKS, turn_away
 from sim.model.events import WEEKS_PER_MONTH, OneToOneHabit
-from sim.model.market import UNLIMITED, WINDOW_WEEKS, turn_away
 from sim.scenario import load_scenario
 from tests.conftest import small_params
 
@@ -90,7 +90,7 @@ def test_the_steps_table_counts_the_one_to_ones_a_group_held():
 )
 @settings(max_examples=100, deadline=None)
 def test_turning_work_away_is_one_rule_in_numpy_and_in_the_loop(seller, data):
-    """market.turn_away and the compiled path's loop (run here as plain Python) agree on which
+    """capacity.turn_away and the compiled path's loop (run here as plain Python) agree on which
     sales are turned away, what room is left and the units each seller turned away."""
     n = len(seller)
     units = np.array(data.draw(st.lists(st.integers(1, 4), min_size=n, max_size=n)), np.int64)
@@ -155,11 +155,12 @@ def test_work_turned_away_is_bought_on_the_market_and_costs_no_trust():
     model.store.add_evidence = add_evidence
     model.run()
     sales = model.market.ledger.sales_arrays()
-    assert model.market.turned_away.sum() > 0
+    assert model.market.capacity.turned_away.sum() > 0
     assert model.market.needs_arisen == sales["units"].size + model.market.needs_to_market
     assert sum(bad) == 0.0
 
 
 def test_without_a_capacity_nothing_is_turned_away():
     model = NetworkingModel(small_params(), rng=np.random.SeedSequence(1)).run()
-    assert model.market.recent is None and model.market.turned_away.sum() == 0
+    cap = model.market.capacity
+    assert not cap.limited and cap.recent is None and cap.turned_away.sum() == 0

@@ -182,7 +182,7 @@ def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) ->
             "referrals_received": per_member(refs["provider"]).astype(np.int64),
             "conversations": model.conversations,
             "pitches": model.pitches_made,
-            "turned_away": model.market.turned_away.copy(),
+            "turned_away": model.market.capacity.turned_away.copy(),
             "known_by": per_member(target, memory_now >= mcfg.name_level).astype(np.int64),
             "trusted_by": per_member(target, trust >= tcfg.refer_level).astype(np.int64),
             "avoided_by": per_member(target, trust < tcfg.avoid_level).astype(np.int64),

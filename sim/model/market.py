@@ -16,12 +16,9 @@ forward the replacement of a product owned since before the run, never of one bo
 Every sale answers exactly one need and records its degree from the seller: 1 = the seller met
 the buyer, 2 = one person between, 3 = two between.
 
-A member with a `capacity` (units they can deliver in any 52 weeks; 0: no limit) turns work away
-once it would take them past it: the sales of a week are taken in the needs' order (pitches at
-events first, then the needs answered), and from the first one that does not fit the seller
-takes no more that week (`turn_away`). A need turned away is bought on the anonymous market, so
-nothing is lost; the buyer and the referrer learn nothing of the seller from it (no trust
-evidence either way: no source says a full diary costs trust).
+A member with a `capacity` turns work away once it would take them past it (sim/model/capacity.py):
+a need turned away is bought on the anonymous market, so nothing is lost, and the buyer and the
+referrer learn nothing of the seller from it (no trust evidence either way).
 """
 
 from __future__ import annotations
@@ -31,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import kernels, referral_kernels
+from sim.model.capacity import Capacity
 from sim.model.grouping import uniform_one_per_group
 from sim.model.ledger import Ledger
 from sim.model.memory import PairStore
@@ -42,34 +40,6 @@ if TYPE_CHECKING:
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)
 NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
-WINDOW_WEEKS = 52  # a capacity is per year: units sold in any 52 consecutive weeks
-UNLIMITED = np.iinfo(np.int64).max // 4  # the room of a seller without a capacity
-
-
-def turn_away(seller: np.ndarray, units: np.ndarray, room: np.ndarray, away: np.ndarray):
-    """The sales seller[i] (>= 0; -1: none) of units[i] that their seller has no room for.
-
-    Taken in order, seller by seller: a sale fits while the seller's units so far this week stay
-    within `room`; from the first that does not, the seller takes no more this week (room 0).
-    Updates `room` and `away` (units turned away, per member); returns the mask of sales turned
-    away. The compiled twin is referral_kernels._turn_away (the same rule, loop by loop)."""
-    sold = np.flatnonzero(seller >= 0)
-    out = np.zeros(seller.size, dtype=bool)
-    if sold.size == 0:
-        return out
-    who, size = seller[sold], units[sold]
-    order = np.argsort(who, kind="stable")
-    who_sorted, size_sorted = who[order], size[order]
-    total = np.cumsum(size_sorted)
-    first = np.flatnonzero(np.r_[True, who_sorted[1:] != who_sorted[:-1]])
-    before = np.repeat(total[first] - size_sorted[first], np.diff(np.r_[first, who.size]))
-    fits = np.empty(who.size, dtype=bool)
-    fits[order] = total - before <= room[who_sorted]
-    np.subtract.at(room, who[fits], size[fits])
-    room[who[~fits]] = 0
-    np.add.at(away, who[~fits], size[~fits])
-    out[sold[~fits]] = True
-    return out
 
 
 class Market:
@@ -118,7 +88,7 @@ class Market:
         self.units_to_market = 0
         self.needs_to_market = 0
         self.week_units = np.zeros(self.n_members, dtype=np.int64)
-        self._capacity(capacity)
+        self.capacity = Capacity(self.n_members, capacity)
         self._own_products(rng)
         self.competence = self._competence(rng, competence, referrers.reputation.competence_sd)
 
@@ -135,26 +105,9 @@ class Market:
             first_due[own[(own >= start) & (own < start + chunk)] - start] = NEVER
             self.schedule(flat, first_due)
 
-    def _capacity(self, capacity: np.ndarray | None) -> None:
-        """Each member's room this week (UNLIMITED without a capacity), the units turned away,
-        and, when anyone has a capacity, the units each sold in each of the last 52 weeks."""
-        cap = np.zeros(self.n_members) if capacity is None else np.nan_to_num(capacity)
-        self.capacity = cap.astype(np.int64)
-        self.room = np.full(self.n_members, UNLIMITED, dtype=np.int64)
-        self.turned_away = np.zeros(self.n_members, dtype=np.int64)
-        limited = self.capacity > 0
-        self.recent = np.zeros((WINDOW_WEEKS, self.n_members), np.int64) if limited.any() else None
-
     def new_week(self, week: int) -> None:
-        """Last week's units enter the 52-week window, the week 52 weeks ago leaves it, and each
-        limited seller's room this week is their capacity less what they sold in the 51 weeks
-        before (so no 52 weeks ever hold more than the capacity)."""
-        if self.recent is not None:
-            if week > 0:
-                self.recent[(week - 1) % WINDOW_WEEKS] = self.week_units
-            self.recent[week % WINDOW_WEEKS] = 0
-            sold = self.recent.sum(axis=0)
-            self.room[:] = np.where(self.capacity > 0, self.capacity - sold, UNLIMITED)
+        """A new week: the sellers' room for it (their capacity, from last week's units on)."""
+        self.capacity.new_week(week, self.week_units)
         self.week_units[:] = 0
 
     def _competence(self, rng: np.random.Generator, mean: np.ndarray, sd: float) -> np.ndarray:
@@ -230,9 +183,8 @@ class Market:
         idx = idx[np.unique(flat[idx], return_index=True)[1]]  # one purchase per need
         if idx.size:
             units = self.units(rng, idx.size)
-            if self.recent is not None:  # a seller at capacity cannot take the order
-                fits = ~turn_away(seller[idx], units, self.room, self.turned_away)
-                idx, units = idx[fits], units[fits]
+            fits = ~self.capacity.turn_away(seller[idx], units)  # at capacity: no order
+            idx, units = idx[fits], units[fits]
             self.needs_arisen += idx.size
             self._sell(rng, week, flat[idx], seller[idx], PITCH, 1, -1, units)
 
@@ -269,10 +221,9 @@ class Market:
         lifetime), chosen = (seller, channel, degree, referrer) per need."""
         units, needs, decided, chosen = self._open(rng, week, flat, best, store)
         self._refer(rng, week, needs, decided, chosen, best, ask, store)
-        if self.recent is not None:  # work beyond a seller's capacity goes to the market
-            away = turn_away(chosen[0], units, self.room, self.turned_away)
-            for column, none in zip(chosen, (-1, -1, 0, -1), strict=True):
-                column[away] = none
+        away = self.capacity.turn_away(chosen[0], units)  # beyond capacity: to the market
+        for column, none in zip(chosen, (-1, -1, 0, -1), strict=True):
+            column[away] = none
         return units, needs[3], chosen, self._purchases(rng, week, flat, units, chosen)
 
     def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen):
@@ -323,7 +274,7 @@ class Market:
         """_answer in one compiled call (referral_kernels.answer_week): the same draws, the
         same referrals, the same purchases; the strategies' drive is asked once for every
         member, the store's values now by Referrers.kernel_inputs."""
-        base = self.cfg.referral_convert
+        base, cap = self.cfg.referral_convert, self.capacity
         arrays, knobs = self.referrers.kernel_inputs(store, self.ref, base, week, best)
         everyone = np.arange(self.n_members)
         owes = np.zeros(self.n_members, dtype=np.int32)
@@ -346,7 +297,7 @@ class Market:
             chains,
             (self.mean_lifetime, float(self.relative_spread)),
             (self.due, self.locked_until, self.last_seller, self.last_degree),
-            (self.week_units, self.room, self.turned_away, self.recent is not None),
+            (self.week_units, cap.room, cap.turned_away, cap.limited),
         )
         units, luck, seller, channel, degree, referrer, lifetime = needs
         _, need, ref_m, provider, hop_degree, converted, good = referrals

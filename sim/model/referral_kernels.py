@@ -2,7 +2,7 @@
 member's own recall (`open_needs`, as Market._open; C1, C5, C11), then passed along paths of
 degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market._refer and
 AskGraph.paths beside them; the work beyond a seller's capacity turned away (`_turn_away`, as
-market.turn_away); finally bought, from the member who sold them or on the anonymous
+capacity.turn_away); finally bought, from the member who sold them or on the anonymous
 market, each purchase locking the buyer out (`purchases`, as Market._purchases; C11). The
 model calls the three as one (`answer_week`, as Market._answer): one call a week.
 
@@ -318,7 +318,7 @@ def purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_
 
 
 def _turn_away(seller, units, room, away):
-    """market.turn_away, loop by loop: a sale fits while the seller's room holds its units;
+    """capacity.turn_away, loop by loop: a sale fits while the seller's room holds its units;
     from the first that does not, the seller takes no more this week (room 0)."""
     out = np.zeros(seller.size, dtype=np.bool_)
     for i in range(seller.size):

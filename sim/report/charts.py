@@ -96,9 +96,9 @@ def curves(report) -> tuple[go.Figure, str] | None:
     """Units per member of each focal group against each habit of `[report.curves]`, with 95 %
     bands and C1's marks (the dose-response of C1); None if the run drew no curves."""
     from sim.report.verdict_text import HABITS
-    from sim.report.verdicts import curve_points, curve_title
+    from sim.report.verdicts import curve_title
 
-    t, run, points = report.t, report.run, curve_points(report.run)
+    t, run, points = report.t, report.run, data.curve_points(report.run)
     keys = list(run.manifest.get("curves", {}))
     if points is None or not keys:
         return None

@@ -1,4 +1,6 @@
-"""The numbers behind the report, from saved results only (never the live model).
+"""The numbers behind the report, from saved results only (never the live model): the run's
+tables, and what lies beside and below its folder (its dose-response curves, an exploration of
+its scene).
 
 Every figure aggregates in two stages: first per replication (a replication is one possible
 history), then across replications: mean and t-based 95 % confidence interval. Claims: C1
@@ -9,6 +11,7 @@ groups, in the order of the scenario file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,3 +217,42 @@ def first_meeting_reaching(curve: pl.DataFrame, column: str, level: float) -> in
 def network_snapshots(run: Run, variant: str = "base") -> pl.DataFrame:
     """Trusted and avoided pairs at the snapshot weeks of the first replication (C10)."""
     return run.tables["network"].filter(pl.col("variant") == variant).sort("step", "src", "dst")
+
+
+# --- what lies beside and below a run folder: its curves, an exploration of its scene -------
+def curve_points(run: Run) -> pl.DataFrame | None:
+    """The run's dose-response curves (`curves/sweep.parquet`), or None."""
+    path = Path(run.out_dir) / "curves" / "sweep.parquet"
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def exploration(run: Run) -> pl.DataFrame | None:
+    """The boundaries of the newest finished exploration of this run's scene and base (beside
+    the run: results/<scenario>/explore-*), with each parameter's explored range; or None."""
+    base = base_digest(run.params())
+    found = []
+    for folder in Path(run.out_dir).parent.glob("explore-*"):
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if manifest.get("status") == "complete" and (folder / "boundaries.parquet").is_file():
+            found.append((folder.name, folder, manifest))
+    for _, folder, manifest in sorted(found, reverse=True):
+        if manifest["experiment"].get("base_sha256") != base:
+            continue
+        ranges = pl.DataFrame(
+            [(p["key"], p["low"], p["high"]) for p in manifest["parameters"]],
+            schema={"parameter": pl.Utf8, "range_low": pl.Float64, "range_high": pl.Float64},
+            orient="row",
+        )
+        return pl.read_parquet(folder / "boundaries.parquet").join(ranges, on="parameter")
+    return None
+
+
+def base_digest(params: dict[str, Any]) -> str:
+    """The digest explore.identity gives the base's parameters (`Run.params()`)."""
+    from sim.config import Params
+
+    dumped = Params.model_validate(params).model_dump_json()
+    return hashlib.sha256(dumped.encode()).hexdigest()

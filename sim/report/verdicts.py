@@ -12,8 +12,6 @@ Everything is read from the run folder alone.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -72,7 +70,7 @@ def cited(run: data.Run, claim: str) -> list[dict]:
 def verdicts(run: data.Run) -> list[dict[str, Any]]:
     """The verdicts of every claim the run cites, as `python -m sim claims --json` gives them."""
     out = []
-    box, words = exploration(run), Words(run)
+    box, words = data.exploration(run), Words(run)
     for claim, verdict in judged(run).items():
         item: dict[str, Any] = {
             "claim": claim,
@@ -361,16 +359,10 @@ def curve_title(report, key: str) -> str:
     return key
 
 
-def curve_points(run: data.Run) -> pl.DataFrame | None:
-    """The run's dose-response curves (`curves/sweep.parquet`), or None."""
-    path = Path(run.out_dir) / "curves" / "sweep.parquet"
-    return pl.read_parquet(path) if path.is_file() else None
-
-
 def habit_curve(run: data.Run, group: str) -> tuple[str, list[dict]] | None:
     """The first habit curve of the run (one with words, HABITS): its key and, by value, the
     group's units (mean, ci_low, ci_high)."""
-    points = curve_points(run)
+    points = data.curve_points(run)
     if points is None:
         return None
     for key in run.manifest.get("curves", {}):
@@ -381,35 +373,3 @@ def habit_curve(run: data.Run, group: str) -> tuple[str, list[dict]] | None:
         if rows.height:
             return key, rows.to_dicts()
     return None
-
-
-def exploration(run: data.Run) -> pl.DataFrame | None:
-    """The boundaries of the newest finished exploration of this run's scene and base (beside
-    the run: results/<scenario>/explore-*), with each parameter's explored range; or None."""
-    base = json.dumps(run.params(), sort_keys=True)
-    found = []
-    for folder in Path(run.out_dir).parent.glob("explore-*"):
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if manifest.get("status") == "complete" and (folder / "boundaries.parquet").is_file():
-            found.append((folder.name, folder, manifest))
-    for _, folder, manifest in sorted(found, reverse=True):
-        if manifest["experiment"].get("base_sha256") != base_digest(base):
-            continue
-        ranges = pl.DataFrame(
-            [(p["key"], p["low"], p["high"]) for p in manifest["parameters"]],
-            schema={"parameter": pl.Utf8, "range_low": pl.Float64, "range_high": pl.Float64},
-            orient="row",
-        )
-        return pl.read_parquet(folder / "boundaries.parquet").join(ranges, on="parameter")
-    return None
-
-
-def base_digest(params_json: str) -> str:
-    """The digest explore.identity gives the base's parameters."""
-    from sim.config import Params
-
-    params = Params.model_validate(json.loads(params_json))
-    return hashlib.sha256(params.model_dump_json().encode()).hexdigest()
