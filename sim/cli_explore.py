@@ -57,7 +57,11 @@ def _sweep_grid(param: list[str]) -> dict[str, list]:
 def sweep(
     scenario: ScenarioArg,
     param: Annotated[
-        list[str], typer.Option(help="a parameter and its values: key=v1,v2,... (repeatable)")
+        list[str],
+        typer.Option(
+            help="a parameter (dotted key) or a trait of every focal group, and its values: "
+            "key=v1,v2,... (repeatable)"
+        ),
     ],
     replications: Annotated[
         int | None, typer.Option(min=1, max=10_000, help="replications per point")
