@@ -367,11 +367,8 @@ def read_curves(report: dict[str, Any], base: Params, source: str) -> dict[str, 
     curves = report.get("curves", {})
     if not isinstance(curves, dict):
         raise ConfigError(f"{source}: key 'report.curves' is invalid; allowed: {CURVES_HELP}")
-    out: dict[str, list[float]] = {}
     for key, values in curves.items():
-        numbers = isinstance(values, list) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in values
-        )
+        numbers = isinstance(values, list) and all(type(v) in (int, float) for v in values)
         if not numbers or not 2 <= len(values) <= 12 or len(set(values)) < len(values):
             raise ConfigError(
                 f"{source}: key 'report.curves.{key}' is invalid; allowed: {CURVES_HELP}"
@@ -380,8 +377,7 @@ def read_curves(report: dict[str, Any], base: Params, source: str) -> dict[str, 
             raise ConfigError(f"{source}: key 'report.curves.{key}': the scene has no focal group")
         for value in values:
             apply_overrides(base, curve_overrides(base, key, value), f"{source} [report.curves]")
-        out[key] = list(values)
-    return out
+    return {key: list(values) for key, values in curves.items()}
 
 
 def check_metrics(scenario: Scenario, source: str) -> None:

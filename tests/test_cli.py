@@ -55,6 +55,13 @@ GOOD_HEAD = '[scenario]\ndescription = "x"\n'
             + '[params.events]\nformat = "circuit"\n[params.circuit]\nvisits_per_month = 5\n',
             "one event a week",
         ),
+        (GOOD_HEAD + "[report.curves]\none_to_ones = [1]\n", "report.curves.one_to_ones"),
+        (GOOD_HEAD + "[report.curves]\none_to_ones = [1, 1]\n", "report.curves.one_to_ones"),
+        (GOOD_HEAD + '[report.curves]\none_to_ones = ["a", 2]\n', "report.curves.one_to_ones"),
+        (GOOD_HEAD + "[report.curves]\none_to_ones = [1, 99]\n", "one_to_ones"),
+        (GOOD_HEAD + "[report.curves]\nnot_a_trait = [1, 2]\n", "not_a_trait"),
+        (GOOD_HEAD + "[report]\ncurvez = 3\n", "unknown key 'report.curvez'"),
+        (GOOD_HEAD + '[variants.v]\ndisplay = { fr = "x" }\n', "variants.v.display"),
     ],
 )
 def test_bad_scenario_files_give_one_line_errors(tmp_path, body, expected):
