@@ -99,6 +99,7 @@ def print_summary(scenario, result) -> None:
 def print_verdicts(verdicts: list[dict], lang: str) -> None:
     """Each claim's two-part verdict and its sentence (sim/report/verdicts.py), in `lang`."""
     from sim.report.verdict_text import VERDICT
+    from sim.report.verdicts import measured
 
     t = VERDICT[lang]
     if verdicts:
@@ -108,7 +109,7 @@ def print_verdicts(verdicts: list[dict], lang: str) -> None:
             f"{t['part_direction']}: {t['status_' + v['direction']]}, "
             f"{t['part_size']}: {t['status_' + v['size']]}"
         )
-        if v["sentence"][lang] == t["not_measured"]:
+        if not measured(v):
             parts = t["status_unmeasured"]
         console.print(Text.assemble((v["claim"], "bold"), f"  {parts}"))
         for said in (v["sentence"][lang], v.get("where", {}).get(lang)):

@@ -69,12 +69,12 @@ class Report:
     @cached_property
     def evidence(self) -> Evidence:
         """What the claims registry judges: base metrics, contrast, curve levels."""
-        return verdicts.evidence(self.run)
+        return verdicts.evidence(self.run, self.curve)
 
     @cached_property
     def verdicts(self) -> dict[str, dict]:
         """Each claim the run cites: its two-part verdict and sentences (by claim)."""
-        return {v["claim"]: v for v in verdicts.verdicts(self.run)}
+        return {v["claim"]: v for v in verdicts.verdicts(self.run, self.evidence)}
 
     # --- groups: order, colour, label ------------------------------------------------------
     def group_order(self) -> list[str]:
@@ -216,7 +216,7 @@ class Report:
     def claim_row(self, verdict: dict) -> list[str]:
         words = VERDICT[self.lang]
         text = esc(verdict["sentence"][self.lang])
-        measured = verdict["sentence"][self.lang] != words["not_measured"]
+        measured = verdicts.measured(verdict)
         if verdict.get("where"):
             text += f"<br><small>{esc(verdict['where'][self.lang])}</small>"
         return [

@@ -28,11 +28,11 @@ from sim.report.verdict_text import HABITS, PARAMETERS, VERDICT
 
 
 # --- evidence from a run folder -----------------------------------------------------------
-def evidence(run: data.Run) -> registry.Evidence:
+def evidence(run: data.Run, curve: pl.DataFrame | None = None) -> registry.Evidence:
     """What the registry judges: the base's metric summary and per-replication values, the
-    contrast, the memory and trust curves' levels."""
+    contrast, the memory and trust curves' levels (`curve`: data.pair_curves, if at hand)."""
     params = run.params()
-    curve = data.pair_curves(run)
+    curve = data.pair_curves(run) if curve is None else curve
     base = run.tables["agents"].filter(pl.col("variant") == "base")
     rows = per_replication(base, {"base": params["run"]["weeks"]}, run.contrast)
     wide = rows.pivot(on="metric", index="replication", values="value").sort("replication")
@@ -52,9 +52,8 @@ def evidence(run: data.Run) -> registry.Evidence:
     )
 
 
-def judged(run: data.Run) -> dict[str, registry.Verdict | None]:
+def judged(run: data.Run, ev: registry.Evidence) -> dict[str, registry.Verdict | None]:
     """Each claim the run cites: the registry's verdict, else its citing variants'."""
-    ev = evidence(run)
     out = {}
     for claim in run.manifest.get("claims", []):
         verdict = registry.judge(claim, ev)
@@ -67,11 +66,12 @@ def cited(run: data.Run, claim: str) -> list[dict]:
     return registry.cited_checks(claim, run.manifest.get("expectations", []), descriptions)
 
 
-def verdicts(run: data.Run) -> list[dict[str, Any]]:
-    """The verdicts of every claim the run cites, as `python -m sim claims --json` gives them."""
+def verdicts(run: data.Run, ev: registry.Evidence | None = None) -> list[dict[str, Any]]:
+    """The verdicts of every claim the run cites, as `python -m sim claims --json` gives them
+    (`ev`: the run's evidence, if at hand)."""
     out = []
     box, words = data.exploration(run), Words(run)
-    for claim, verdict in judged(run).items():
+    for claim, verdict in judged(run, ev or evidence(run)).items():
         item: dict[str, Any] = {
             "claim": claim,
             "direction": verdict.direction if verdict else "open",
@@ -87,6 +87,11 @@ def verdicts(run: data.Run) -> list[dict[str, Any]]:
 
 def load(run_dir: Path) -> list[dict[str, Any]]:
     return verdicts(data.load_run(run_dir))
+
+
+def measured(verdict: dict[str, Any]) -> bool:
+    """Whether the run measures the claim at all (else its sentence says it does not)."""
+    return verdict["sentence"]["en"] != VERDICT["en"]["not_measured"]
 
 
 # --- words ---------------------------------------------------------------------------------

@@ -19,11 +19,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from sim.experiments import claims as claim_registry
-from sim.report import charts
+from sim.report import charts, verdicts
 from sim.report.data import load_run
 from sim.report.i18n import TEXT
 from sim.report.page import PALETTE, Report, esc
-from sim.report.verdict_text import VERDICT
 
 # the scenarios run for the pack, in the order a claim's answer is looked for: together they
 # cite every claim C1-C17
@@ -59,8 +58,7 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     t = TEXT[lang]
     texts = {k: t[f"ws_{k}_{claim}"] for k in ("title", "claim", "q")}
     citing = [r for r in reports.values() if claim in r.run.manifest["claims"]]
-    unmeasured = VERDICT[lang]["not_measured"]
-    measured = [r for r in citing if r.verdicts[claim]["sentence"][lang] != unmeasured]
+    measured = [r for r in citing if verdicts.measured(r.verdicts[claim])]
     report = (measured or citing or [None])[0]  # the first run that measures it
     if report is None:
         unmeasured = t["ws_not_measured"]
