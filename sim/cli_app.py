@@ -8,6 +8,7 @@ machine does not have is answered with one line and exit status 2 before anythin
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -66,6 +67,13 @@ def workshop(
         str | None,
         typer.Option(help="comma-separated scenarios to run (default: seven that cite C1-C17)"),
     ] = None,
+    room: Annotated[
+        Path | None,
+        typer.Option(
+            help="a room's folder: adds a slide with its rounds (with the --out of a "
+            "finished pack: rebuilds that pack's slides and sheets, runs nothing)"
+        ),
+    ] = None,
 ) -> None:
     """The workshop pack: runs made for it, a deck, handouts (PDF) and a facilitator guide."""
     check_lang(lang)
@@ -84,10 +92,12 @@ def workshop(
     try:
         overrides = parse_set_options(set_ or [])
         target = out or default_out_dir("workshop")
-        folder = build_pack(target, lang, overrides, replications, seed, workers, overwrite, names)
+        folder = build_pack(
+            target, lang, overrides, replications, seed, workers, overwrite, names, room
+        )
     except ConfigError as err:
         fail(str(err))
-    typer.echo(f"pack: {folder / 'deck.html'} (and handouts.pdf, guide.pdf)")
+    typer.echo(f"pack: {folder / 'deck.html'} (and handouts.pdf, guide.pdf, participants.pdf)")
 
 
 def lan_address() -> str:

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim import display
 from sim.config import Params
 from sim.errors import ConfigError
 from sim.fields import describe, quoted
@@ -78,6 +79,7 @@ class ScenarioHead(_Strict):
     description: str = Field(min_length=1, max_length=500, pattern=TEXT)
     claims: list[Annotated[str, Field(pattern=CLAIM)]] = Field(default_factory=list, max_length=17)
     language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
+    display: dict[str, Any] = Field(default_factory=dict)  # sim/display.py checks it
     contrast: list[Annotated[str, Field(max_length=40)]] | None = Field(
         None, min_length=2, max_length=2
     )
@@ -92,7 +94,8 @@ class ScenarioHead(_Strict):
 
 
 HEAD_HELP = (
-    f"name ({NAME_HELP}), description (one line, at most 500 characters), claims (claim IDs "
+    f"name ({NAME_HELP}), display (en and nl: what an audience reads), description (one line, "
+    "at most 500 characters), claims (claim IDs "
     "C1-C17, each once), language (en or nl: the report's default), contrast (two focal groups: "
     "the one expected to do better, then the other)"
 )
@@ -110,6 +113,16 @@ class Scenario(BaseModel):
     sha256: str
     explore: dict[str, Any] | None = None  # the [explore] section as written (design.py reads it)
     curves: dict[str, list[Any]] = Field(default_factory=dict)  # [report.curves]: key -> values
+    display: dict[str, str] = Field(default_factory=dict)  # what an audience reads (sim/display.py)
+    group_display: dict[str, dict[str, str]] = Field(default_factory=dict)  # per group
+
+    def title(self, lang: str) -> str:
+        return display.scenario_title(self.name, self.display, lang)
+
+    def group_names(self, lang: str, variant: str = "base") -> dict[str, str]:
+        """{group: what an audience reads for it} of a variant's roster."""
+        groups = [g.model_dump() for g in self.variants[variant].scene.groups]
+        return display.group_names(groups, self.group_display, lang)
 
     @property
     def params(self) -> Params:
@@ -298,6 +311,7 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
             raise ConfigError(
                 f"{path}: key 'params.{section}' must be a table; allowed: {allowed_for(section)}"
             )
+    group_display = display.take_group_displays(params_doc, str(path))
     base = written = apply_overrides(Params(), flatten(params_doc), str(path))
     if extra_overrides:  # --set changes the base; each variant's own settings still apply on top
         base = apply_overrides(base, extra_overrides, "--set")
@@ -340,6 +354,8 @@ def load_scenario(name_or_path: str, extra_overrides: dict[str, Any] | None = No
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
         explore=doc.get("explore"),
         curves=read_curves(doc.get("report", {}), base, str(path)),
+        display=display.checked(head.display, f"{path}: scenario") if head.display else {},
+        group_display=group_display,
     )
     check_metrics(scenario, str(path))
     return scenario

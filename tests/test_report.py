@@ -94,6 +94,7 @@ def small_run(tmp_path_factory):
         f"""
 [scenario]
 description = "{HOSTILE} & friends FILE_SIZE"
+display = {{ en = "Shown {HOSTILE}", nl = "Getoond {HOSTILE}" }}
 claims = ["C1", "C2", "C3", "C4", "C5", "C10"]
 contrast = ["builders", "pitchers"]
 
@@ -128,8 +129,9 @@ def test_user_strings_are_escaped(small_run):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&amp; friends FILE_SIZE</p>" in text and "This file:" in text  # not a placeholder
-    # a scenario named after its file gets a slug of the file name, never markup or a path
-    assert HOSTILE_NAME not in text and ": script_alert_1</title>" in text
+    # a scenario named after its file gets a slug of the file name, never markup or a path;
+    # an audience reads its display name, escaped
+    assert HOSTILE_NAME not in text and "<title>Networking simulation report: Shown &lt;script" in text
 
 
 def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):

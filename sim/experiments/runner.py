@@ -156,6 +156,8 @@ def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summar
         {
             "scenario": scenario.name,
             "description": scenario.description,
+            "display": scenario.display,
+            "group_display": scenario.group_display,
             "claims": scenario.claims,
             "language": scenario.language,
             "contrast": scenario.contrast,

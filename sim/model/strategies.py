@@ -117,6 +117,7 @@ class Strategy:
     claims: ClassVar[tuple[str, ...]]
     classifier: ClassVar[dict[str, object]]
     labels: ClassVar[dict[str, str]]  # what the report calls a member using it, per language
+    plurals: ClassVar[dict[str, str]] = {}  # a group of them, where a scenario names it not
     Traits: ClassVar[type[Traits]] = Traits
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -182,6 +183,7 @@ class Direct(Strategy):
     claims = ("C1", "C10", "C11")
     classifier: ClassVar[dict[str, object]] = {"seeks_known": False, "pitches": "always"}
     labels: ClassVar[dict[str, str]] = {"en": "direct seller", "nl": "directe verkoper"}
+    plurals: ClassVar[dict[str, str]] = {"en": "direct sellers", "nl": "directe verkopers"}
 
     class Traits(PitchingTraits):
         listening: float = Field(0.3, ge=0, le=1, description="talks more than listens (C8)")
@@ -213,6 +215,7 @@ class Relationship(Strategy):
     claims = ("C1", "C2", "C3", "C4", "C5")
     classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
     labels: ClassVar[dict[str, str]] = {"en": "relationship builder", "nl": "relatiebouwer"}
+    plurals: ClassVar[dict[str, str]] = {"en": "relationship builders", "nl": "relatiebouwers"}
     Traits = SeekingTraits
 
     def seeks_known(self, scene, members):
@@ -239,6 +242,7 @@ class Giver(Relationship):
     claims = ("C9", "C12")
     classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
     labels: ClassVar[dict[str, str]] = {"en": "giver", "nl": "gever"}
+    plurals: ClassVar[dict[str, str]] = {"en": "givers", "nl": "gevers"}
 
     class Traits(SeekingTraits):
         giving: float = Field(
@@ -259,6 +263,7 @@ class Opportunist(Relationship):
     claims = ("C1", "C10")
     classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "when trusted"}
     labels: ClassVar[dict[str, str]] = {"en": "opportunist", "nl": "opportunist"}
+    plurals: ClassVar[dict[str, str]] = {"en": "opportunists", "nl": "opportunisten"}
 
     class Traits(SeekingTraits, PitchingTraits):
         pass

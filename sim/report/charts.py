@@ -45,7 +45,7 @@ def headline(report) -> tuple[go.Figure, str]:
             b = bands.filter(variant=variant, group=group)
             if b.height == 0:
                 continue
-            label = f"{report.group_label(group)} · {report.safe(variant)}"
+            label = f"{report.group_label(group)} · {report.variant_label(variant)}"
             visible = True if variant == "base" else "legendonly"
             week = [step + 1 for step in b["step"].to_list()]  # weeks 1..N on screen
             colour = report.colour(group)

@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from sim import display
 from sim.experiments.metrics import across_replications
 from sim.experiments.tables import TABLES
 from sim.model.market import CHANNELS
@@ -50,6 +51,21 @@ class Run:
     def groups(self, variant: str = "base") -> list[dict[str, Any]]:
         """The roster of a variant: name, strategy, count or share, focal, sector, traits."""
         return self.manifest["variants"][variant]["groups"]
+
+    def title(self, lang: str) -> str:
+        """The scenario as an audience reads it (sim/display.py)."""
+        return display.scenario_title(self.manifest["scenario"], self.manifest.get("display"), lang)
+
+    def group_names(self, lang: str) -> dict[str, str]:
+        """{group: what an audience reads for it}, over the rosters of every variant."""
+        roster = {g["name"]: g for v in self.variants for g in self.groups(v)}
+        return display.group_names(
+            list(roster.values()), self.manifest.get("group_display") or {}, lang
+        )
+
+    def variant_name(self, name: str, lang: str, base: str) -> str:
+        shown = self.manifest["variants"].get(name, {}).get("display")
+        return display.variant_name(name, shown, lang, base)
 
 
 class RunFolderError(Exception):

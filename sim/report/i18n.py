@@ -193,7 +193,7 @@ TEXT: dict[str, dict[str, str]] = {
             "u doet (bereikt bij gesprek {name_n}; stelling C3: 5 à 6); vanaf het gestippelde "
             "niveau zou die u doorverwijzen (gesprek {trust_n}; stelling C4: later dan de naam)."
         ),
-        "conversation_number": "gesprek nummer",
+        "conversation_number": "gespreksnummer",
         "memory": "herinnering",
         "trust": "vertrouwen",
         "name_level": "kent uw naam",
@@ -327,10 +327,11 @@ def _merge() -> None:
     table."""
     from sim.report.app_text import APP
     from sim.report.atlas_text import ATLAS
+    from sim.report.guide_text import GUIDE
     from sim.report.workshop_text import WORKSHOP
 
     for lang in LANGUAGES:
-        TEXT[lang].update(ATLAS[lang] | APP[lang] | WORKSHOP[lang])
+        TEXT[lang].update(ATLAS[lang] | APP[lang] | WORKSHOP[lang] | GUIDE[lang])
 
 
 _merge()

@@ -92,11 +92,15 @@ class Report:
         return self.colours.get(group, "#999")
 
     def group_label(self, group: str) -> str:
-        """`builders (relationship builder)`: the group's name and what its strategy is called."""
-        strategy = next((g["strategy"] for g in self.run.groups() if g["name"] == group), None)
-        cls = STRATEGIES.get(strategy)
-        kind = cls.labels.get(self.lang, cls.name) if cls else strategy
-        return f"{self.safe(group)} ({kind})" if kind else self.safe(group)
+        """What an audience reads for the group: its display name (sim/display.py)."""
+        return self.safe(self.names.get(group, group))
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return self.run.group_names(self.lang)
+
+    def variant_label(self, variant: str) -> str:
+        return self.safe(self.run.variant_name(variant, self.lang, self.t["sweep_base"]))
 
     def contrast_labels(self) -> dict[str, str]:
         better, other = self.run.contrast or ("-", "-")
@@ -202,7 +206,8 @@ class Report:
             values = [self.ci(metrics.get(variant, {}).get(c)) for c in columns]
             expectation = "<br>".join(self.check_text(c) for c in checks.get(variant, [])) or "-"
             description = manifest["variants"][variant].get("description", "")
-            name = f"<b>{esc(variant)}</b><br><small>{esc(description)}</small>"
+            name = f"<b>{self.variant_label(variant)}</b>"
+            name += f"<br><small>{esc(description)}</small>" if self.lang == "en" else ""
             rows.append([name, *values, expectation])
         return section("variants", t["variants"], table_html(head, rows), t["variants_caption"])
 
@@ -238,11 +243,13 @@ class Report:
         for g in self.run.groups():
             size = str(g["count"]) if g["count"] else f"{percent(g['share'], self.lang)} *"
             traits = ", ".join(f"{esc(k)} {esc(v)}" for k, v in g["traits"].items())
-            strategy = f"{esc(g['strategy'])}<br><small>{esc(g['strategy_description'])}</small>"
+            cls = STRATEGIES.get(g["strategy"])
+            strategy = esc(cls.labels.get(self.lang, cls.name) if cls else g["strategy"])
+            if self.lang == "en":
+                strategy += f"<br><small>{esc(g['strategy_description'])}</small>"
             focal = t["yes"] if g["focal"] else t["no"]
-            rows.append(
-                [f"<b>{esc(g['name'])}</b>", strategy, size, focal, f"<small>{traits}</small>"]
-            )
+            name = f"<b>{self.group_label(g['name'])}</b>"
+            rows.append([name, strategy, size, focal, f"<small>{traits}</small>"])
         return section("roster", t["roster"], table_html(head, rows), t["roster_caption"])
 
     def about(self) -> str:
@@ -331,12 +338,12 @@ def render(run: data.Run, lang: str) -> str:
         if html_
     ]
     nav = " ".join(f'<a href="#{a}">{esc(label)}</a>' for a, label in anchors)
-    title = f"{t['title']}: {m['scenario']}"
+    title = f"{t['title']}: {run.title(lang)}"
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{esc(title)}</title><style>{STYLE}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
-        f"<h1>{esc(title)}</h1><p>{esc(m.get('description', ''))}</p>"
+        f"<h1>{esc(title)}</h1><p>{esc(m.get('description', '')) if lang == 'en' else ''}</p>"
         f"<p>{esc(t['claims_addressed'])}: {esc(', '.join(m.get('claims', [])))}</p>"
         f"<nav>{nav}</nav>{''.join(sections)}"
     )

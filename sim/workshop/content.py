@@ -40,12 +40,17 @@ class Item:
     title: str
     statement: str
     question: str
-    scenario: str | None
-    source: str  # "Scenario laptop: ..." or "not measured"
+    scenario: str | None  # the run's scenario (its key), None when no run of the pack cites it
+    source: str  # "Simulated in: <the scenario's display name>" or "not measured"
     verdict: str  # the verdict's sentence (and where it holds)
     direction: str  # holds, fails, open; unmeasured: no run of the pack measures it
     size: str  # holds, fails, open, n/a
     figure: go.Figure | None
+    reps: int = 0  # the run's replications (what the chart's bands are made of)
+
+    @property
+    def measured(self) -> bool:
+        return self.direction != "unmeasured"
 
 
 def items(runs: dict[str, Path], lang: str) -> list[Item]:
@@ -69,9 +74,9 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     direction = found["direction"] if report in measured else "unmeasured"
     if found.get("where"):
         verdict += f" {esc(found['where'][lang])}"
-    source = t["ws_from"].format(scenario=esc(m["scenario"]), description=esc(m["description"]))
+    source = t["ws_from"].format(scenario=esc(report.run.title(lang)))
     return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
-                verdict, direction, found["size"], figure(claim, report))  # fmt: skip
+                verdict, direction, found["size"], figure(claim, report), report.reps)  # fmt: skip
 
 
 def figure(claim: str, report: Report) -> go.Figure | None:
@@ -98,7 +103,10 @@ def _bar(report: Report, variant: str, metric: str) -> tuple[float | None, float
 def checks_chart(report: Report, checks: list[dict]) -> go.Figure:
     """For each check citing the claim: the metric in the base and in the variant (95 % CI)."""
     fig, t = go.Figure(), report.t
-    labels = [f"{report.metric_label(c['metric'])}<br>{esc(c['variant'])}" for c in checks]
+    labels = [
+        f"{report.metric_label(c['metric'])}<br>{report.variant_label(c['variant'])}"
+        for c in checks
+    ]
     for i, side in enumerate(("base", "variant")):
         bars = [
             _bar(report, "base" if side == "base" else c["variant"], c["metric"]) for c in checks
@@ -120,7 +128,8 @@ def measure_chart(report: Report, metric: str) -> go.Figure:
     bars = [_bar(report, v, metric) for v in variants]
     fig = go.Figure(
         go.Bar(
-            x=[esc(v) for v in variants], y=[b[0] for b in bars], marker_color=PALETTE[1],
+            x=[report.variant_label(v) for v in variants], y=[b[0] for b in bars],
+            marker_color=PALETTE[1],
             error_y={"type": "data", "symmetric": False, "array": [b[2] for b in bars],
                      "arrayminus": [b[1] for b in bars]},
         )

@@ -1,10 +1,13 @@
-"""The deck: one offline HTML file for the projector, walking C1-C17 (make workshop).
+"""The deck: one offline HTML file for the projector (make workshop), the slides of
+sim/workshop/story.py.
 
 Large type, high contrast, one claim per slide; a slide's parts are revealed one by one (the
-claim, the question for the room, the chart from the pack's runs, what the model says and
-whether it disagrees with the essay). Keyboard: → / space / PageDown / Enter forward, ← /
-PageUp / Backspace back, Home, End; a click goes forward. The position is kept in the address
-(#slide.step), so a reload stays put. plotly.js is inlined once: no network needed.
+claim, the question for the room, the chart from the pack's runs with what its line and band
+mean, what the model says). Every slide shows its block and minutes in a corner; N shows the
+speaker notes under the slide (for a presenter's own screen). Keyboard: → / space / PageDown /
+Enter forward, ← / PageUp / Backspace back, Home, End; a click goes forward. The position is
+kept in the address (#slide.step), so a reload stays put. plotly.js is inlined once: no network
+needed. Claims: C1-C17.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ h1{font-size:2.3em;margin:.2em 0}h2{font-size:1.6em;margin:.1em 0 .3em}
 table{border-collapse:collapse;font-size:.62em}td{padding:.15em .6em;border-bottom:1px solid #bbb}
 #counter{position:fixed;right:1.2vw;bottom:1vh;color:#333;font-size:.55em}
 .keys{color:#333;font-size:.6em;margin-top:2em}
+.cue{position:absolute;left:5vw;bottom:1vh;color:#555;font-size:.5em}
+.note{color:#333;font-size:.55em;margin:.2em 0 0}
+.answer{font-size:2.4em;font-weight:700;color:#1b6e20;margin:.2em 0}
+ul.list{font-size:1.1em;line-height:1.5}
+.notes{display:none;position:fixed;left:0;right:0;bottom:0;max-height:32vh;overflow:auto;
+background:#fffbe6;border-top:3px solid #ffe066;padding:.6em 5vw;font-size:.6em;z-index:9}
+body.with-notes .slide.current .notes{display:block}
 """
 
 SCRIPT = """
@@ -64,6 +74,7 @@ document.addEventListener('keydown', e => {
   else if (['ArrowLeft', 'PageUp', 'Backspace'].includes(e.key)) { e.preventDefault(); back(); }
   else if (e.key === 'Home') { cur = 0; shown = 0; render(); }
   else if (e.key === 'End') { cur = slides.length - 1; shown = steps(cur).length; render(); }
+  else if (e.key === 'n' || e.key === 'N') document.body.classList.toggle('with-notes');
 });
 document.addEventListener('click', next);
 const at = /^#(\\d+)\\.(\\d+)$/.exec(location.hash);
@@ -112,57 +123,68 @@ def figure_div(item: Item, height: str = "100%") -> str:
 def claim_slide(item: Item, lang: str) -> str:
     t = TEXT[lang]
     says = f"<b>{esc(t['ws_model_says'])}:</b> {item.verdict}"
-    chart = f'<div class="chart step">{figure_div(item)}</div>' if item.figure else ""
+    chart = ""
+    if item.figure:
+        note = esc(t["ws_chart_note"].format(reps=item.reps))
+        chart = f'<div class="chart step">{figure_div(item)}</div><p class="note step">{note}</p>'
     return (
-        f'<section class="slide" id="{item.claim}">'
         f'<h2><span class="id">{item.claim}</span>{esc(item.title)}</h2>'
         f'<p class="claim">{esc(item.statement)}</p>'
         f'<p class="question step">{esc(t["ws_question"])}: {esc(item.question)}</p>{chart}'
         f'<div class="says step">{verdict_badges(item, lang)} {says}'
-        f'<div class="source">{item.source}</div></div></section>'
+        f'<div class="source">{item.source}</div></div>'
     )
 
 
-def summary_slide(items: list[Item], lang: str) -> str:
+def title_slide(lang: str, made: str) -> str:
     t = TEXT[lang]
-    rows = "".join(
-        f"<tr><td><b>{i.claim}</b></td><td>{esc(i.title)}</td><td>{verdict_badges(i, lang)}"
-        f"</td><td>{esc(i.scenario or '-')}</td></tr>"
-        for i in items
-    )
     return (
-        f'<section class="slide" id="summary"><h2>{esc(t["ws_summary"])}</h2>'
-        f"<table>{rows}</table></section>"
+        f"<h1>{esc(t['ws_title'])}</h1><h2>{esc(t['ws_subtitle'])}</h2><p>{esc(made)}</p>"
+        f'<p class="keys">{esc(t["ws_keys"])} · {esc(t["ws_notes_key"])}</p>'
     )
 
 
-def render_deck(items: list[Item], lang: str, made: str) -> str:
-    """The whole deck as one HTML page."""
+def text_slide(title: str, paragraphs: list[str], kind: str = "claim") -> str:
+    """A title and plain paragraphs (kind "question": highlighted, "list": bullets)."""
+    if kind == "list":
+        body = '<ul class="list">' + "".join(f"<li>{esc(p)}</li>" for p in paragraphs) + "</ul>"
+    else:
+        body = "".join(f'<p class="{kind}">{esc(p)}</p>' for p in paragraphs)
+    return f"<h2>{esc(title)}</h2>{body}"
+
+
+def room_slide_html(fig: go.Figure, sentence: str, caption: str, lang: str) -> str:
+    """The room's rounds: the chart, what it shows, and who changed what."""
+    fig = projected(fig, 18).update_layout(
+        legend={"x": 1, "xanchor": "right", "y": 1.12}, margin={"t": 70}
+    )
+    div = fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id="fig-room", default_height="100%",
+        config={"displaylogo": False, "responsive": True},
+    )  # fmt: skip
+    return (
+        f"<h2>{esc(TEXT[lang]['ws_room_title'])}</h2>"
+        f'<div class="chart">{div}</div><p class="note">{esc(caption)}</p>'
+        f'<p class="says step">{esc(sentence)}</p>'
+    )
+
+
+def render_deck(slides, lang: str) -> str:
+    """The whole deck as one HTML page: each slide with its timing cue and speaker notes."""
+    from sim.workshop.story import block_title, minutes
+
     t = TEXT[lang]
-    title = (
-        f'<section class="slide" id="title"><h1>{esc(t["ws_title"])}</h1>'
-        f"<h2>{esc(t['ws_subtitle'])}</h2><p>{esc(made)}</p>"
-        f'<p class="keys">{esc(t["ws_keys"])}</p></section>'
-    )
-    read = (
-        f'<section class="slide" id="read"><h2>{esc(t["ws_read_title"])}</h2>'
-        f'<p class="claim">{esc(t["ws_read_body"])}</p></section>'
-    )
-    close = (
-        f'<section class="slide" id="close"><h1>{esc(t["ws_close_title"])}</h1>'
-        f'<p class="claim">{esc(t["ws_close_body"])}</p></section>'
-    )
-    slides = [
-        title,
-        read,
-        *(claim_slide(i, lang) for i in items),
-        summary_slide(items, lang),
-        close,
-    ]
+    sections = []
+    for s in slides:
+        cue = " · ".join(x for x in (block_title(s.block, lang), minutes(s.block, lang)) if x)
+        sections.append(
+            f'<section class="slide" id="{esc(s.key)}">{s.html}<div class="cue">{esc(cue)}</div>'
+            f'<aside class="notes">{esc(s.notes)}</aside></section>'
+        )
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{esc(t['ws_title'])}</title><style>{STYLE}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
-        f'{"".join(slides)}<div id="counter"></div><script>{SCRIPT}</script></body></html>'
+        f'{"".join(sections)}<div id="counter"></div><script>{SCRIPT}</script></body></html>'
     )

@@ -1,8 +1,8 @@
 """The printed parts of the pack: handouts (A4, the key charts with a paragraph each) and the
-facilitator guide for a 90-minute session, as HTML and as PDF printed by Debian's chromium.
-
-The guide's blocks name the slides to show, the question to ask and what the model says (the
-verdicts of the pack's own runs). All text comes from the translation table (TEXT).
+participants' sheets (a guess sheet, a habits card with the phone's questions on paper, the
+one-sentence exercise), as HTML and as PDF printed by Debian's chromium; the facilitator guide
+(sim/workshop/guide.py) is printed the same way. All text comes from the translation table
+(TEXT). Claims: C1-C17 (the handouts' charts), C1 (the guess), C7 (the one-sentence exercise).
 """
 
 from __future__ import annotations
@@ -14,23 +14,11 @@ from plotly.offline import get_plotlyjs
 
 from sim.errors import ConfigError
 from sim.report.i18n import TEXT
-from sim.report.page import esc, table_html
-from sim.workshop.content import CLAIMS, Item
+from sim.report.page import esc
+from sim.workshop.content import Item
 from sim.workshop.deck import projected, verdict_badges
 
 HANDOUT = ("C1", "C2", "C4", "C5", "C10", "C11", "C12", "C13", "C14")  # the key charts
-FIRST_CLAIM_SLIDE = 3  # the deck: title, how to read, then C1-C17, the summary, the close
-
-# (minutes, what happens, claims shown, the question: a TEXT key or a claim's)
-BLOCKS = (
-    ("0-10", "ws_g_open", (), "ws_g_open_ask"),
-    ("10-25", "ws_g_c1", ("C1", "C2"), "ws_q_C1"),
-    ("25-40", "ws_g_memory", ("C3", "C4", "C5", "C10", "C11"), "ws_q_C4"),
-    ("40-55", "ws_g_app", ("C5", "C11"), "ws_g_app_ask"),
-    ("55-70", "ws_g_quality", ("C6", "C7", "C8", "C9", "C17"), "ws_q_C7"),
-    ("70-85", "ws_g_formats", ("C12", "C13", "C14", "C15", "C16"), "ws_q_C13"),
-    ("85-90", "ws_g_close", (), "ws_g_close_ask"),
-)
 
 PRINT_STYLE = """
 @page{size:A4;margin:15mm}
@@ -42,15 +30,19 @@ table{border-collapse:collapse;width:100%;font-size:9.5pt}
 th,td{border-bottom:1px solid #bbb;padding:1.5mm;text-align:left;vertical-align:top}
 th{background:#eee}.verdict{padding:0 2mm;border-radius:1mm;color:#fff;font-weight:700}
 .holds{background:#1b6e20}.fails{background:#a4161a}.open,.unmeasured{background:#555}
+h3{font-size:11.5pt;margin:0 0 1mm}.new-page,.sheet+.sheet{break-before:page}
+.sheet h2{font-size:16pt;margin-bottom:6mm}
+.line{border-bottom:1px solid #888;height:11mm;margin:0 0 3mm}
+.field{margin:5mm 0 1mm}
 """
 
 
-def page(title: str, body: str, lang: str, charts: bool) -> str:
+def page(title: str, body: str, lang: str, charts: bool, heading: bool = True) -> str:
     script = f'<script type="text/javascript">{get_plotlyjs()}</script>' if charts else ""
+    h1 = f"<h1>{esc(title)}</h1>" if heading else ""
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}'
-        f"</title><style>{PRINT_STYLE}</style>{script}</head><body><h1>{esc(title)}</h1>{body}"
-        "</body></html>"
+        f"</title><style>{PRINT_STYLE}</style>{script}</head><body>{h1}{body}</body></html>"
     )
 
 
@@ -69,33 +61,25 @@ def handouts_html(items: list[Item], lang: str) -> str:
     return page(t["ws_handout_title"], body, lang, charts=True)
 
 
-def guide_html(items: list[Item], lang: str, made: str) -> str:
-    t, by_id = TEXT[lang], {i.claim: i for i in items}
-    rows = []
-    for minutes, what, shown, ask in BLOCKS:
-        slides = [str(FIRST_CLAIM_SLIDE + CLAIMS.index(c)) for c in shown]
-        show = t["ws_slides"].format(n=", ".join(slides)) if slides else ""
-        if what == "ws_g_app":
-            show = t["ws_g_app_show"]
-        elif what == "ws_g_close":
-            show = t["ws_slides"].format(n=FIRST_CLAIM_SLIDE + len(CLAIMS))
-        answers = "<br>".join(
-            f"<b>{c}</b> {verdict_badges(by_id[c], lang)} {by_id[c].verdict}" for c in shown
-        )
-        rows.append([esc(minutes), esc(t[what]), esc(show), esc(t[ask]), answers or "-"])
-    head = [t["ws_time"], t["ws_block"], t["ws_show"], t["ws_ask"], t["ws_answer"]]
-    appendix = [
-        [f"<b>{i.claim}</b> {esc(i.title)}", esc(i.question),
-         f"{verdict_badges(i, lang)} {i.verdict}<br><small>{i.source}</small>"]
-        for i in items
-    ]  # fmt: skip
+def participants_html(lang: str) -> str:
+    """Three sheets per participant: the guess, the habits card, the one-sentence exercise."""
+    t = TEXT[lang]
+
+    def sheet(title: str, fields: list[str], intro: str = "") -> str:
+        asked = "".join(f'<p class="field">{esc(t[f])}</p><div class="line"></div>' for f in fields)
+        lead = f"<p>{esc(intro)}</p>" if intro else ""
+        return f'<div class="sheet"><h2>{esc(title)}</h2>{lead}{asked}</div>'
+
+    card = ["ws_sheet_name", "ws_card_sell", "ws_card_events", "ws_card_one_to_ones",
+            "ws_card_pitch", "ws_card_listen", "ws_card_give", "ws_card_change"]  # fmt: skip
     body = (
-        f"<p>{esc(t['ws_guide_intro'])}</p><p>{esc(made)}</p>"
-        f"<p>{esc(t['ws_g_preparation'])}</p>{table_html([esc(h) for h in head], rows)}"
-        f'<h2 style="margin-top:8mm">{esc(t["ws_summary"])}</h2>'
-        f"{table_html([esc(t['claim']), esc(t['ws_question']), esc(t['ws_answer'])], appendix)}"
-    )
-    return page(t["ws_guide_title"], body, lang, charts=False)
+        sheet(t["ws_sheet_guess"], ["ws_sheet_name", "ws_sheet_guess_1", "ws_sheet_guess_2"],
+              t["ws_guess_body"])
+        + sheet(t["ws_card_title"], card)
+        + sheet(t["ws_exercise_title"], ["ws_exercise_line", "ws_exercise_named",
+                                         "ws_exercise_contact"], t["ws_exercise_body"])
+    )  # fmt: skip
+    return page(t["ws_part_title"], body, lang, charts=False, heading=False)
 
 
 def print_pdf(html_path: Path, pdf_path: Path) -> None:
