@@ -49,7 +49,7 @@ def test_without_display_names_a_group_is_its_strategys_members(tmp_path):
     path = tmp_path / "small.toml"
     path.write_text(SMALL.format(head="", group=""), encoding="utf-8")
     scn = load_scenario(str(path))
-    assert scn.group_names("nl") == {"sellers": "directe verkopers", "rest": "relatiebouwers"}
+    assert scn.group_names("nl") == {"sellers": "harde verkopers", "rest": "relatiebouwers"}
     assert scn.group_names("en")["sellers"] == "direct sellers" and scn.title("en") == "Small"
     assert group_name("x_y", "unknown", {}, "en") == "x y"
     assert scenario_title("open_coffee", {"en": "Open Coffee"}, "nl") == "Open Coffee"  # en
@@ -64,8 +64,9 @@ def test_given_display_names_are_kept_and_written_to_the_manifest(tmp_path):
     assert scn.title("nl") == "Kleine zaal" and scn.title("en") == "Small room"  # one space
     assert scn.group_names("nl")["sellers"] == "Verkopers"
     assert "display" not in scn.params.scene.groups[0].traits  # not a trait, not a parameter
+    roster = {"base": {"groups": [{"name": "sellers", "strategy": "direct"}]}}
     manifest = {"scenario": "small", "display": scn.display, "group_display": scn.group_display,
-                "variants": {"base": {"groups": [{"name": "sellers", "strategy": "direct"}]}}}  # fmt: skip
+                "variants": roster}  # fmt: skip
     run = Run(tmp_path, manifest, {})
     assert run.title("nl") == "Kleine zaal" and run.group_names("nl") == {"sellers": "Verkopers"}
     old = Run(tmp_path, {"scenario": "small", "variants": manifest["variants"]}, {})

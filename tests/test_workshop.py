@@ -192,7 +192,8 @@ def room_folder(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("room")
     room = Room(folder, 2, 3, {"run.weeks": 26}, workers=1)
-    people = {"a": {"name": "Ann", "product": "catering"}, "b": {"name": "<script>Bo", "pitches": True},
+    people = {"a": {"name": "Ann", "product": "catering"},
+              "b": {"name": "<script>Bo", "pitches": True},
               "c": {"name": "Cas", "product": "laptop", "one_to_ones": 0}}  # fmt: skip
     for key, data in people.items():
         assert room.enter(key, data) == ""
@@ -223,7 +224,9 @@ def test_a_room_becomes_a_slide_of_the_rebuilt_pack(pack, room_folder, tmp_path)
     order = re.findall(r'<section class="slide" id="([^"]+)"', deck)
     assert order.index("room") == order.index("takeaway") - 1  # the room's rounds, then the answer
     room = deck[deck.index('id="room"') : deck.index('id="takeaway"')]
-    assert "Ann" in room and "Cas" in room and "<script>Bo" not in deck and "&lt;script&gt;Bo" in room
+    assert (
+        "Ann" in room and "Cas" in room and "<script>Bo" not in deck and "&lt;script&gt;Bo" in room
+    )
     assert "Tussen de rondes veranderden 1 van de 3 deelnemers hun gewoonten" in room
     assert TEXT["nl"]["room_product_catering"] in room and TEXT["nl"]["room_product_laptop"] in room
     assert json.loads((copy / "pack.json").read_text())["room"] == str(room_folder)

@@ -182,8 +182,8 @@ class Direct(Strategy):
     description = "goes from new face to new face and pitches in every conversation"
     claims = ("C1", "C10", "C11")
     classifier: ClassVar[dict[str, object]] = {"seeks_known": False, "pitches": "always"}
-    labels: ClassVar[dict[str, str]] = {"en": "direct seller", "nl": "directe verkoper"}
-    plurals: ClassVar[dict[str, str]] = {"en": "direct sellers", "nl": "directe verkopers"}
+    labels: ClassVar[dict[str, str]] = {"en": "direct seller", "nl": "harde verkoper"}
+    plurals: ClassVar[dict[str, str]] = {"en": "direct sellers", "nl": "harde verkopers"}
 
     class Traits(PitchingTraits):
         listening: float = Field(0.3, ge=0, le=1, description="talks more than listens (C8)")

@@ -122,12 +122,12 @@ VERDICT: dict[str, dict[str, str]] = {
         "between": "{x} (tussen {lo} en {hi})",
         "times": ", zo'n {t} keer zoveel",
         "clearly": "duidelijk ",
-        "single": "(Eén herhaling, dus geen interval.)",
+        "single": "(Maar één gesimuleerde geschiedenis, dus geen marge.)",
         "holds": "zoals het essay zegt",
         "fails": "anders dan het essay zegt",
-        "open": "niet beslist: het verschil kan toeval zijn",
-        "not_measured": "Deze run meet deze stelling niet.",
-        "generic": "De run meet deze stelling: {status}.",
+        "open": "onbeslist, want het verschil kan toeval zijn",
+        "not_measured": "Deze simulatie meet deze stelling niet.",
+        "generic": "Uitkomst van de simulatie: {status}.",
         "generic_size_holds": "De grootte klopt met het getal uit het essay.",
         "generic_size_fails": "De grootte klopt niet met het getal uit het essay.",
         "C1_holds": "{Better} verkoopt {clearly}meer dan {other}: {a} tegenover {b} in {years} "
@@ -142,14 +142,14 @@ VERDICT: dict[str, dict[str, str]] = {
         "C1_size_low": "De vijftig uit het essay worden niet gehaald.",
         "C1_size_high": "Dat is meer dan de vijftig uit het essay.",
         "C1_size_other": "Voor {other} zegt het essay één; hier is het {b}.",
-        "C1_needs": "Voor vijftig moet {better} {habit}; bij {value} is het {a}.",
+        "C1_needs": "Voor vijftig moet {better} {habit}; bij {value} worden het er {a}.",
         "C1_never": "Zelfs bij de hoogste waarde die we probeerden ({value}) worden het er geen "
         "vijftig: {a}.",
-        "C1_even": "Vijftig komt er zelfs met {value}: dan {a}.",
+        "C1_even": "Zelfs met {value} worden het er al vijftig: {a}.",
         "C2_holds": "Het meeste van wat {better} verkoopt, komt via anderen: {share} gaat naar "
         "mensen die de verkoper zelf nooit sprak — {status}.",
         "C2_fails": "Het meeste van wat {better} verkoopt, gaat naar mensen die de verkoper zelf "
-        "sprak: maar {share} komt via anderen — {status}.",
+        "sprak: slechts {share} komt via anderen — {status}.",
         "C2_open": "Ongeveer de helft van wat {better} verkoopt, komt via anderen: {share} — "
         "{status}.",
         "C2_size_holds": "Dat past bij de meer dan negentig procent uit het essay.",
@@ -159,37 +159,36 @@ VERDICT: dict[str, dict[str, str]] = {
         "C3_holds": "Eén gesprek is niet genoeg: mensen onthouden een naam en wat iemand doet "
         "pas vanaf gesprek {n} — {status}.",
         "C3_fails": "Hier volstaat één gesprek om een naam te onthouden — {status}.",
-        "C3_open": "Hier onthoudt niemand een naam, hoe vaak ze ook praten — {status}.",
+        "C3_open": "Hier onthouden mensen nooit een naam, hoe vaak ze ook praten — {status}.",
         "C3_size_holds": "Dat past bij de vijf à zes gesprekken uit het essay.",
         "C3_size_close": "Dat ligt dicht bij de vijf à zes gesprekken uit het essay.",
         "C3_size_fails": "Het essay zegt vijf à zes gesprekken; hier zijn het er {n}.",
         "C4_holds": "Vertrouwen duurt langer dan een naam: pas vanaf gesprek {trust_n} durven "
-        "mensen iemand door te verwijzen, terwijl ze de naam al kennen vanaf gesprek {name_n} — "
+        "mensen iemand aan te bevelen, terwijl ze de naam al kennen vanaf gesprek {name_n} — "
         "{status}.",
         "C4_fails": "Vertrouwen komt hier even snel als de naam (gesprek {trust_n} tegenover "
         "{name_n}) — {status}.",
-        "C4_open": "Hier groeit het vertrouwen nooit genoeg om iemand door te verwijzen — "
-        "{status}.",
+        "C4_open": "Hier groeit het vertrouwen nooit genoeg om iemand aan te bevelen — {status}.",
         "C4_size_holds": "Dat past bij het essay: vijf à zes gesprekken zijn niet genoeg.",
         "C4_size_fails": "Anders dan het essay zegt, zijn vijf à zes gesprekken hier genoeg.",
-        "C10_holds": "Op het einde gaan {a} leden {better} uit de weg, tegenover {b} bij "
-        "{other} — {status}.",
-        "C10_fails": "{Better} wordt door minder leden gemeden dan {other}: {a} tegenover {b} op "
-        "het einde — {status}.",
+        "C10_holds": "Aan het eind gaan {a} leden {better} uit de weg, tegenover {b} die "
+        "{other} mijden — {status}.",
+        "C10_fails": "{Better} wordt door minder leden gemeden dan {other}: {a} tegenover {b} aan "
+        "het eind — {status}.",
         "C10_open": "{Better} en {other} worden ongeveer even vaak gemeden: {a} tegenover {b} "
-        "op het einde — {status}.",
+        "aan het eind — {status}.",
         "C12_holds": "In de chapter verkoopt {better} {clearly}meer dan {other}: {a} tegenover "
         "{b} in {years} jaar — {status}.",
         "C12_fails": "In de chapter verkoopt {better} {clearly}minder dan {other}: {a} "
         "tegenover {b} in {years} jaar — {status}.",
         "C12_open": "In de chapter verkopen {better} en {other} ongeveer evenveel: {a} tegenover "
         "{b} in {years} jaar — {status}.",
-        "C12_alone": "Deze run vergelijkt geen twee leden — {status}.",
-        "C12_size_holds": "De chapter geeft {refs} doorverwijzingen per lid per jaar, in lijn "
+        "C12_alone": "Deze simulatie vergelijkt geen leden met elkaar — {status}.",
+        "C12_size_holds": "De chapter telt {refs} doorverwijzingen per lid per jaar, in lijn "
         "met de 42 tot 52 die BNI publiceert.",
-        "C12_size_close": "De chapter geeft {refs} doorverwijzingen per lid per jaar, dicht bij "
+        "C12_size_close": "De chapter telt {refs} doorverwijzingen per lid per jaar, dicht bij "
         "de 42 tot 52 die BNI publiceert.",
-        "C12_size_fails": "De chapter geeft {refs} doorverwijzingen per lid per jaar, niet de "
+        "C12_size_fails": "De chapter telt {refs} doorverwijzingen per lid per jaar, niet de "
         "42 tot 52 die BNI publiceert.",
         "check": "{variant}: {moves} — {how}",
         "check_falls": "daalt van {base} naar {value}",
@@ -198,24 +197,27 @@ VERDICT: dict[str, dict[str, str]] = {
         "check_holds": "zoals het essay zegt",
         "check_fails": "anders dan het essay zegt",
         "check_open": "te weinig om van toeval te onderscheiden",
-        "checks_end": "Al bij al: {status}.",
-        "m_units": "wat {who} verkoopt",
-        "m_ratio": "{better} verkoopt {x} keer zoveel als {other}, daarna {y}",
+        "checks_end": "Alles bij elkaar: {status}.",
+        "m_units": "wat {who} verkoopt,",
+        "m_ratio": "{better} verkoopt normaal {x} keer zoveel als {other}, hier {y}",
         "ratio_none": "verkoopt geen van beiden iets",
         "ratio_zero": "verkoopt {who} niets",
-        "m_avoided_by": "het aantal leden dat {who} mijdt",
-        "m_trusted_by": "het aantal leden dat {who} zou doorverwijzen",
-        "m_indirect_share": "het aandeel dat {who} via anderen verkoopt",
+        "m_avoided_by": "het aantal leden dat {who} mijdt,",
+        "m_trusted_by": "het aantal leden dat {who} zou aanbevelen,",
+        "m_indirect_share": "het aandeel dat {who} via anderen verkoopt,",
         "m_referrals_per_member_year": "het aantal doorverwijzingen per lid per jaar",
-        "m_units_per_member": "wat een lid gemiddeld verkoopt",
-        "where": "In de verkenning gaat ze op in {share} van de punten, vooral waar {conditions}.",
-        "where_everywhere": "In de verkenning gaat ze overal op.",
-        "where_nowhere": "In de verkenning gaat ze nergens op.",
-        "where_both": "In de verkenning klopt haar richting in {direction} van de punten en de "
-        "hele stelling in {share}, vooral waar {conditions}.",
-        "where_both_everywhere": "In de verkenning gaat de hele stelling overal op.",
-        "where_both_nowhere": "In de verkenning klopt haar richting in {direction} van de "
-        "punten, de hele stelling nergens.",
+        "m_units_per_member": "wat een lid gemiddeld verkoopt,",
+        "where": "In een verkenning met andere aannames klopt de stelling in {share} van de "
+        "gevallen, vooral als {conditions}.",
+        "where_everywhere": "In een verkenning met andere aannames klopt de stelling steeds.",
+        "where_nowhere": "In een verkenning met andere aannames klopt de stelling in geen enkel "
+        "geval.",
+        "where_both": "In een verkenning met andere aannames klopt de richting van de stelling in "
+        "{direction} van de gevallen en de hele stelling in {share}, vooral als {conditions}.",
+        "where_both_everywhere": "In een verkenning met andere aannames klopt de hele stelling "
+        "steeds.",
+        "where_both_nowhere": "In een verkenning met andere aannames klopt de richting van de "
+        "stelling in {direction} van de gevallen, de hele stelling in geen enkel geval.",
         "at_least": "{name} minstens {low} is",
         "at_most": "{name} hoogstens {high} is",
         "within": "{name} tussen {low} en {high} ligt",
@@ -234,7 +236,7 @@ VERDICT: dict[str, dict[str, str]] = {
 # What it takes for each claim of the registry to hold in full (the atlas's "holds when").
 TESTS: dict[str, dict[str, str]] = {
     "C1": {"en": "relationship building sells clearly more, and about fifty against one in "
-           "five years", "nl": "relaties opbouwen verkoopt duidelijk meer, en zo'n vijftig "
+           "five years", "nl": "wie relaties opbouwt, verkoopt duidelijk meer: zo'n vijftig "
            "tegenover één in vijf jaar"},
     "C2": {"en": "most sales clearly come through others, about ninety percent or more",
            "nl": "de meeste verkoop komt duidelijk via anderen, zo'n negentig procent of meer"},
@@ -243,10 +245,10 @@ TESTS: dict[str, dict[str, str]] = {
     "C4": {"en": "trust comes after the name, after more than six conversations",
            "nl": "vertrouwen komt na de naam, na meer dan zes gesprekken"},
     "C10": {"en": "direct sellers are clearly avoided by more members",
-            "nl": "directe verkopers worden duidelijk door meer leden gemeden"},
+            "nl": "harde verkopers worden duidelijk door meer leden gemeden"},
     "C12": {"en": "builders clearly do better in the chapter, and the chapter passes about the "
             "referrals BNI publishes", "nl": "relatiebouwers doen het duidelijk beter in de "
-            "chapter, en de chapter geeft ongeveer de doorverwijzingen die BNI publiceert"},
+            "chapter, en de chapter telt ongeveer zoveel doorverwijzingen als BNI publiceert"},
 }  # fmt: skip
 
 # What a parameter of an exploration is called in a sentence, and how its values read:
@@ -298,7 +300,7 @@ HABITS: dict[str, dict[str, dict[str, str] | str]] = {
                   "nl": "naar zo'n {v} van de bijeenkomsten gaan"},
         "value": {"en": "{v} of the events", "nl": "{v} van de bijeenkomsten"},
         "axis": {"en": "share of the events attended",
-                 "nl": "aanwezig op dit deel van de bijeenkomsten"},
+                 "nl": "deel van de bijeenkomsten bijgewoond"},
         "kind": "percent",
     },
 }  # fmt: skip
