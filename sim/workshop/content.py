@@ -47,6 +47,7 @@ class Item:
     size: str  # holds, fails, open, n/a
     figure: go.Figure | None
     reps: int = 0  # the run's replications (what the chart's bands are made of)
+    contrast: tuple[tuple[str, float], ...] = ()  # (group's display name, units) of the contrast
 
     @property
     def measured(self) -> bool:
@@ -76,7 +77,15 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
         verdict += f" {esc(found['where'][lang])}"
     source = t["ws_from"].format(scenario=esc(report.run.title(lang)))
     return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
-                verdict, direction, found["size"], figure(claim, report), report.reps)  # fmt: skip
+                verdict, direction, found["size"], figure(claim, report), report.reps,
+                contrast_units(report))  # fmt: skip
+
+
+def contrast_units(report: Report) -> tuple[tuple[str, float], ...]:
+    """The contrast's groups (display names) and their units per member in the base."""
+    base = report.run.manifest.get("metrics", {}).get("base", {})
+    pairs = [(g, (base.get(f"units.{g}") or {}).get("mean")) for g in report.run.contrast or ()]
+    return tuple((report.group_label(g), x) for g, x in pairs if x is not None)
 
 
 def figure(claim: str, report: Report) -> go.Figure | None:

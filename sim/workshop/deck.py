@@ -43,6 +43,8 @@ table{border-collapse:collapse;font-size:.62em}td{padding:.15em .6em;border-bott
 .note{color:#333;font-size:.55em;margin:.2em 0 0}
 .answer{font-size:2.4em;font-weight:700;color:#1b6e20;margin:.2em 0}
 ul.list{font-size:1.1em;line-height:1.5}
+.bigs{display:flex;gap:6vw;margin:.2em 0 .4em}.big{font-size:.9em;max-width:22em}
+.big b{font-size:3em;color:#0b3d91}
 .notes{display:none;position:fixed;left:0;right:0;bottom:0;max-height:32vh;overflow:auto;
 background:#fffbe6;border-top:3px solid #ffe066;padding:.6em 5vw;font-size:.6em;z-index:9}
 body.with-notes .slide.current .notes{display:block}

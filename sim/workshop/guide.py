@@ -88,7 +88,9 @@ def talking_points(items: list[Item], lang: str) -> str:
             f"<p><b>{esc(t['ws_model_says'])}:</b> {verdict_badges(item, lang)} {item.verdict}</p>"
             f'<p class="source">{item.source}</p></div>'
         )
-    rest = sorted((c for c in STORY if c not in by_id or not by_id[c].measured), key=lambda c: int(c[1:]))
+    rest = sorted(
+        (c for c in STORY if c not in by_id or not by_id[c].measured), key=lambda c: int(c[1:])
+    )
     missing = f"<p>{esc(t['ws_not_in_pack'].format(claims=', '.join(rest)))}</p>" if rest else ""
     return f"<h2>{esc(t['ws_talking_title'])}</h2>{''.join(cards)}{missing}"
 

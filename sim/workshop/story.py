@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.report.i18n import TEXT
+from sim.report.i18n import TEXT, number
 from sim.report.page import esc
 from sim.workshop import deck, room_slide
 from sim.workshop.content import Item
@@ -100,9 +100,14 @@ def takeaway(c1: Item | None, lang: str) -> str:
     if c1 is None or not c1.measured:
         return deck.text_slide(t["ws_takeaway_title"], [t["ws_takeaway_none"]])
     answer = t[f"ws_takeaway_{c1.direction}"]
+    big = "".join(
+        f'<div class="big"><b>{number(x, lang, 0 if x >= 10 else 1)}</b><br>{name}</div>'
+        for name, x in c1.contrast
+    )  # the names: the report's escaped display names
     return (
         f'<h2>{esc(t["ws_takeaway_title"])}</h2><p class="answer">{esc(answer)}</p>'
-        f'<p class="claim">{c1.verdict}</p><p class="claim step">{esc(t["ws_takeaway_guess"])}</p>'
+        f'<div class="bigs">{big}</div><p class="claim">{c1.verdict}</p>'
+        f'<p class="claim step">{esc(t["ws_takeaway_guess"])}</p>'
     )
 
 
