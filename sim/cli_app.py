@@ -114,7 +114,10 @@ def room(
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8765,
     replications: Annotated[
-        int | None, typer.Option(min=1, max=1000, help="replications per round (default: 10)")
+        int | None,
+        typer.Option(
+            min=1, max=1000, help="replications per round (default: the room scenario's, 20)"
+        ),
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,

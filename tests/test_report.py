@@ -131,7 +131,8 @@ def test_user_strings_are_escaped(small_run):
     assert "&amp; friends FILE_SIZE</p>" in text and "This file:" in text  # not a placeholder
     # a scenario named after its file gets a slug of the file name, never markup or a path;
     # an audience reads its display name, escaped
-    assert HOSTILE_NAME not in text and "<title>Networking simulation report: Shown &lt;script" in text
+    assert HOSTILE_NAME not in text
+    assert "<title>Networking simulation report: Shown &lt;script" in text
 
 
 def test_the_report_is_one_offline_file_with_plotly_inlined_once(small_run):

@@ -2,14 +2,17 @@
 
 Each function takes the tables of sim/app/live.py and the language, loops over the groups in the
 tables and returns a Plotly figure as a plain dict (sim/app/plotly_view.py draws it; building
-plotly's validated objects would cost more than a week of the model). Claims: C1 (units, the
-1-vs-50 marks), C2 (where sales come from, by degree), C3-C4 (memory and trust per
+plotly's validated objects would cost more than a week of the model). Given `names` ({group:
+display name}, sim/display.py), a chart shows groups as the audience reads them, never their
+keys. Claims: C1 (units, the y axis scaled to the data, the 1-vs-50 marks as dashed lines or an
+arrow over the top edge), C2 (where sales come from, by degree), C3-C4 (memory and trust per
 conversation), C10 (who would refer whom).
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import polars as pl
 
@@ -41,45 +44,124 @@ def figure(data: list[dict], title: str, lang: str, **layout) -> dict:
     }
 
 
-def units(tables: dict[str, pl.DataFrame], weeks: int, contrast, lang: str) -> dict:
-    """Cumulative units per member of each focal group; C1's marks at five years."""
+def shown(names: dict[str, str] | None, group: str) -> str:
+    """What the audience reads for a group (its display name where given), escaped."""
+    return esc((names or {}).get(group, group))
+
+
+def wrapped(text: str, width: int = 16) -> str:
+    """A bar's label over lines of about `width` characters (long display names)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
+
+
+def claim_marks(contrast, weeks: int, names: dict[str, str] | None) -> list[tuple[str, str, int]]:
+    """C1's five-year figures: (group, what the audience reads for it, units per member) for
+    the contrast's better group (50) and its other (1); none on runs of another length."""
+    if not contrast or weeks != 260:  # the essay's 50 and 1 are five-year figures
+        return []
+    roles = zip(contrast, ("better", "other"), strict=True)
+    return [(g, shown(names, g), int(FIGURES[f"C1.{role}"].value)) for g, role in roles]
+
+
+def units(
+    tables: dict[str, pl.DataFrame], weeks: int, contrast, lang: str,
+    names: dict[str, str] | None = None,
+) -> dict:  # fmt: skip
+    """Cumulative units per member of each focal group (by display name), the y axis scaled
+    to the data; C1's marks (claim_marks) as dashed lines where they lie within 1.5 times the
+    data, else named with an arrow over the plot's top edge (mark_layout)."""
     t, steps, data = TEXT[lang], tables["steps"], []
     colours = group_colours(steps.select("group", "strategy").unique(maintain_order=True).rows())
     for group, colour in colours.items():
-        part = steps.filter(group=group)
+        part, name = steps.filter(group=group), shown(names, group)
         data.append({
-            "type": "scatter", "mode": "lines", "name": esc(group),
+            "type": "scatter", "mode": "lines", "name": name,
             "x": (part["step"] + 1).to_list(), "y": part["units_cum_per_seller"].to_list(),
             "line": {"color": colour, "width": 3},
+            "hovertemplate": f"{name}<br>{t['app_weeks']} %{{x}}: %{{y:.1f}} "
+                             f"{t['app_per_member']}<extra></extra>",
         })  # fmt: skip
-    if contrast and weeks == 260:  # the essay's 50 and 1 are five-year figures
-        for group, role in zip(contrast, ("better", "other"), strict=True):
-            mark = int(FIGURES[f"C1.{role}"].value)
-            data.append({
-                "type": "scatter", "mode": "markers+text", "showlegend": False,
-                "x": [weeks], "y": [mark], "textposition": "middle left",
-                "text": [f"{t['app_claim']}: {esc(group)} {mark}"],
-                "marker": {"symbol": "star", "size": 16, "color": "#222"},
-            })  # fmt: skip
+    top = float(steps["units_cum_per_seller"].max() or 0.0) if steps.height else 0.0
+    marks = [(*m, colours.get(m[0], "#222")) for m in claim_marks(contrast, weeks, names)]
     axis = {"range": [0, weeks * 1.04], "title": {"text": t["app_weeks"]}, "gridcolor": "#eee"}
-    return figure(data, t["app_units"], lang, xaxis=axis)
+    # the legend under the plot: long display names beside it would squeeze the plot
+    below = {"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"}
+    layout = {"legend": below, "showlegend": True, **mark_layout(marks, top, weeks, t)}
+    room = layout.pop("room")  # the words of marks above the data, between title and plot
+    layout |= {"height": 420 + room, "margin": {"l": 55, "r": 20, "t": 50 + room, "b": 120}}
+    fig = figure(data, t["app_units"], lang, xaxis=axis, **layout)
+    fig["layout"]["title"] |= {"y": 1 - 12 / layout["height"], "yanchor": "top"}
+    return fig
 
 
-def sources(tables: dict[str, pl.DataFrame], lang: str) -> dict:
-    """Units per member of each focal group by degree: sold to people met (1), to people one
-    or two steps further (2, 3)."""
-    agents = tables["agents"].filter(pl.col("focal"))
+def mark_layout(marks: list, top: float, weeks: int, t: dict) -> dict:
+    """The y axis from 0 to the data (and the marks near it), the marks within 1.5 times the
+    data as dashed lines with their words, those further up named with an arrow (↑) over the
+    plot's top edge (C1). A line's words sit above it at the right, or, high in the chart,
+    below it at the left: rising cumulative lines leave the top left empty."""
+    near = [m for m in marks if top > 0 and m[2] <= 1.5 * top]
+    above = [m for m in marks if m not in near]
+    high = max([top, *(m[2] for m in near)]) * 1.1 or 1.0
+    shapes, notes = [], []
+    for _, name, value, colour in near:
+        shapes.append({
+            "type": "line", "xref": "x", "yref": "y", "x0": 0, "x1": weeks, "y0": value,
+            "y1": value, "line": {"color": colour, "width": 2, "dash": "dash"},
+        })  # fmt: skip
+        upper = value > 0.6 * high
+        notes.append({
+            "x": weeks * 0.02 if upper else weeks, "y": value, "xref": "x", "yref": "y",
+            "xanchor": "left" if upper else "right", "align": "left" if upper else "right",
+            "yanchor": "top" if upper else "bottom", "showarrow": False,
+            "font": {"size": 13, "color": "#222"}, "bgcolor": "rgba(255,255,255,0.7)",
+            "text": f"{t['app_claim']}: {t['app_mark_for'].format(value=value, name=name)}",
+        })  # fmt: skip
+    if above:  # over the plot's top edge, under the title: clear of the data
+        said = "<br>".join(
+            f"↑ {t['app_claim']}: {t['app_mark_for'].format(value=v, name=name)}"
+            for _, name, v, _ in above
+        )
+        notes.append({
+            "x": 1, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "right",
+            "yanchor": "bottom", "showarrow": False, "align": "right", "yshift": 2,
+            "font": {"size": 13, "color": "#222"}, "text": said,
+        })  # fmt: skip
+    yaxis = {"gridcolor": "#eee", "range": [0, high], "title": {"text": t["app_per_member"]}}
+    return {"yaxis": yaxis, "shapes": shapes, "annotations": notes, "room": 18 * len(above)}
+
+
+def sources(
+    tables: dict[str, pl.DataFrame], lang: str, names: dict[str, str] | None = None
+) -> dict:
+    """Units per member of each focal group (by display name) by degree: sold to people met
+    (1), to people one or two steps further (2, 3). Claim C2."""
+    t, agents = TEXT[lang], tables["agents"].filter(pl.col("focal"))
     per_group = agents.group_by("group", maintain_order=True).agg(
         pl.col(f"units_degree{d}").mean() for d in (1, 2, 3)
     )
-    names = [esc(g) for g in per_group["group"]]
+    width = max(10, 48 // max(per_group.height, 1))  # a bar's share of the chart, in letters
+    labels = [wrapped(shown(names, g), width) for g in per_group["group"]]
     data = [
-        {"type": "bar", "name": str(d), "x": names, "y": per_group[f"units_degree{d}"].to_list(),
-         "marker": {"color": PALETTE[d - 1]}}
+        {"type": "bar", "name": str(d), "x": labels, "y": per_group[f"units_degree{d}"].to_list(),
+         "marker": {"color": PALETTE[d - 1]},
+         "hovertemplate": f"%{{x}}<br>{t['app_degree']} {d}: %{{y:.1f}} "
+                          f"{t['app_per_member']}<extra></extra>"}
         for d in (1, 2, 3)
     ]  # fmt: skip
-    legend = {"title": {"text": TEXT[lang]["app_degree"]}, "traceorder": "normal"}
-    return figure(data, TEXT[lang]["app_sources"], lang, barmode="stack", legend=legend)
+    legend = {"title": {"text": t["app_degree"]}, "traceorder": "normal"}
+    lines = 1 + max((label.count("<br>") for label in labels), default=0)  # names upright,
+    margin = {"l": 55, "r": 20, "t": 50, "b": 30 + 19 * lines}  # over lines of their own
+    return figure(
+        data, t["app_sources"], lang, barmode="stack", legend=legend, margin=margin,
+        height=300 + 19 * lines, xaxis={"tickangle": 0, "tickfont": {"size": 13}},
+    )  # fmt: skip
 
 
 def memory_trust(tables: dict[str, pl.DataFrame], lang: str) -> dict:
@@ -122,8 +204,13 @@ def circle(focal: list[bool]) -> tuple[list[float], list[float]]:
     return x, y
 
 
-def network(tables: dict[str, pl.DataFrame], lang: str) -> dict:
-    """The latest snapshot of who would refer whom: members on a circle, focal ones coloured."""
+def network(
+    tables: dict[str, pl.DataFrame], lang: str, names: dict[str, str] | None = None
+) -> dict:
+    """The latest snapshot of who would refer whom (C10): members on a circle, a line where
+    one of two would refer the other (trust at least REFERS); focal members large, in their
+    group's colour with a dark rim, the others small and grey; on hover each member's group
+    (display name) and how many would refer them. With `names`, a legend says all this."""
     agents, net = tables["agents"], tables["network"]
     if net.height:
         net = net.filter(pl.col("step") == net["step"].max(), pl.col("trust") >= REFERS)
@@ -137,16 +224,39 @@ def network(tables: dict[str, pl.DataFrame], lang: str) -> dict:
         ey += [y[src], y[dst], None]
     kinds = zip(groups, agents["strategy"].to_list()[:n], focal, strict=True)
     colours = group_colours([(g, s) for g, s, f in kinds if f])
-    colour = [colours[g] if f else "#999" for g, f in zip(groups, focal, strict=True)]
+    t, legend = TEXT[lang], names is not None
     data = [
         {"type": "scatter", "mode": "lines", "x": ex, "y": ey, "hoverinfo": "skip",
-         "line": {"width": 0.6, "color": "#bbb"}},
-        {"type": "scatter", "mode": "markers", "x": x, "y": y, "hoverinfo": "text",
-         "text": [esc(g) for g in groups],
-         "marker": {"color": colour, "size": [12 if f else 5 for f in focal]}},
+         "name": t["app_would_refer"], "showlegend": legend, "legendrank": 1000,
+         "line": {"width": 0.6, "color": "#aaa"}},
     ]  # fmt: skip
+    referred = Counter(dst for _, dst in edges)
+    for rank, (key, colour) in enumerate([(None, "#999"), *colours.items()]):
+        ids = [i for i in range(n) if (focal[i] and groups[i] == key) or not (focal[i] or key)]
+        if ids:
+            data.append(members(ids, groups, referred, names, key, colour, t) | {
+                "showlegend": legend, "legendrank": rank or 999,
+                "x": [x[i] for i in ids], "y": [y[i] for i in ids],
+            })  # fmt: skip
     hidden = {"visible": False}
+    place = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}
     return figure(
-        data, TEXT[lang]["app_network"], lang, showlegend=False,
+        data, t["app_network"], lang, showlegend=legend, legend=place,
+        height=300 + 24 * len(data) if legend else 360,  # the circle keeps its size
         xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"},
     )  # fmt: skip
+
+
+def members(ids, groups, referred, names, key, colour: str, t: dict) -> dict:
+    """One marker trace of the network: a focal group (key) or the other members (None)."""
+    followed = f" ({t['app_followed']})" if key else ""
+    hover = [
+        f"{shown(names, groups[i])}{followed}<br>{t['app_referred_by'].format(n=referred[i])}"
+        for i in ids
+    ]
+    rim = {"width": 1.5, "color": "#222"} if key else {"width": 0}
+    return {
+        "type": "scatter", "mode": "markers", "hoverinfo": "text", "text": hover,
+        "name": shown(names, key) if key else t["app_other_members"],
+        "marker": {"color": colour, "size": 13 if key else 5, "line": rim},
+    }  # fmt: skip

@@ -4,15 +4,19 @@ The app never reads the model's internals: each frame it takes the same tidy tab
 (sim/experiments/tables.py: steps, agents, pairs, network) from the live model, and draws them.
 A slider is one entry of SLIDERS: a dotted key as in `--set` (a trait's key names the strategy
 of the scenario's leading focal group as `{strategy}`), or MIX, the share of the rest of the room
-whose strategy pitches. A value the scenario cannot take is answered with the configuration's
-own one-line message. Claims: C1 (units per focal group and the 1-vs-50 marks), C2 (where sales
-come from), C3-C4 (memory and trust per conversation), C10 (who would refer whom), C11
-(product lifetime).
+whose strategy pitches. Each slider offers only the values the scenario's configuration accepts
+(`ranges`: e.g. open_coffee's circuit needs at least as many weeks between events as visits a
+month, C5); a combination it still refuses is told in one plain sentence naming the slider
+(`refusal`), never as a dotted key. What the audience reads for a scenario and its groups comes
+from sim/display.py (`titles`, `lead_name`). Claims: C1 (units per focal group and the 1-vs-50
+marks), C2 (where sales come from), C3-C4 (memory and trust per conversation), C5 (how often
+members meet), C10 (who would refer whom), C11 (product lifetime).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -23,6 +27,7 @@ from sim.model import NetworkingModel
 from sim.model.roster import resolve_traits
 from sim.model.strategies import STRATEGIES
 from sim.paths import available_scenarios
+from sim.report.i18n import TEXT, number
 from sim.scenario import Scenario, load_scenario
 
 MIX = "mix"
@@ -71,9 +76,26 @@ def lead_strategy(scn: Scenario) -> str:
     return lead_group(scn).strategy
 
 
-def lead_label(scenario: str, lang: str) -> str:
-    """What the report calls a member of the lead strategy, in the language."""
-    return STRATEGIES[lead_strategy(load_scenario(scenario))].labels[lang]
+@lru_cache(maxsize=64)
+def base_scenario(name: str) -> Scenario:
+    """The scenario as written, read once (the files do not change while the app serves)."""
+    return load_scenario(name)
+
+
+def titles(names: list[str], lang: str) -> dict[str, str]:
+    """{scenario: what an audience reads for it}, each title once (a clash keeps the name)."""
+    out: dict[str, str] = {}
+    for name in names:
+        title = base_scenario(name).title(lang)
+        out[name] = title if title not in out.values() else f"{title} ({name})"
+    return out
+
+
+def lead_name(scenario: str, lang: str) -> str:
+    """What an audience reads for the lead group: its display name, else its strategy's
+    members (sim/display.py)."""
+    scn = base_scenario(scenario)
+    return scn.group_names(lang)[lead_group(scn).name]
 
 
 def _mixed(scn: Scenario) -> tuple[list, list]:
@@ -148,6 +170,59 @@ def _mix_shares(scn: Scenario, pitching: float) -> dict[str, float]:
     last = list(shares)[-1]
     shares[last] = 1.0 - sum(v for k, v in shares.items() if k != last)
     return shares
+
+
+def grid(s: Slider) -> list[float]:
+    """The values a slider can take, from its low end to its high end."""
+    values = [round(s.low + i * s.step, 6) for i in range(round((s.high - s.low) / s.step) + 1)]
+    return [int(v) for v in values] if s.whole else values
+
+
+def problem(scenario: str, settings: dict[str, float]) -> str:
+    """'' if the scenario accepts the settings, else the configuration's one-line reason."""
+    try:
+        load_scenario(scenario, overrides(base_scenario(scenario), settings))
+    except ConfigError as err:
+        return str(err)
+    return ""
+
+
+@lru_cache(maxsize=64)
+def ranges(scenario: str) -> dict[str, tuple[float, float]]:
+    """Each offered slider's ends where the configuration accepts it, the other sliders at the
+    scenario's base: its own ends, each moved inwards to the first value the model allows
+    (open_coffee's circuit: weeks between events at least its visits a month, C5)."""
+    scn, out = base_scenario(scenario), {}
+    base = base_values(scn)
+    for s in offered(scn):
+        values = grid(s)
+
+        def fits(v, key=s.key):
+            return not problem(scenario, base | {key: v})
+
+        low = next((v for v in values if v <= base[s.key] and fits(v)), base[s.key])
+        high = next((v for v in reversed(values) if v >= base[s.key] and fits(v)), base[s.key])
+        out[s.key] = (low, high)
+    return out
+
+
+def slider_label(s: Slider, scenario: str, lang: str) -> str:
+    """A slider's label as the audience reads it (the lead group by its display name)."""
+    return TEXT[lang][s.label].format(who=lead_name(scenario, lang))
+
+
+def shown_value(s: Slider, value: float, lang: str) -> str:
+    return number(value, lang, 0 if s.whole else 2)
+
+
+def refusal(scenario: str, key: str | None, value, lang: str) -> str:
+    """One plain sentence for a setting the model refuses: the slider by its label and the
+    value, and that the charts keep the last run it allowed (never a dotted key)."""
+    t, s = TEXT[lang], next((s for s in SLIDERS if s.key == key), None)
+    if s is None:
+        return t["app_refused_any"]
+    label = slider_label(s, scenario, lang)
+    return t["app_refused"].format(slider=label, value=shown_value(s, value, lang))
 
 
 class LiveRun:

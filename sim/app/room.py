@@ -3,88 +3,47 @@ room scene (scenarios/room.toml), with what they sell and their habits; each rou
 years as a normal run and tells each participant their result (claims C1, C2, C5, C10, C11).
 
 One Room per server, shared by every page (a lock guards it; `version` tells pages to redraw).
-A participant is keyed by their browser session, so a phone that reloads or drops out keeps its
-entry. What a participant types is validated here (one plain message per problem, never an
-exception to the page) and is only ever shown as text. A participant becomes a group `pNN`
-(their name stays in room.json, never in a file name or a parameter): a count of 1, a sector of
-their own with their product's lifetime, the strategy of the scenario's example member who
-pitches or of the one who does not, and their habits as traits. Every round is a run folder
-(tables, manifest, report) in the room's folder, all rounds with the same seed: the difference
-between two rounds is the habits, not luck.
+A participant is keyed by their browser session (a phone that reloads keeps its entry). What
+they type is validated here: a problem is the key of one plain sentence per field (room_error_*,
+translated by the page), never pydantic's words; a name is only ever shown as text. A
+participant becomes a group `pNN`, theirs for the room's life (their name stays in room.json,
+never in a file name or a parameter): a count of 1, a sector of their own with their product's
+lifetime, the strategy of the scenario's example who pitches or of the one who does not, and
+their habits as traits. Every round is a run folder in the room's folder, all rounds with the
+same seed: the difference between two rounds is the habits, not luck.
+
+The last save wins. A phone's form used to be a solara.use_reactive of the saved entry, which
+copies its argument over the form whenever it changed since the last render; a save does not
+redraw the page, so the render caused by the next edit saw the saved entry changed and put it
+over that edit, and the next save sent older values. The page now keeps its form its own and
+does not redraw it when the room changes (sim/app/room_page.py). Each save carries the number of
+its form's last edit (`seq`, one counter for the server) and an older save than the one applied
+is dropped, so saves of one participant that reach `enter` out of order (two tabs, handlers in
+two threads) cannot undo a later one.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from sim.app.room_entry import (  # noqa: F401 (the room's entry, used through this module too)
+    EDITS,
+    EVENTS,
+    PRODUCTS,
+    Entry,
+    check_entry,
+    participant_group,
+    problem_key,
+)
+from sim.app.room_progress import Progress, watch
 from sim.model.strategies import STRATEGIES
-
-# What a participant may sell: (lifetime in weeks, price in euro, capacity in units a year) of
-# the presets; "other": their own. No source gives these: each is an assumption, written down so
-# it can be argued with. Lifetime: how long one lasts before the buyer needs the next (a laptop
-# about five years, Intel 2016; a consultancy project or an insurance policy a year; a catered
-# event each month). Capacity: what one person can deliver in a working year of about 1,600
-# hours (a year's 220 days less time for selling and administration) at an assumed time per
-# unit: a laptop 2 hours (advice, set-up), a consultancy project 80 hours, a catered event 8
-# hours, an insurance policy 4 hours, a piece of made-to-measure furniture 40 hours, a website
-# 50 hours.
-PRODUCTS: dict[str, tuple[float, float, int] | None] = {
-    "laptop": (260, 1_000, 800),
-    "consultancy": (52, 8_000, 20),
-    "catering": (4, 400, 200),
-    "insurance": (52, 800, 400),
-    "furniture": (520, 3_000, 40),
-    "website": (156, 4_000, 32),
-    "other": None,
-}
-EVENTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # how often they come to the monthly event
-
-
-class Entry(BaseModel):
-    """What a participant enters on their phone."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=30)
-    product: Literal[tuple(PRODUCTS)] = "laptop"  # type: ignore[valid-type]
-    lifetime_weeks: float = Field(260, ge=1, le=1040)
-    price: float = Field(1_000, ge=0, le=10_000_000)
-    capacity: int = Field(0, ge=0, le=1_000_000)  # "other": units a year they can deliver, 0: any
-    events: float = Field(0.5, ge=0, le=1)
-    one_to_ones: int = Field(2, ge=0, le=8)
-    pitches: bool = False
-    listening: float = Field(0.9, ge=0, le=1)
-    giving: float = Field(0.0, ge=0, le=1)
-
-    @field_validator("name")
-    @classmethod
-    def _printable(cls, name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
-            raise ValueError("a first name, please")
-        return name
-
-    def sells(self) -> tuple[float, float, int]:
-        """(lifetime in weeks, price, capacity a year): the preset's, or their own for
-        "other"."""
-        return PRODUCTS[self.product] or (self.lifetime_weeks, self.price, self.capacity)
-
-
-def check_entry(data: dict[str, Any]) -> tuple[Entry | None, str]:
-    """The entry, or None and one plain line saying what to change."""
-    try:
-        return Entry.model_validate(data), ""
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "entry"
-        return None, f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 @dataclass
@@ -93,10 +52,11 @@ class Round:
     entries: dict[str, Entry]  # session key -> what they had entered when it started
     folder: Path
     status: Literal["running", "done", "failed"] = "running"
-    estimate_s: float | None = None
     seconds: float | None = None
     error: str = ""
     metrics: dict[str, dict] = field(default_factory=dict)  # the base's, from the manifest
+    progress: Progress | None = None  # while it runs: histories done, the time left
+    tail_s: float | None = None  # from its last history to its end (tables, report)
 
 
 class Room:
@@ -114,10 +74,20 @@ class Room:
         self.workers = workers  # processes a round runs on
         self.lock = threading.RLock()
         self.version = 0
-        self.keys: list[str] = []  # session keys in the order they joined: group pNN
+        self.keys: list[str] = []  # session keys of those in the room, in the order they joined
         self.entries: dict[str, Entry] = {}
+        self.groups: dict[str, str] = {}  # session key -> pNN, kept when removed (their rounds)
+        self.seqs: dict[str, int] = {}  # session key -> the edit number of the save applied
         self.rounds: list[Round] = []
         self._restore()
+
+    @property
+    def histories(self) -> int:  # replications: simulated histories of the five years
+        return self.replications or self.base.params.run.replications
+
+    @property
+    def weeks(self) -> int:
+        return self.base.params.run.weeks
 
     def _restore(self) -> None:
         """A room saved in the folder comes back as it was (a restarted laptop loses nothing):
@@ -142,37 +112,73 @@ class Room:
                 f"--out {self.out}: a room with other settings (--replications, --seed, --set) "
                 "is saved there; give the same settings to go on with it, or another --out"
             )
-        session = {p["group"]: p.pop("session") for p in saved["participants"]}
+        gone = saved.get("removed", [])
+        session = {p["group"]: p["session"] for p in [*saved["participants"], *gone]}
+        self.groups = {session[g]: g for g in sorted(session)}
         for p in saved["participants"]:
-            group = p.pop("group")
-            self.keys.append(session[group])
-            self.entries[session[group]] = Entry.model_validate(p)
+            self.keys.append(p["session"])
+            entry = {k: v for k, v in p.items() if k in Entry.model_fields}
+            self.entries[p["session"]] = Entry.model_validate(entry)
         for r in saved["rounds"]:
             if r["status"] == "running":
                 continue
             entries = {session[g]: Entry.model_validate(e) for g, e in r["entries"].items()}
             rnd = Round(r["round"], entries, self.out / r["folder"], r["status"],
                         seconds=r["seconds"], error=r["error"])  # fmt: skip
+            rnd.tail_s = r.get("tail_seconds")
             if rnd.status == "done":
                 manifest = json.loads((rnd.folder / "manifest.json").read_text(encoding="utf-8"))
                 rnd.metrics = manifest["metrics"]["base"]
             self.rounds.append(rnd)
 
     # --- participants ------------------------------------------------------------------
-    def enter(self, key: str, data: dict[str, Any]) -> str:
-        """Join or change one's entry; returns "" or what to change."""
+    def enter(self, key: str, data: Any, seq: int | None = None) -> str:
+        """Join or change one's entry; returns "" or the key of what to change. `seq`: the
+        number of the form's edit this save carries; a save older than the last applied is
+        dropped (it arrived late)."""
         entry, problem = check_entry(data)
         if entry is None:
             return problem
         with self.lock:
+            if seq is not None:
+                if seq <= self.seqs.get(key, 0):
+                    return ""
+                self.seqs[key] = seq
             if key not in self.entries:
                 self.keys.append(key)
+            if key not in self.groups:
+                taken = [int(g[1:]) for g in self.groups.values()]
+                self.groups[key] = f"p{max(taken, default=0) + 1:02d}"
             self.entries[key] = entry
             self._changed()
         return ""
 
+    def remove(self, group: str) -> None:
+        """The facilitator takes a participant out of the next rounds (their finished rounds
+        stay in their folders); their phone can join again."""
+        with self.lock:
+            key = next((k for k in self.keys if self.groups[k] == group), None)
+            if key is None:
+                return
+            self.keys.remove(key)
+            del self.entries[key]
+            self._changed()
+
+    def reset(self) -> str:
+        """The facilitator empties the room: no participants, no rounds. The rounds run so far
+        and their room.json move to a folder of their own beside them (nothing is deleted).
+        Returns "" or the key of why not (a round is running)."""
+        with self.lock:
+            if self.running:
+                return "room_reset_running"
+            if self.rounds or self.groups:
+                put_aside(self.out)
+            self.keys, self.entries, self.groups, self.rounds = [], {}, {}, []
+            self._changed()
+        return ""
+
     def group(self, key: str) -> str:
-        return f"p{self.keys.index(key) + 1:02d}"
+        return self.groups[key]
 
     def joined(self) -> list[tuple[str, Entry]]:
         with self.lock:
@@ -192,7 +198,11 @@ class Room:
                 return "nobody has joined yet"
             number = len(self.rounds) + 1
             entries = {k: self.entries[k] for k in self.keys}
-            self.rounds.append(Round(number, entries, self.out / f"round-{number}"))
+            tails = [r.tail_s for r in self.rounds if r.tail_s is not None]
+            progress = Progress(self.histories, self.base.params.scene.regions,
+                                tail=tails[-1] if tails else None)  # fmt: skip
+            self.rounds.append(Round(number, entries, self.out / f"round-{number}",
+                                     progress=progress))  # fmt: skip
             self._changed()
         threading.Thread(target=self._run, args=(self.rounds[-1],), daemon=True).start()
         return ""
@@ -224,22 +234,29 @@ class Room:
         from sim.experiments.runner import run_scenario
         from sim.report.page import build_report
 
-        began = time.perf_counter()
+        began, progress = time.perf_counter(), rnd.progress
         try:
             scn = self.scenario(rnd.entries)
 
-            def heard(plan) -> None:
-                rnd.estimate_s = plan.seconds
+            def heard(plan) -> None:  # the histories start now: the progress counts from here
+                progress.start(rnd.folder, plan.workers)
+                threading.Thread(target=watch, args=(self, rnd), daemon=True).start()
 
             run_scenario(
                 scn, self.replications, self.seed, workers=self.workers, out_dir=rnd.folder,
                 show_progress=False, on_plan=heard,
             )  # fmt: skip
+            progress.finished()
+            with self.lock:
+                self.version += 1  # every history is in: the pages say so
             build_report(rnd.folder)
             manifest = json.loads((rnd.folder / "manifest.json").read_text(encoding="utf-8"))
-            rnd.metrics, rnd.status = manifest["metrics"]["base"], "done"
+            rnd.metrics = manifest["metrics"]["base"]
+            rnd.tail_s = progress.tail_seconds()
+            rnd.status = "done"
         except Exception as err:  # the room goes on: the round says what went wrong
             rnd.status, rnd.error = "failed", " ".join(str(err).split())[:300]
+            print(f"round {rnd.number} failed: {rnd.error}", file=sys.stderr)
         rnd.seconds = time.perf_counter() - began
         with self.lock:
             self._changed()
@@ -247,7 +264,7 @@ class Room:
     # --- results -----------------------------------------------------------------------
     def result(self, rnd: Round, key: str) -> dict[str, Any] | None:
         """A participant's result in a finished round: units and revenue with 95 % CIs, the
-        share of units by degree, how many members avoid them."""
+        share of units by degree, how many members avoid them, trust them and referred them."""
         if rnd.status != "done" or key not in rnd.entries:
             return None
         group, price = self.group(key), rnd.entries[key].sells()[1]
@@ -263,7 +280,9 @@ class Room:
         out["revenue"] = None if out["units"] is None else out["units"] * price
         for d in (1, 2, 3):
             out[f"degree{d}"] = (m.get(f"share_degree{d}.{group}") or {}).get("mean")
-        out["avoided"] = (m.get(f"avoided_by.{group}") or {}).get("mean")
+        for name, metric in (("avoided", "avoided_by"), ("trusted", "trusted_by"),
+                             ("referred", "referrals_received")):  # fmt: skip
+            out[name] = (m.get(f"{metric}.{group}") or {}).get("mean")
         return out
 
     def _changed(self) -> None:
@@ -274,15 +293,18 @@ class Room:
         write_json(self.out / "room.json", self.state())
 
     def state(self) -> dict[str, Any]:
-        """Everything entered and every round, as saved in room.json."""
+        """Everything entered and every round, as saved in room.json; `removed`: the sessions
+        of those the facilitator took out (their rounds still name their group)."""
         return {
             "participants": [
                 {"group": self.group(k), "session": k, **self.entries[k].model_dump()}
                 for k in self.keys
             ],
+            "removed": [{"group": g, "session": k} for k, g in self.groups.items()
+                        if k not in self.entries],
             "rounds": [
                 {"round": r.number, "folder": r.folder.name, "status": r.status, "error": r.error,
-                 "seconds": r.seconds,
+                 "seconds": r.seconds, "tail_seconds": r.tail_s,
                  "entries": {self.group(k): e.model_dump() for k, e in r.entries.items()}}
                 for r in self.rounds
             ],
@@ -290,15 +312,16 @@ class Room:
         }  # fmt: skip
 
 
-def participant_group(name: str, entry: Entry, strategies: dict[bool, str]) -> dict[str, Any]:
-    """A participant as a group of the roster (sim/model/roster.py)."""
-    lifetime, _, capacity = entry.sells()
-    return {
-        "name": name, "strategy": strategies[entry.pitches], "count": 1, "focal": True,
-        "sector": "own", "lifetime_weeks": float(lifetime), "one_to_ones": entry.one_to_ones,
-        "capacity": capacity, "listening": entry.listening, "giving": entry.giving,
-        "attendance": entry.events,
-    }  # fmt: skip
+def put_aside(out: Path) -> Path:
+    """Move the rounds and room.json into a new folder `before-reset-<time>` in `out`."""
+    stamp = time.strftime("before-reset-%Y%m%d-%H%M%S")
+    kept = next(out / f"{stamp}{s}" for s in ("", *(f"-{i}" for i in range(2, 10**6)))
+                if not (out / f"{stamp}{s}").exists())  # fmt: skip
+    kept.mkdir(parents=True)
+    for path in [*out.glob("round-*"), *out.glob(".round-*"), out / "room.json"]:
+        if path.exists():
+            shutil.move(str(path), str(kept / path.name))
+    return kept
 
 
 ROOM: Room | None = None  # the server's room, opened by `python -m sim room` before it serves

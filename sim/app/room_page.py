@@ -1,45 +1,49 @@
-"""`make room`: the room's pages (Solara). `/` is a participant's page (a phone): a first name,
-what they sell and their habits, then their own result after each round. `/screen?key=...` is
-the projector's: the join address and its QR code, who has joined, the facilitator's button to
-start a round, and the room's charts (units per participant and round with 95 % CIs, the last
-round's curves and its network with the participants in colour).
+"""`make room`: the room's pages (Solara). `/` is a participant's page (a phone): their own
+result on top in words (sim/app/room_words.py), then a first name, what they sell and their
+habits. `/screen?key=...` is the projector's (sim/app/room_screen.py). Claims: C1, C2, C5, C10,
+C11.
 
 Every page reads the one Room of the server (sim/app/room.py) and redraws when its version
 changes. Whatever a participant typed is shown as text (solara.Text) or escaped in a chart.
-Claims: C1, C2, C5, C10, C11.
+Solara's "This website runs on Solara" banner is switched off (it covered the Join button on a
+phone). A phone's form is its own: it starts from the saved entry once and is never overwritten by a
+redraw (solara.use_reactive of the saved entry copied it over the participant's next edit: see
+sim/app/room.py), the form does not redraw when the room changes (a redraw put a text field's
+last committed text back over what was being typed), text fields send every keystroke, and each
+edit takes the next number of room.EDITS, which its save carries. The browser still sends a
+field's changes one at a time per field while a click goes at once, so on a busy server a save
+can overtake the last keystrokes: the page then says "not saved yet" (Saved).
 """
 
 from __future__ import annotations
 
-import asyncio
-
-import polars as pl
-import segno
 import solara
+import solara.server.settings
 
-from sim.app import charts, room
+from sim.app import room, room_words
 from sim.app.notes import Note
-from sim.app.plotly_view import PlotlyView
-from sim.report.data import cumulative_units_of
+from sim.app.room_live import lang, seen, use_version
+from sim.app.room_screen import Screen
 from sim.report.i18n import LANGUAGES, TEXT, number, percent
-from sim.report.page import PALETTE, esc
 
-lang = solara.reactive("en")
-seen = solara.reactive(-1)  # the room's version this page shows (per browser tab)
+solara.server.settings.theme.show_banner = False  # read when a page is served, after this import
 
+NUMBERS = ("lifetime_weeks", "price", "capacity")  # typed as text ("other"), read in save()
 
-def use_version() -> int:
-    """The room's version, polled twice a second in the page's event loop; every component that
-    shows the room reads `seen`, so it redraws when the room changed."""
-
-    async def watch():
-        while True:
-            if room.ROOM.version != seen.value:
-                seen.value = room.ROOM.version
-            await asyncio.sleep(0.5)
-
-    solara.lab.use_task(watch, dependencies=[], prefer_threaded=False)
-    return seen.value
+STYLE = """
+.room-phone{font-size:1.1rem;max-width:min(640px,100vw);box-sizing:border-box;margin:auto;
+  padding:12px;color:#111;overflow-x:hidden}
+.room-phone .v-select__selection-text{white-space:normal;overflow-wrap:anywhere}
+.room-phone .v-field__input{min-width:0}
+.room-phone .room-title{display:block;font-size:1.6rem;font-weight:700;margin:4px 0}
+.room-phone .room-me{display:block;font-size:1.2rem;font-weight:600;margin:6px 0}
+.room-phone .room-result .netsim-note{font-size:1.3rem;font-weight:600}
+.room-phone .room-small{display:block;font-size:.95rem;color:#444;margin:4px 0}
+.room-phone .room-line{display:block;margin:4px 0}
+.room-phone .room-save{margin:10px 0 !important;height:auto !important;min-height:44px;
+  padding:8px 12px !important}
+.room-phone .v-btn__content{white-space:normal;overflow-wrap:anywhere}
+"""
 
 
 @solara.component
@@ -51,212 +55,202 @@ def Languages():
 
 @solara.component
 def Bare(children=[]):  # noqa: B006 (Solara's layout signature)
-    solara.Style(".netsim-big { font-size: 1.3rem; } .netsim-huge { font-size: 2.2rem; }")
-    with solara.Column(style={"padding": "12px", "max-width": "1400px", "margin": "auto"}):
+    with solara.Column(style={"padding": "0", "margin": "0"}):
         solara.Column(children=children)
+
+
+def parsed(text, code: str):
+    """A number typed on a phone, as pydantic reads it: 1.000,5 (nl) or 1,000.5 (en)."""
+    if not isinstance(text, str):
+        return text
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    thousands, decimal = (".", ",") if code == "nl" else (",", ".")
+    return text.replace(thousands, "").replace(decimal, ".")
 
 
 # --- a participant's page --------------------------------------------------------------------
 @solara.component
 def Join():
+    """The phone's page. It does not read the room's version: a redraw of the form while the
+    participant types would put the field's last committed text back over what they typed (the
+    room changes whenever anyone saves); only the parts that show the room (Mine, SaveButton,
+    Earlier) redraw with it."""
     t, key = TEXT[lang.value], solara.get_session_id()
-    use_version()
-    mine = room.ROOM.entries.get(key)
-    form = solara.use_reactive(
-        (mine or room.Entry(name="-")).model_dump() | ({} if mine else {"name": ""})
-    )
+    first = solara.use_memo(lambda: start_form(room.ROOM.entries.get(key)), dependencies=[])
+    form = solara.use_reactive(first)  # (edit number, values): this page's own
     problem = solara.use_reactive("")
+    applied = solara.use_reactive((0, False))  # the last save applied: (edit, a change of habits)
 
     def put(name):
-        return lambda value: form.set({**form.value, name: value})
+        return lambda value: form.set((next(room.EDITS), {**form.value[1], name: value}))
 
-    Languages()
-    solara.Text(t["room_title"], classes=["netsim-huge"])
-    Form(form.value, put, t)
-    label = t["room_save"] if mine else t["room_join"]
-    solara.Button(
-        label, color="primary", on_click=lambda: problem.set(room.ROOM.enter(key, form.value))
-    )
-    if problem.value:
-        Note(problem.value, "error")
-    if mine:
-        Results(key, t)
+    def save():
+        edit, values = form.value
+        was_in = key in room.ROOM.entries
+        problem.set(room.ROOM.enter(key, typed(values), edit))
+        if not problem.value:
+            applied.set((edit, was_in))
+
+    solara.Style(STYLE)
+    with solara.Div(classes=["room-phone"]):
+        Watch()
+        Languages()
+        solara.Text(t["room_title"], classes=["room-title"])
+        Mine(key, t)
+        Form(form.value[1], put, t)
+        SaveButton(key, save, t)
+        Saved(key, form.value, applied.value, problem.value, t)
+        Earlier(key, t)
+
+
+def typed(values: dict) -> dict:
+    """The form as the room reads it (numbers typed as text parsed in the page's language)."""
+    return {k: parsed(v, lang.value) if k in NUMBERS else v for k, v in values.items()}
+
+
+@solara.component
+def Saved(key: str, form: tuple[int, dict], applied: tuple[int, bool], problem: str, t: dict):
+    """A problem with the form; else "Saved" while the form is what was last saved; else, once
+    in the room, "Not saved yet" when the form differs from the saved entry. (A browser sends a
+    field's changes one at a time per field and a click at once: on a busy server a save can
+    overtake the last keystrokes, which then show here as not saved.)"""
+    _ = seen.value
+    mine = room.ROOM.entries.get(key)
+    if problem:
+        Note(room_words.problem(problem, lang.value), "error")
+    elif form[0] == applied[0] and applied[1]:
+        Note(t["room_saved"], "success")
+    elif mine is not None and room.check_entry(typed(form[1]))[0] != mine:
+        Note(t["room_unsaved"])
+
+
+@solara.component
+def Watch():
+    """Polls the room's version (sim/app/room_live.py); draws nothing."""
+    use_version()
+    solara.Div(style={"display": "none"})
+
+
+@solara.component
+def SaveButton(key: str, save, t: dict):
+    _ = seen.value  # joined or not (the facilitator may have removed them)
+    label = t["room_save"] if key in room.ROOM.entries else t["room_join"]
+    solara.Button(label, color="primary", block=True, on_click=save, classes=["room-save"])
+
+
+def start_form(mine: room.Entry | None) -> tuple[int, dict]:
+    values = (mine or room.Entry(name="-")).model_dump() | ({} if mine else {"name": ""})
+    for name in NUMBERS:
+        values[name] = f"{values[name]:g}"
+    return next(room.EDITS), values
 
 
 @solara.component
 def Form(values: dict, put, t: dict):
     names = {t[f"room_product_{k}"]: k for k in room.PRODUCTS}
-    solara.InputText(t["room_name"], value=values["name"], on_value=put("name"))
+    # continuous: each keystroke reaches the form in order with the other messages; on blur
+    # (Solara's default) the text was read from the field on the server, where it could lag
+    solara.InputText(
+        t["room_name"], value=values["name"], on_value=put("name"), continuous_update=True
+    )
     shown = next(n for n, k in names.items() if k == values["product"])
     solara.Select(t["room_product"], values=list(names), value=shown,
                   on_value=lambda n: put("product")(names[n]))  # fmt: skip
     if values["product"] == "other":
-        solara.InputFloat(
-            t["room_lifetime"], value=values["lifetime_weeks"], on_value=put("lifetime_weeks")
-        )
-        solara.InputFloat(t["room_price"], value=values["price"], on_value=put("price"))
-        solara.InputInt(t["room_capacity"], value=values["capacity"], on_value=put("capacity"))
-    solara.Text(t["room_events"].format(share=percent(values["events"], lang.value)))
+        for name, label in zip(NUMBERS, ("room_lifetime", "room_price", "room_capacity"),
+                               strict=True):  # fmt: skip
+            solara.InputText(
+                t[label], value=str(values[name]), on_value=put(name), continuous_update=True
+            )
+    code = lang.value
+    solara.Text(t["room_events"].format(share=percent(values["events"], code)),
+                classes=["room-line"])  # fmt: skip
     solara.SliderFloat("", value=values["events"], min=0, max=1, step=0.25, on_value=put("events"))
-    solara.Text(t["room_one_to_ones"].format(n=values["one_to_ones"]))
+    solara.Text(t["room_one_to_ones"].format(n=values["one_to_ones"]), classes=["room-line"])
     solara.SliderInt("", value=values["one_to_ones"], min=0, max=8, on_value=put("one_to_ones"))
     with solara.ToggleButtonsSingle(value=values["pitches"], on_value=put("pitches")):
         solara.Button(t["room_builder_me"], value=False)
         solara.Button(t["room_pitcher_me"], value=True)
     for field in ("listening", "giving"):
-        solara.Text(t[f"room_{field}"].format(x=number(values[field], lang.value, 2)))
+        solara.Text(t[f"room_{field}"].format(x=number(values[field], code, 2)),
+                    classes=["room-line"])  # fmt: skip
         solara.SliderFloat("", value=values[field], min=0, max=1, step=0.1, on_value=put(field))
 
 
 @solara.component
-def Results(key: str, t: dict):
+def Mine(key: str, t: dict):
+    """On top: who they are in as, a round's progress, their latest result in words."""
     _ = seen.value  # redraw when the room changes
-    me = room.ROOM.entries[key]
-    solara.Text(t["room_in"].format(name=me.name), classes=["netsim-big"])
-    for rnd in reversed(room.ROOM.rounds):
-        if rnd.status == "running":
-            Note(t["room_wait"].format(n=rnd.number))
-        mine = room.ROOM.result(rnd, key)
-        if mine is None or mine["units"] is None:
-            continue
-        num = lambda x, d=1: number(x, lang.value, d)  # noqa: E731
-        Note(t["room_result"].format(
-            n=rnd.number, units=num(mine["units"]), low=num(mine["low"]),
-            high=num(mine["high"]), revenue=f"€ {num(mine['revenue'], 0)}",
-        ), "success")  # fmt: skip
-        shares = {f"d{d}": percent(mine[f"degree{d}"], lang.value) for d in (1, 2, 3)}
-        solara.Text(t["room_sources"].format(**shares))
-        solara.Text(t["room_avoided"].format(n=num(mine["avoided"] or 0.0, 0)))
+    r, code, me = room.ROOM, lang.value, room.ROOM.entries.get(key)
+    if me is None:
+        return
+    solara.Text(t["room_in"].format(name=me.name), classes=["room-me"])
+    if not r.rounds:
+        solara.Text(t["room_wait_first"], classes=["room-line"])
+    if r.running:
+        Note(room_words.progress(r.rounds[-1], code))
+    done = [rnd for rnd in r.rounds if rnd.status == "done" and key in rnd.entries]
+    if done:
+        Result(done[-1], key, t)
+
+
+@solara.component
+def Result(rnd: room.Round, key: str, t: dict):
+    """A round's result in words: units in the product's word with the interval, why it is low,
+    revenue, where the sales came from, who avoids them, what the number is."""
+    r, code, entry = room.ROOM, lang.value, rnd.entries[key]
+    res = r.result(rnd, key)
+    if res is None or res["units"] is None:
+        return
+    with solara.Div(classes=["room-result"]):
+        Note(room_words.sold(rnd.number, entry, res, code), "success")
+    why = room_words.reason(entry, res, r.weeks, best_of(rnd, entry), code)
+    if why:
+        Note(why)
+    revenue = f"€\u00a0{number(res['revenue'], code, 0)}"
+    said = [t["room_revenue"].format(revenue=revenue, years=room_words.years(r.weeks, code)),
+            room_words.sources(res, code)]  # fmt: skip
+    if (res["avoided"] or 0) >= 0.5 and not entry.pitches:
+        said.append(t["room_avoided"].format(n=number(res["avoided"], code, 0)))
+    for line in filter(None, said):
+        solara.Text(line, classes=["room-line"])
+    histories = t["room_histories"].format(years=room_words.years(r.weeks, code),
+                                           total=res["n"] or r.histories)  # fmt: skip
+    solara.Text(histories, classes=["room-small"])
+
+
+def best_of(rnd: room.Round, entry: room.Entry) -> float:
+    """The most anyone selling the same product sold in the round."""
+    from sim.app.room_results import kind
+
+    same = [k for k, e in rnd.entries.items() if kind(e) == kind(entry)]
+    units = [(room.ROOM.result(rnd, k) or {}).get("units") or 0.0 for k in same]
+    return max(units, default=0.0)
+
+
+@solara.component
+def Earlier(key: str, t: dict):
+    """The earlier rounds, one line each."""
+    _ = seen.value
+    done = [rnd for rnd in room.ROOM.rounds if rnd.status == "done" and key in rnd.entries]
+    for rnd in reversed(done[:-1]):
+        res = room.ROOM.result(rnd, key)
+        if res is not None and res["units"] is not None:
+            solara.Text(room_words.sold(rnd.number, rnd.entries[key], res, lang.value),
+                        classes=["room-line"])  # fmt: skip
 
 
 # --- the projector's page -------------------------------------------------------------------
 @solara.component
-def Screen():
-    t = TEXT[lang.value]
+def Projector():
     use_version()
     if solara.use_router().search != f"key={room.ROOM.key}":
-        Note(t["room_facilitator_only"], "error")
+        Note(TEXT[lang.value]["room_facilitator_only"], "error")
         return
-    Languages()
-    solara.Text(t["room_title"], classes=["netsim-huge"])
-    with solara.Columns([1, 2]):
-        with solara.Column():
-            solara.Text(t["room_join_here"], classes=["netsim-big"])
-            solara.Text(room.ROOM.join_url, classes=["netsim-huge"])
-            qr = segno.make(room.ROOM.join_url).svg_inline(scale=6)  # our own address only
-            solara.HTML(tag="div", unsafe_innerHTML=qr)
-        with solara.Column():
-            Joined(t)
-            Rounds(t)
-    Charts(t)
-
-
-@solara.component
-def Joined(t: dict):
-    _ = seen.value  # redraw when the room changes
-    people = room.ROOM.joined()
-    solara.Text(t["room_joined"].format(n=len(people)), classes=["netsim-big"])
-    if not people:
-        solara.Text(t["room_nobody"])
-    for _, entry in people:
-        how = t["room_pitcher"] if entry.pitches else t["room_builder"]
-        solara.Text(
-            f"{entry.name}: {t['room_product_' + entry.product]}, {how}", classes=["netsim-person"]
-        )
-
-
-@solara.component
-def Rounds(t: dict):
-    _ = seen.value  # redraw when the room changes
-    r = room.ROOM
-    start = t["room_start"].format(n=len(r.rounds) + 1)
-    solara.Button(
-        start, color="primary", disabled=r.running or not r.entries, on_click=r.start_round
-    )
-    for rnd in reversed(r.rounds):
-        s = number(rnd.seconds or rnd.estimate_s or 0, lang.value, 0)
-        if rnd.status == "running":
-            reps = r.replications or r.base.params.run.replications
-            Note(t["room_running"].format(n=rnd.number, reps=reps, s=s))
-        elif rnd.status == "failed":
-            Note(t["room_failed"].format(n=rnd.number, error=rnd.error), "error")
-        else:
-            Note(t["room_done"].format(n=rnd.number, s=s, folder=str(rnd.folder)), "success")
-
-
-@solara.component
-def Charts(t: dict):
-    _ = seen.value  # redraw when the room changes
-    done = [rnd for rnd in room.ROOM.rounds if rnd.status == "done"]
-    if done:
-        RoundCharts(done, t)
-
-
-@solara.component
-def RoundCharts(done: list[room.Round], t: dict):
-    last = done[-1]
-    tables = solara.use_memo(lambda: last_tables(last), dependencies=[last.number])
-    with solara.ColumnsResponsive(12, large=6):
-        PlotlyView.element(figure=units_by_round(done, t))
-        PlotlyView.element(figure=curves(tables, last.number, t))
-    PlotlyView.element(figure=network(tables, last.number, t))
-
-
-def last_tables(rnd: room.Round) -> dict[str, pl.DataFrame]:
-    """The round's steps (for the curves) and its first replication's agents and network, with
-    the participants' names in place of their groups."""
-    names = shown_names(rnd)
-    read = {n: pl.read_parquet(rnd.folder / f"{n}.parquet") for n in ("steps", "agents", "network")}
-    first = {n: df.filter(pl.col("replication") == 0) for n, df in read.items() if n != "steps"}
-    agents = first["agents"].with_columns(pl.col("group").replace(names))
-    return {"steps": read["steps"], "agents": agents, "network": first["network"], "names": names}
-
-
-def shown_names(rnd: room.Round) -> dict[str, str]:
-    """{group: name} of a round's participants; a name given twice gets its group beside it."""
-    names = {room.ROOM.group(k): e.name for k, e in rnd.entries.items()}
-    twice = {n for n in names.values() if list(names.values()).count(n) > 1}
-    return {g: f"{n} ({g})" if n in twice else n for g, n in names.items()}
-
-
-def units_by_round(done: list[room.Round], t: dict) -> dict:
-    """Per participant, the units of each round with their 95 % CI: round 1 against round 2."""
-    data = []
-    for i, rnd in enumerate(done):
-        rows = [room.ROOM.result(rnd, k) for k in rnd.entries]
-        data.append({
-            "type": "bar", "name": t["room_round"].format(n=rnd.number),
-            "x": [esc(shown_names(rnd)[r["group"]]) for r in rows], "y": [r["units"] for r in rows],
-            "marker": {"color": PALETTE[i % len(PALETTE)]},
-            "error_y": {"type": "data", "symmetric": False,
-                        "array": [r["high"] - r["units"] for r in rows],
-                        "arrayminus": [r["units"] - r["low"] for r in rows]},
-        })  # fmt: skip
-    return charts.figure(data, t["room_units_chart"], lang.value, barmode="group")
-
-
-def curves(tables: dict, number_: int, t: dict) -> dict:
-    """The round's cumulative units per participant over the weeks (mean over replications)."""
-    frame = cumulative_units_of(tables["steps"]).filter(pl.col("variant") == "base")
-    data = []
-    for i, (group, name) in enumerate(tables["names"].items()):
-        part = frame.filter(pl.col("group") == group)
-        data.append({
-            "type": "scatter", "mode": "lines", "name": esc(name),
-            "x": (part["step"] + 1).to_list(), "y": part["mean"].to_list(),
-            "line": {"color": PALETTE[i % len(PALETTE)], "width": 3},
-        })  # fmt: skip
-    return charts.figure(data, t["room_curves_chart"].format(n=number_), lang.value)
-
-
-def network(tables: dict, number_: int, t: dict) -> dict:
-    fig = charts.network(tables, lang.value)
-    fig["layout"]["title"]["text"] = esc(t["room_network_chart"].format(n=number_))
-    fig["layout"]["height"] = 520
-    return fig
+    Screen(lang)
 
 
 routes = [
     solara.Route(path="/", component=Join, layout=Bare),
-    solara.Route(path="screen", component=Screen),
+    solara.Route(path="screen", component=Projector, layout=Bare),
 ]
