@@ -12,6 +12,7 @@ conversation), C10 (who would refer whom).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import polars as pl
@@ -50,14 +51,17 @@ def shown(names: dict[str, str] | None, group: str) -> str:
 
 
 def wrapped(text: str, width: int = 16) -> str:
-    """A bar's label over lines of about `width` characters (long display names)."""
+    """A label over lines of about `width` characters (long display names, participants'
+    names), broken between words or after a hyphen."""
     lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+    words = [w for part in text.split() for w in re.findall(r"[^-]+-?|-", part)]
+    for word in words:
+        glue = "" if line.endswith("-") else " "
+        if line and len(line) + len(glue) + len(word) > width:
             lines.append(line)
             line = word
         else:
-            line = f"{line} {word}" if line else word
+            line = f"{line}{glue}{word}" if line else word
     return "<br>".join([*lines, line])
 
 
@@ -191,15 +195,16 @@ def memory_trust(tables: dict[str, pl.DataFrame], lang: str) -> dict:
     return figure(data, t["app_memory_trust"], lang, xaxis=xaxis, yaxis=yaxis)
 
 
-def circle(focal: list[bool]) -> tuple[list[float], list[float]]:
-    """Members' places on a circle, the focal ones spread evenly among the others."""
+def circle(focal: list[bool], start: float = 0.0) -> tuple[list[float], list[float]]:
+    """Members' places on a circle from angle `start`, the focal ones spread evenly among the
+    others."""
     n, picked = len(focal), [i for i, f in enumerate(focal) if f]
     spots = {j * n // len(picked): i for j, i in enumerate(picked)} if picked else {}
     rest = iter(i for i, f in enumerate(focal) if not f)
     order = [spots[k] if k in spots else next(rest) for k in range(n)]
     x, y = [0.0] * n, [0.0] * n
     for k, i in enumerate(order):
-        a = 2 * math.pi * k / n
+        a = 2 * math.pi * k / n + start
         x[i], y[i] = round(math.cos(a), 4), round(math.sin(a), 4)
     return x, y
 

@@ -10,42 +10,15 @@ A Plotly figure as a plain dict for sim/app/plotly_view.py; it fills its box on 
 from __future__ import annotations
 
 import math
-import re
 
 import polars as pl
 
+from sim.app.charts import circle, wrapped
 from sim.report.i18n import TEXT, separators
 from sim.report.page import esc
 
 REFERS = 0.5  # trust from which a line is drawn (as the live app's network)
 PITCH, BUILD, OTHER = "#c0392b", "#1f5fa8", "#9a9a9a"
-
-
-def places(focal: list[bool]) -> tuple[list[float], list[float]]:
-    """Members on a circle, the participants spread evenly among the others."""
-    n, picked = len(focal), [i for i, f in enumerate(focal) if f]
-    spots = {j * n // len(picked): i for j, i in enumerate(picked)} if picked else {}
-    rest = iter(i for i, f in enumerate(focal) if not f)
-    order = [spots[k] if k in spots else next(rest) for k in range(n)]
-    x, y = [0.0] * n, [0.0] * n
-    for k, i in enumerate(order):
-        a = 2 * math.pi * k / n + math.pi / 2
-        x[i], y[i] = round(math.cos(a), 4), round(math.sin(a), 4)
-    return x, y
-
-
-def wrapped(name: str, width: int = 14) -> str:
-    """A long name over two or more lines of about `width` characters (already escaped)."""
-    lines, line = [], ""
-    words = [w for part in name.split() for w in re.findall(r"[^-]+-?|-", part)]
-    for word in words:
-        glue = "" if line.endswith("-") else " "
-        if line and len(line) + len(glue) + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line}{glue}{word}" if line else word
-    return "<br>".join([*lines, line])
 
 
 def label_side(x: float, y: float) -> str:
@@ -64,7 +37,7 @@ def figure(tables: dict, names: dict[str, str], pitches: dict[str, bool], number
         net = net.filter(pl.col("step") == net["step"].max(), pl.col("trust") >= REFERS)
     groups = agents["group"].to_list()
     focal = [g in names for g in groups]
-    x, y = places(focal)
+    x, y = circle(focal, math.pi / 2)  # the first participant at the top
     ex, ey = [], []
     edges = net.select("src", "dst").rows()
     for src, dst in edges:
@@ -112,7 +85,7 @@ def layout(t: dict, number_: int, lang: str, font: int) -> dict:
 
 def participants(ids, groups, names, referred, x, y, t: dict, font: int) -> dict:
     """One marker trace of participants, each named beside their dot."""
-    said = [wrapped(esc(names[groups[i]])) for i in ids]
+    said = [wrapped(esc(names[groups[i]]), 14) for i in ids]
     return {
         "type": "scatter", "mode": "markers+text", "x": [x[i] for i in ids],
         "y": [y[i] for i in ids], "text": said, "hoverinfo": "text",
