@@ -59,7 +59,7 @@ def timetable(slides: list[Slide], items: list[Item], lang: str) -> list[list[st
     for block, start, end, claims in BLOCKS:
         numbers = [str(n) for n, s in enumerate(slides, 1) if s.block == block]
         key = "ws_slides" if len(numbers) > 1 else "ws_slide"
-        shown = t[key].format(n=", ".join(numbers)) if numbers else "-"
+        shown = t[key].format(n=", ".join(numbers)).lower() if numbers else "-"
         if block in PLAIN:
             what, ask = PLAIN[block]
             happens, question = t[what], t[ask] if ask else "-"
