@@ -169,7 +169,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "crossover": (
             "Kantelweek (basis): de cumulatieve verkoop van {better} haalt die van {other} in "
-            "in week {week} (95 %-BI {low}-{high}; in {crossed} van de {reps} verlopen)."
+            "in week {week} (95 %-interval {low}-{high}; in {crossed} van de {reps} verlopen)."
         ),
         "crossover_none": "In de basis haalt {better} {other} nooit in.",
         "crossover_label": "kantelpunt",
@@ -189,7 +189,7 @@ TEXT: dict[str, dict[str, str]] = {
         "memory_trust": "Hoe herinnering en vertrouwen groeien",
         "memory_trust_caption": (
             "Gemiddelde herinnering en vertrouwen tussen twee leden vlak na hun n-de gesprek "
-            "(basis; banden: 95 %-BI). Vanaf het gestreepte niveau kent iemand uw naam en wat "
+            "(basis; banden: 95 %-interval). Vanaf het gestreepte niveau kent iemand uw naam en wat "
             "u doet (bereikt bij gesprek {name_n}; stelling C3: 5 à 6); vanaf het gestippelde "
             "niveau zou die u doorverwijzen (gesprek {trust_n}; stelling C4: later dan de naam)."
         ),
@@ -197,7 +197,7 @@ TEXT: dict[str, dict[str, str]] = {
         "memory": "herinnering",
         "trust": "vertrouwen",
         "name_level": "kent uw naam",
-        "refer_level": "zou u doorverwijzen",
+        "refer_level": "zou u aanbevelen",
         "network": "Het netwerk door de tijd",
         "network_caption": (
             "Leden (stippen) en wie wie zou doorverwijzen (grijze lijnen, donkerder = meer "
@@ -211,7 +211,7 @@ TEXT: dict[str, dict[str, str]] = {
         "variants": "Varianten naast elkaar",
         "variants_caption": (
             "Elke variant verandert één ding ten opzichte van de basis. Gemiddelde ± halve "
-            "breedte van het 95 %-BI over de verlopen. 'Verwacht' is de richting die het "
+            "breedte van het 95 %-interval over de verlopen. 'Verwacht' is de richting die het "
             "scenariobestand noemt (uit de essays); daarna wat er gebeurde: zoals de stelling "
             "verwacht, ertegenin, of te weinig om van toeval te onderscheiden (het 95 %-interval "
             "van het verschil met de basis)."
@@ -258,7 +258,7 @@ TEXT: dict[str, dict[str, str]] = {
         "traits": "eigenschappen",
         "about": "Over deze simulatie",
         "description": "Beschrijving",
-        "seed": "Hoofdzaad (seed)",
+        "seed": "Toevalsgetal (seed)",
         "replications": "Herhalingen per variant",
         "wall": "Rekentijd",
         "created": "Gemaakt",
