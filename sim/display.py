@@ -86,3 +86,18 @@ def variant_name(name: str, shown: dict[str, str] | None, lang: str, base: str) 
     if name == "base":
         return base
     return in_language(shown, lang) or name.replace("_", " ")
+
+
+def wrapped(text: str, width: int = 16) -> str:
+    """A chart label over lines of about `width` characters (Plotly's <br>), broken between
+    words or after a hyphen: long display names and participants' names stay whole."""
+    lines, line = [], ""
+    words = [w for part in text.split() for w in re.findall(r"[^-]+-?|-", part)]
+    for word in words:
+        glue = "" if line.endswith("-") else " "
+        if line and len(line) + len(glue) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line}{glue}{word}" if line else word
+    return "<br>".join([*lines, line])

@@ -12,11 +12,11 @@ conversation), C10 (who would refer whom).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
 import polars as pl
 
+from sim.display import wrapped
 from sim.experiments.claims import FIGURES
 from sim.experiments.tables import weighted
 from sim.report.i18n import TEXT, separators
@@ -48,21 +48,6 @@ def figure(data: list[dict], title: str, lang: str, **layout) -> dict:
 def shown(names: dict[str, str] | None, group: str) -> str:
     """What the audience reads for a group (its display name where given), escaped."""
     return esc((names or {}).get(group, group))
-
-
-def wrapped(text: str, width: int = 16) -> str:
-    """A label over lines of about `width` characters (long display names, participants'
-    names), broken between words or after a hyphen."""
-    lines, line = [], ""
-    words = [w for part in text.split() for w in re.findall(r"[^-]+-?|-", part)]
-    for word in words:
-        glue = "" if line.endswith("-") else " "
-        if line and len(line) + len(glue) + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line}{glue}{word}" if line else word
-    return "<br>".join([*lines, line])
 
 
 def claim_marks(contrast, weeks: int, names: dict[str, str] | None) -> list[tuple[str, str, int]]:

@@ -13,7 +13,8 @@ import math
 
 import polars as pl
 
-from sim.app.charts import circle, wrapped
+from sim.app.charts import circle
+from sim.display import wrapped
 from sim.report.i18n import TEXT, separators
 from sim.report.page import esc
 

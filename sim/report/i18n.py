@@ -189,8 +189,8 @@ TEXT: dict[str, dict[str, str]] = {
         "memory_trust": "Hoe herinnering en vertrouwen groeien",
         "memory_trust_caption": (
             "Gemiddelde herinnering en vertrouwen tussen twee leden vlak na hun n-de gesprek "
-            "(basis; banden: 95 %-interval). Vanaf het gestreepte niveau kent iemand uw naam en wat "
-            "u doet (bereikt bij gesprek {name_n}; stelling C3: 5 à 6); vanaf het gestippelde "
+            "(basis; banden: 95 %-interval). Vanaf het gestreepte niveau kent iemand uw naam en "
+            "wat u doet (bereikt bij gesprek {name_n}; stelling C3: 5 à 6); vanaf het gestippelde "
             "niveau zou die u doorverwijzen (gesprek {trust_n}; stelling C4: later dan de naam)."
         ),
         "conversation_number": "gespreksnummer",

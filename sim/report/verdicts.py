@@ -267,8 +267,7 @@ class Words:
         return t["m_ratio"].format(x=times("base"), y=times(variant), **who)
 
     def variant(self, name: str, lang: str) -> str:
-        shown = self.run.manifest["variants"].get(name, {}).get("display") or {}
-        return shown.get(lang) or shown.get("en") or name
+        return self.run.variant_name(name, lang, base=name)
 
     def metric(self, metric: str, lang: str) -> str:
         t, (name, _, group) = VERDICT[lang], metric.partition(".")

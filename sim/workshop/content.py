@@ -18,6 +18,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from sim.display import wrapped
 from sim.experiments import claims as claim_registry
 from sim.report import charts, verdicts
 from sim.report.data import load_run
@@ -113,7 +114,8 @@ def checks_chart(report: Report, checks: list[dict]) -> go.Figure:
     """For each check citing the claim: the metric in the base and in the variant (95 % CI)."""
     fig, t = go.Figure(), report.t
     labels = [
-        f"{report.metric_label(c['metric'])}<br>{report.variant_label(c['variant'])}"
+        f"{wrapped(report.metric_label(c['metric']), 28)}<br>"
+        f"{wrapped(report.variant_label(c['variant']), 28)}"
         for c in checks
     ]
     for i, side in enumerate(("base", "variant")):
@@ -137,10 +139,10 @@ def measure_chart(report: Report, metric: str) -> go.Figure:
     bars = [_bar(report, v, metric) for v in variants]
     fig = go.Figure(
         go.Bar(
-            x=[report.variant_label(v) for v in variants], y=[b[0] for b in bars],
+            x=[wrapped(report.variant_label(v), 22) for v in variants], y=[b[0] for b in bars],
             marker_color=PALETTE[1],
             error_y={"type": "data", "symmetric": False, "array": [b[2] for b in bars],
                      "arrayminus": [b[1] for b in bars]},
         )
     )  # fmt: skip
-    return fig.update_layout(yaxis_title=report.metric_label(metric))
+    return fig.update_layout(yaxis_title=wrapped(report.metric_label(metric), 30))

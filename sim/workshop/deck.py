@@ -173,16 +173,12 @@ def room_slide_html(fig: go.Figure, sentence: str, caption: str, lang: str) -> s
 
 def render_deck(slides, lang: str) -> str:
     """The whole deck as one HTML page: each slide with its timing cue and speaker notes."""
-    from sim.workshop.story import block_title, minutes
-
     t = TEXT[lang]
-    sections = []
-    for s in slides:
-        cue = " · ".join(x for x in (block_title(s.block, lang), minutes(s.block, lang)) if x)
-        sections.append(
-            f'<section class="slide" id="{esc(s.key)}">{s.html}<div class="cue">{esc(cue)}</div>'
-            f'<aside class="notes">{esc(s.notes)}</aside></section>'
-        )
+    sections = [
+        f'<section class="slide" id="{esc(s.key)}">{s.html}'
+        f'<div class="cue">{esc(s.cue)}</div><aside class="notes">{esc(s.notes)}</aside></section>'
+        for s in slides
+    ]
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'

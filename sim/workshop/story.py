@@ -42,6 +42,13 @@ class Slide:
     title: str  # plain text
     html: str  # the slide's content (safe HTML)
     notes: str  # plain text: the speaker notes
+    lang: str = "en"
+
+    @property
+    def cue(self) -> str:
+        """Its block and minutes, for a corner of the slide."""
+        parts = (block_title(self.block, self.lang), minutes(self.block, self.lang))
+        return " · ".join(p for p in parts if p)
 
 
 def minutes(block: str, lang: str) -> str:
@@ -81,6 +88,8 @@ def slides(items: list[Item], lang: str, made: str, room=None) -> list[Slide]:
         Slide("close", "close", t["ws_close_title"],
               deck.text_slide(t["ws_close_title"], [t["ws_close_body"]]), t["ws_note_close"]),
     ]  # fmt: skip
+    for slide in out:
+        slide.lang = lang
     return out
 
 
