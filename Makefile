@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test lint bench paired clean venv figures chromium explore app workshop room
+.PHONY: run test test-fast lint bench paired clean venv figures chromium explore app workshop room
 
 venv: $(STAMP)
 
@@ -75,6 +75,10 @@ workshop: $(STAMP) chromium
 
 test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)
+
+# The inner loop: every test that needs neither the browser nor minutes (no apt-get, no chromium).
+test-fast: $(STAMP)
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup -m "not browser and not slow" $(ARGS)
 
 figures: $(STAMP) chromium
 	@test -n "$(RUN)" || { echo "usage: make figures RUN=results/<scenario>/<stamp>" >&2; exit 2; }

@@ -5,7 +5,7 @@ with `--no-world`), this project against a plain per-agent Mesa model of the sam
 (benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
 code, their share of a week and a region's week as fixed + per-member cost (`--kernels`: only
-those); last, the scale issue's goals against these figures (goal_lines). `--workshop`: the live
+those); last, the scale goals against these figures (goal_lines). `--workshop`: the live
 app's frame rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
 (benchmarks/estimate_fit.py).
 
@@ -83,7 +83,7 @@ def one(scenario: str, overrides: dict) -> dict:
 
 SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (the world run adds 340,000)
 MESA = ((1_000, 52), (10_000, 52))  # members, weeks: project vs plain Mesa
-# The scale issue's goals (docs/performance.md, "The scale goals: where they stand")
+# The scale goals (docs/measurements.md, "The scale goals")
 GOAL_WORLD_MIN, GOAL_MESA_RATIO, GOAL_LAPTOP_PER_S, GOAL_WORKERS = 5.0, 20.0, 1_000 / 60, 2
 
 
@@ -344,7 +344,7 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
     """`sim run bni_world` as a user runs it: wall time (simulation and report), the peak of all
     its processes' memory together (sampled twice a second), the run folder's size, and the cost
     per member-week (core-seconds of simulation / member-weeks). Returns the printed line, the
-    minutes in all and the member-weeks (None when the run failed)."""
+    figures it is made of (minutes in all and member-weeks are None when the run failed)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "world"
         command = [sys.executable, "-m", "sim", "run", "bni_world", "--quiet"]
@@ -364,18 +364,28 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
     params = manifest["variants"]["base"]["params"]
     scene, weeks = params["scene"], params["run"]["weeks"]
     simulated = manifest["wall_seconds"]
+    figures = {
+        "members": scene["members"],
+        "regions": scene["regions"],
+        "weeks": weeks,
+        "minutes": wall / 60,
+        "simulating_minutes": simulated / 60,
+        "peak_gib": peak / 2**30,
+        "folder_mb": folder / 1e6,
+        "us_per_member_week": 1e6 * simulated * workers / scene["members"] / weeks,
+        "member_weeks": scene["members"] * weeks,
+    }
     line = (
         f"world: bni_world, {scene['members']:,} members in {scene['regions']} regions x {weeks} "
         f"weeks on {workers} workers: {wall / 60:.1f} min in all ({simulated / 60:.1f} min "
-        f"simulating), peak {peak / 2**30:.2f} GiB, run folder {folder / 1e6:.0f} MB, "
-        f"{1e6 * simulated * workers / scene['members'] / weeks:.1f} µs per member-week "
-        "(core time)"
+        f"simulating), peak {figures['peak_gib']:.2f} GiB, run folder {folder / 1e6:.0f} MB, "
+        f"{figures['us_per_member_week']:.1f} µs per member-week (core time)"
     )
-    return {"line": line, "minutes": wall / 60, "member_weeks": scene["members"] * weeks}
+    return {"line": line, **figures}
 
 
 def goal_lines(world_run: dict | None, versus: list[dict], per_s: float, shares: dict) -> list:
-    """The scale issue's goals against this run's figures, each with its budget of core time and
+    """The scale goals against this run's figures, each with its budget of core time and
     what the compiled calls alone (`shares`, kernel_share's figures) already take of it: a goal
     whose budget they exceed cannot be met by making the Python and numpy steps faster."""
 
@@ -524,7 +534,7 @@ def command_seconds(*args: str, repeats: int = 3) -> float:
 
 def machine() -> str:
     """What the figures below were measured on: the CPU, its cores, and whether numpy computes
-    exp2 and powers with its AVX-512 routines (docs/performance.md: they differ from the C
+    exp2 and powers with its AVX-512 routines (docs/measurements.md: they differ from the C
     library's in the last bit, and run at another speed)."""
     import os
 

@@ -1,9 +1,10 @@
 """Command line: `python -m sim COMMAND` (run, sweep, explore, atlas, calibrate, report, claims,
 figures, list, validate, app, workshop, room; `--help` lists them).
 
-Bad input: one line on stderr, exit status 2. Input is validated before the simulation's heavy
-modules (Mesa, SciPy, polars) are imported, so a mistake is answered at once. Text from scenario
-files is shown as plain text (never terminal markup).
+Bad input: one line on stderr, exit status 2; a file that could not be written (the disk is full,
+the file system is read-only, ...): one line naming it and why, exit status 1. Input is
+validated before the simulation's heavy modules (Mesa, SciPy, polars) are imported, so a mistake
+is answered at once. Text from scenario files is shown as plain text (never terminal markup).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from sim.cli_options import (
     max_memory_bytes,
     where_from,
 )
-from sim.errors import ConfigError, TasksFailed
+from sim.errors import ConfigError, TasksFailed, WriteFailed
 from sim.terminal import console, print_calibration, print_summary, print_verdicts, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -85,6 +86,7 @@ def run(
             where=where,
             overwrite=overwrite,
             curves=not no_curves,
+            before_publish=_build_report,  # never a run folder without its report
         )
     except ConfigError as err:
         fail(str(err))
@@ -93,7 +95,7 @@ def run(
     print_summary(scn, result)
     _print_verdicts(result.out_dir, scn.language)
     console.print(f"results: {result.out_dir}  ({result.wall_seconds:.1f} s)", markup=False)
-    _write_report(result.out_dir, None)
+    _show_report(result.out_dir / "report.html")
 
 
 def _print_verdicts(out_dir: Path, lang: str) -> None:
@@ -102,10 +104,13 @@ def _print_verdicts(out_dir: Path, lang: str) -> None:
     print_verdicts(load(out_dir), lang)
 
 
-def _write_report(out_dir: Path, lang: str | None) -> None:
+def _build_report(out_dir: Path, lang: str | None = None) -> Path:
     from sim.report.page import build_report
 
-    path = build_report(out_dir, lang)
+    return build_report(out_dir, lang)
+
+
+def _show_report(path: Path) -> None:
     size = path.stat().st_size / 1e6
     console.print(f"report: {path}  ({size:.1f} MB, opens offline)", markup=False)
 
@@ -117,7 +122,7 @@ def report(run_dir: RunDirArg, lang: LangOpt = None) -> None:
     from sim.report.data import RunFolderError
 
     try:
-        _write_report(run_dir, lang)
+        _show_report(_build_report(run_dir, lang))
     except RunFolderError as err:
         fail(str(err))
 
@@ -196,8 +201,13 @@ def list_scenarios() -> None:
 
 @app.command()
 def validate(path: Annotated[str, typer.Argument(help="scenario name or .toml file")]) -> None:
-    """Check a scenario file without running it."""
+    """Check a scenario file without running it (its [explore] section as `explore` would)."""
     scn = load(path, None)
+    if scn.explore:
+        try:
+            cli_explore.explore_plan(scn.explore, scn.params, scn.params.run.seed, scn.path)
+        except ConfigError as err:
+            fail(str(err))
     names = shown(", ".join(scn.variants), 300)
     typer.echo(f"{shown(scn.path, 300)}: ok ({len(scn.variants)} variants: {names})")
 
@@ -214,7 +224,8 @@ for command in (
 
 
 def main() -> None:
-    """The entry point: every mistake ends in one line on stderr and exit status 2."""
+    """The entry point: every mistake ends in one line on stderr and exit status 2; a file the
+    system would not write (the disk is full, ...) in one line and exit status 1."""
     if len(sys.argv) <= 1:
         app()  # no arguments: the help
     try:
@@ -228,7 +239,25 @@ def main() -> None:
     except (ConfigError, tomllib.TOMLDecodeError) as err:  # defensive: never a traceback
         typer.echo(f"error: {shown(err, 2000)}", err=True)
         sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - a file the system refused: one line, status 1
+        typer.echo(f"error: {shown(_refused(err), 2000)}", err=True)
+        sys.exit(1)
     sys.exit(code or 0)
+
+
+def _refused(err: Exception) -> str:
+    """A write the system refused (the disk is full, read-only, ...) in one line, and what to
+    do; any other error is raised again (a bug: its traceback is wanted)."""
+    from sim.storage import error_number, reason
+
+    if isinstance(err, WriteFailed):
+        said = str(err)
+    elif error_number(err) is not None:
+        where = getattr(err, "filename", None)
+        said = f"{where}: {reason(err)}" if where else f"a file could not be written: {reason(err)}"
+    else:
+        raise err
+    return f"{said}; when that is put right, run the same command again (what is done is kept)"
 
 
 if __name__ == "__main__":

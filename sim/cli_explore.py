@@ -83,6 +83,8 @@ def sweep(
 ) -> None:
     """One-at-a-time sweep of the scenario's base: where does each claim hold and break?"""
     scn = load(scenario, set_)
+    if out is not None and not overwrite and _page_missing(out):
+        return
     try:
         grid = _sweep_grid(param)
         from sim.experiments.sweep import run_sweep
@@ -104,9 +106,25 @@ def sweep(
     console.print(f"report:  {build_sweep_report(out_dir)}", markup=False)
 
 
+def _page_missing(out: Path) -> bool:
+    """A finished sweep in `out` whose page could not be written (the disk was full): the page
+    is written now from its saved results, and nothing runs again."""
+    if not (out / "sweep.json").is_file() or (out / "sweep.html").is_file():
+        return False
+    from sim.report.sweep_page import build_sweep_report
+
+    console.print(
+        f"{out} holds a finished sweep without its page; writing the page from its results "
+        "(--overwrite runs the sweep again)",
+        markup=False,
+    )
+    console.print(f"results: {out / 'sweep.parquet'}", markup=False)
+    console.print(f"report:  {build_sweep_report(out)}", markup=False)
+    return True
+
+
 def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_, resume):
     """The scenario and the validated design: from the options, or from a folder to resume."""
-    from sim.experiments.design import load_plan
     from sim.scenario import read_toml
 
     if resume is not None:
@@ -143,7 +161,23 @@ def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_,
         seed = scn.params.run.seed if seed is None else seed
     else:
         source = str(resume / "manifest.json")
-    return scn, load_plan(section, scn.params, seed, source), set_
+    return scn, explore_plan(section, scn.params, seed, source), set_
+
+
+def explore_plan(section, params, seed: int, source: str):
+    """An `[explore]` section validated into a design (sim/experiments/design.py), as `explore`
+    and `validate` check it; ConfigError (one line: file, key, what is allowed) otherwise."""
+    from sim.experiments.design import load_plan
+    from sim.scenario import flatten
+
+    ranges = (section or {}).get("ranges")
+    if isinstance(ranges, dict) and len(flatten(ranges)) < 2:
+        named = "only one parameter" if flatten(ranges) else "no parameter"
+        raise ConfigError(
+            f"{source}: key 'explore.ranges' names {named}; an exploration varies at least two "
+            "(each as dotted key = [low, high])"
+        )
+    return load_plan(section, params, seed, source)
 
 
 def explore(

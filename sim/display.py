@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.languages import LANGUAGES
 from sim.model.strategies import STRATEGIES
-from sim.report.i18n import LANGUAGES
 
 MAX_LENGTH = 80
 TEXT = re.compile(r"^[^\x00-\x1f\x7f]*$")  # one line, no control characters

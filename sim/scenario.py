@@ -19,21 +19,22 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import display
+from sim.claims_catalogue import CATALOGUE, ids_text, known_claim
 from sim.config import Params
 from sim.errors import ConfigError
 from sim.fields import describe, quoted
+from sim.languages import LANGUAGES
 from sim.model.roster import STRUCTURE, Group
 from sim.model.strategies import STRATEGIES
 from sim.paths import resolve_scenario_path
-from sim.report.i18n import LANGUAGES
 
 Direction = Literal["lower", "higher", "same"]
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"  # scenario and variant names: a slug, never a path
 NAME_HELP = "a letter or digit, then letters, digits, _ or - (at most 64)"
-CLAIM = r"^C([1-9]|1[0-7])$"  # the claims of docs/claims.md
+CLAIM = Annotated[str, AfterValidator(known_claim)]  # a claim of sim/claims_catalogue.py
 TEXT = r"^[^\x00-\x1f\x7f]*$"  # one line of text: no control characters
 MAX_DEPTH = 6  # tables within tables in a scenario file (the deepest real key has 4 levels)
 
@@ -77,7 +78,7 @@ class Variant(_Strict):
 class ScenarioHead(_Strict):
     name: str | None = Field(None, pattern=NAME)
     description: str = Field(min_length=1, max_length=500, pattern=TEXT)
-    claims: list[Annotated[str, Field(pattern=CLAIM)]] = Field(default_factory=list, max_length=17)
+    claims: list[CLAIM] = Field(default_factory=list, max_length=len(CATALOGUE))
     language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]  # the report's default
     display: dict[str, Any] = Field(default_factory=dict)  # sim/display.py checks it
     contrast: list[Annotated[str, Field(max_length=40)]] | None = Field(
@@ -95,8 +96,8 @@ class ScenarioHead(_Strict):
 
 HEAD_HELP = (
     f"name ({NAME_HELP}), display (en and nl: what an audience reads), description (one line, "
-    "at most 500 characters), claims (claim IDs "
-    "C1-C17, each once), language (en or nl: the report's default), contrast (two focal groups: "
+    f"at most 500 characters), claims (claim IDs {ids_text()}, each once), language (en or nl: "
+    "the report's default), contrast (two focal groups: "
     "the one expected to do better, then the other)"
 )
 
@@ -244,7 +245,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     except OSError as err:
         raise ConfigError(f"{path}: cannot read the file ({err.strerror})") from None
     try:
-        return tomllib.loads(raw_bytes.decode("utf-8")), raw_bytes
+        return tomllib.loads(raw_bytes.decode("utf-8-sig")), raw_bytes  # a BOM is skipped
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text (byte {err.start})") from None
     except tomllib.TOMLDecodeError as err:

@@ -2,6 +2,7 @@
 runs simulated once per test worker (session scope: a worker that moves between test modules
 keeps them; `make test` groups each scenario's tests on one worker with --dist loadgroup)."""
 
+import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,9 +10,17 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import settings
 
 from sim.config import Params
 from sim.scenario import Scenario, apply_overrides, load_scenario
+
+# Property tests: derandomized under CI (the same examples on every run, so CI is
+# reproducible); locally each run draws new examples. HYPOTHESIS_PROFILE=ci|dev chooses.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
 
 
 def small_params(**overrides) -> Params:
@@ -84,6 +93,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _browser_mark(request, monkeypatch):
+    """`make test-fast` deselects the tests marked `browser`; a test that drives chromium
+    without the mark fails, so the fast tier never needs the browser. (An environment variable:
+    the test modules import this file again as tests.conftest, a second module.)"""
+    if request.node.get_closest_marker("browser") is not None:
+        monkeypatch.setenv("NETSIM_TEST_BROWSER", "1")
+    else:
+        monkeypatch.delenv("NETSIM_TEST_BROWSER", raising=False)
+
+
 @contextmanager
 def chromium_page(path: Path | str, width: int = 1280, height: int = 900):
     """The offline page at `path` (or an http URL on 127.0.0.1) in Debian's chromium: yields the
@@ -91,6 +111,7 @@ def chromium_page(path: Path | str, width: int = 1280, height: int = 900):
     afterwards."""
     from playwright.sync_api import sync_playwright
 
+    assert os.environ.get("NETSIM_TEST_BROWSER"), "a test that drives chromium is marked browser"
     assert CHROMIUM, "Debian's chromium is missing: run `make test`, which installs it"
     errors: list[str] = []
     with sync_playwright() as p:

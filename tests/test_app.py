@@ -1,7 +1,7 @@
 """The live app (make app): its sliders map onto the scenario (untouched sliders = the base), the
 strategy mix, bad values answered in one line, hostile text escaped in its charts, and in
 Debian's chromium: it starts offline, steps, a slider change restarts the run and redraws the
-charts, play advances, the language switch (issue 13). For a Dutch room: scenarios and groups by
+charts, play advances, the language switch. For a Dutch room: scenarios and groups by
 their display names in every chart, the units axis scaled to the data with C1's marks still
 shown, sliders that offer only what the scenario accepts and a refusal that keeps the charts and
 names the slider in a plain sentence, a legible network (C1, C5, C10)."""
@@ -62,7 +62,7 @@ def test_the_mix_sets_the_share_who_pitch_keeping_each_sides_proportions():
     base = load_scenario("four_sellers")
     live = LiveRun("four_sellers", defaults("four_sellers") | {MIX: 0.35}, seed=3)
     groups = [g for g in live.scenario.params.scene.groups if g.share is not None]
-    pitch = [g.share for g in groups if STRATEGIES[g.strategy].classifier["pitches"] != "never"]
+    pitch = [g.share for g in groups if STRATEGIES[g.strategy].classifier.pitches != "never"]
     assert sum(g.share for g in groups) == 1.0
     assert sum(pitch) == pytest.approx(0.35)
     more = LiveRun("four_sellers", defaults("four_sellers") | {MIX: 0.8}, seed=3)
@@ -254,6 +254,7 @@ def test_charts_escape_the_scenarios_text():
 
 
 # --- in a real browser --------------------------------------------------------------------------
+@pytest.mark.browser
 def test_the_app_starts_offline_steps_and_a_slider_change_redraws_the_charts():
     from sim.app.server import running
 
@@ -323,6 +324,7 @@ def test_the_app_starts_offline_steps_and_a_slider_change_redraws_the_charts():
         assert errors == [] and outside == []
 
 
+@pytest.mark.browser
 def test_in_dutch_the_charts_show_display_names_and_open_coffee_keeps_its_charts():
     """In chromium, in Dutch: the picker shows scenario titles, no chart shows a group key, the
     network says what a line means; open_coffee's weeks between events stop at 3, where the

@@ -29,10 +29,11 @@ def test_the_world_case_measures_a_small_world_and_its_processes_memory():
 
     assert tree_rss(os.getpid()) > 10 * 2**20  # this process alone holds numpy and polars
     run = world(1, ("scene.members=241", "scene.regions=2", "run.weeks=4"))
-    line = run["line"]
-    assert line.startswith("world: bni_world, 241 members in 2 regions x 4 weeks"), line
-    assert "GiB" in line and "per member-week" in line
-    assert run["minutes"] > 0 and run["member_weeks"] == 241 * 4
+    assert run["minutes"] is not None, run["line"]  # the run did not fail
+    assert (run["members"], run["regions"], run["weeks"]) == (241, 2, 4)
+    assert run["member_weeks"] == 241 * 4 and run["minutes"] >= run["simulating_minutes"] > 0
+    assert run["peak_gib"] > 0 and run["folder_mb"] > 0
+    assert run["us_per_member_week"] > 0
 
 
 def test_the_estimate_fit_is_the_least_upper_envelope_of_its_cases():

@@ -5,18 +5,24 @@ claims judged by their variants)."""
 import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from sim.claims_catalogue import CATALOGUE, ClaimEntry, ids_text, register
 from sim.cli import app
 from sim.experiments import claims
 from sim.experiments.metrics import summarise
+from sim.languages import LANGUAGES
 from sim.report.verdict_text import VERDICT
+from sim.scenario import ScenarioHead
 
 pytestmark = pytest.mark.xdist_group("laptop")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def ev(weeks=260, name_at=6, refer_at=14, contrast=("b", "p"), **values):
@@ -167,3 +173,65 @@ def test_every_registry_claim_has_its_sentences_in_both_languages():
                 assert f"{claim}_{status}" in VERDICT[lang], (claim, lang, status)
     assert set(VERDICT["en"]) == set(VERDICT["nl"])
     assert not math.isnan(claims.FIGURES["C1.better"].value)
+
+
+# --- the catalogue: every claim a scenario may cite ------------------------------------------
+@pytest.fixture
+def catalogue_kept():
+    """The catalogue as it was, after a test that adds a claim of its own."""
+    before = dict(CATALOGUE)
+    yield
+    CATALOGUE.clear()
+    CATALOGUE.update(before)
+
+
+def test_the_catalogue_holds_every_claim_of_the_docs_and_each_measured_claim():
+    """docs/claims.md tells each claim of the catalogue, and no other; every claim the run
+    measures itself (CLAIMS) is in the catalogue; each states itself in every language."""
+    told = re.findall(r"^- \*\*(C\d+) —", (ROOT / "docs" / "claims.md").read_text("utf-8"), re.M)
+    assert sorted(told) == sorted(CATALOGUE)
+    assert set(claims.CLAIMS) <= set(CATALOGUE) and claims.CATALOGUE is CATALOGUE
+    for entry in CATALOGUE.values():
+        assert set(entry.statement) == set(LANGUAGES), entry.id
+        assert all(s.endswith(".") and "\n" not in s for s in entry.statement.values())
+
+
+def test_a_scenario_cites_exactly_the_catalogues_claims(catalogue_kept):
+    head = {"description": "x"}
+    assert ScenarioHead(**head, claims=sorted(CATALOGUE)).claims == sorted(CATALOGUE)
+    with pytest.raises(ValidationError, match="unknown claim 'C18'; allowed: C1-C17"):
+        ScenarioHead(**head, claims=["C18"])
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        claims.Claim("C18", lambda e: None)
+    register(ClaimEntry("C18", {"en": "Givers are asked first.", "nl": "Gevers eerst."}))
+    assert ScenarioHead(**head, claims=["C18", "C1"]).claims == ["C18", "C1"]
+    assert claims.Claim("C18", lambda e: None).id == "C18"
+    assert ids_text() == "C1-C18"
+    register(ClaimEntry("C20", {"en": "A gap.", "nl": "Een gat."}))
+    assert ids_text().endswith("C17, C18, C20")
+
+
+def test_a_catalogue_entry_is_an_id_and_a_statement_in_every_language():
+    with pytest.raises(ValueError, match="C and a number"):
+        ClaimEntry("X1", {"en": "a", "nl": "b"})
+    with pytest.raises(ValueError, match="no statement in nl"):
+        ClaimEntry("C30", {"en": "a"})
+    with pytest.raises(ValueError, match="in the catalogue already"):
+        register(ClaimEntry("C1", {"en": "Something else.", "nl": "Iets anders."}))
+
+
+def test_a_claim_without_workshop_words_is_told_by_its_catalogue_statement(monkeypatch):
+    """The pack shows every catalogue claim: one without its own workshop words gets its
+    statement and a question asking the room for a guess; the others keep their words."""
+    from sim.claims_catalogue import CATALOGUE, ClaimEntry
+    from sim.report.i18n import TEXT
+    from sim.workshop.content import claim_texts
+
+    said = {
+        "en": "Coffee first: a second coffee doubles the trust.",
+        "nl": "Eerst koffie: twee koffies, dubbel vertrouwen.",
+    }
+    monkeypatch.setitem(CATALOGUE, "C99", ClaimEntry("C99", said))
+    texts = claim_texts("C99", "nl")
+    assert texts == {"title": "Eerst koffie", "claim": said["nl"], "q": TEXT["nl"]["ws_q_any"]}
+    assert claim_texts("C1", "en")["title"] == TEXT["en"]["ws_title_C1"]

@@ -371,6 +371,7 @@ def test_the_atlas_command_refuses_a_folder_that_is_not_an_exploration(tmp_path)
     assert result.exit_code == 2 and "not a finished exploration" in result.stderr
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_atlas_renders_in_chromium_with_its_prim_boxes(one_process, lang):
     path = build_atlas(one_process, lang)

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from sim.claims_catalogue import ID as CLAIM_ID
 from sim.config import (
     ConversationConfig,
     MarketConfig,
@@ -18,13 +19,24 @@ from sim.config import (
     TiesConfig,
     TrustConfig,
 )
+from sim.errors import ConfigError
 from sim.model import NetworkingModel
-from sim.model.formats import FORMATS, Chapter, Circle, CircleChannel, Circuit, Dinner, Online
+from sim.model.formats import (
+    FORMATS,
+    Chapter,
+    Circle,
+    CircleChannel,
+    Circuit,
+    Dinner,
+    Format,
+    Online,
+)
 from sim.model.market import Market
 from sim.model.memory import PairStore
 from sim.model.population import Adjacency
 from sim.model.referrals import AskGraph, Referrers
 from sim.model.seating import repeat_lower_bound
+from sim.scenario import load_scenario
 from tests.conftest import small_params
 
 
@@ -639,11 +651,56 @@ def test_every_format_runs_conserves_needs_and_repeats_for_a_seed(fmt, overrides
 
 
 def test_the_format_classes_say_what_they_do():
-    assert set(FORMATS) == {"mixer", "chapter", "circuit", "dinner", "circle"}
     for cls in (*FORMATS.values(), CircleChannel, Online):
         assert cls.name and cls.description and cls.claims
+        assert all(CLAIM_ID.match(c) for c in cls.claims), cls.name
+    for name, cls in FORMATS.items():
+        assert issubclass(cls, Format) and cls.name == name
+        assert small_params(**{"events.format": name}).events.format == name
     assert FORMATS["chapter"] is Chapter and FORMATS["circuit"] is Circuit
     assert FORMATS["dinner"] is Dinner and FORMATS["circle"] is Circle
+    assert CircleChannel.name not in FORMATS  # a channel runs beside the main format
+
+
+@pytest.fixture
+def registry_kept():
+    """The format registry as it was, after a test that defines a format of its own."""
+    before = dict(FORMATS)
+    yield
+    FORMATS.clear()
+    FORMATS.update(before)
+
+
+def test_a_format_defined_anywhere_registers_itself_and_a_scenario_may_name_it(
+    registry_kept, tmp_path
+):
+    with pytest.raises(ConfigError, match="unknown format 'pairs'"):
+        small_params(**{"events.format": "pairs"})
+
+    class Pairs(Format):
+        """Attendees meet in pairs once an event (a test's own format)."""
+
+        name = "pairs"
+        description = "attendees pair off once"
+        claims = ("C3",)
+
+        def meet(self, model, week):
+            order = model.rng.permutation(self.attendees(model))
+            half = order.size // 2
+            model.talk(order[:half], order[half : 2 * half])
+
+    class Quiet(Pairs, channel=True):
+        name = "quiet"
+
+    assert FORMATS["pairs"] is Pairs and "quiet" not in FORMATS
+    path = tmp_path / "pairs.toml"
+    path.write_text('[scenario]\ndescription = "x"\n[params.events]\nformat = "pairs"\n')
+    assert load_scenario(str(path)).params.events.format == "pairs"
+    with pytest.raises(ConfigError, match="unknown format 'quiet'"):
+        small_params(**{"events.format": "quiet"})
+    model = make_model("pairs", **{"run.weeks": 9}).run()
+    assert isinstance(model.format, Pairs) and model.format.held == 3
+    assert model.conversations.sum() > 0
 
 
 def test_every_planned_circuit_visit_happens_when_everyone_attends(monkeypatch):

@@ -1,4 +1,4 @@
-"""Hostile input, case by case (issue: hostile input and oversized runs): never a traceback,
+"""Hostile input and oversized runs, case by case: never a traceback,
 never a frozen terminal, never a run bigger than the machine. Each case is one found by trying
 the tool as a hostile user would."""
 

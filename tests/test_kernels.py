@@ -455,6 +455,7 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
     referral's chance to convert, cell by cell, exactly as Referrers.chance and
     Referrers.conversion give them (pairs found through the dense index or by binary search)."""
     from sim.model import NetworkingModel, referral_kernels
+    from sim.model.referrals import Traits
     from sim.scenario import load_scenario
 
     kernels.use(False)
@@ -479,11 +480,12 @@ def test_referral_chance_and_conversion_kernels_equal_numpy(overrides, dense):
     everyone, owes = np.arange(model.n_members), np.zeros(model.n_members, dtype=np.int32)
     traits = (referrers.ask_specificity, model.market.competence)
     drive = (referrers.drive(everyone, owes), referrers.drive(everyone, owes + 1))
-    traits = tuple(np.asarray(x, dtype=np.float64) for x in (*traits, *drive))
-    arrays, knobs = referrers.kernel_inputs(store, params.referrals, base, week, best)
-    got = referral_kernels._chances(cell, referrer, provider, arrays, traits, knobs)
+    traits = Traits(*(np.asarray(x, dtype=np.float64) for x in (*traits, *drive)))
+    cells = referrers.kernel_inputs(store, week, best)
+    knobs = referrers.kernel_knobs(store, params.referrals, base)
+    got = referral_kernels._chances(cell, referrer, provider, cells, traits, knobs)
     assert got.tobytes() == chance.tobytes()
-    got = referral_kernels._conversions(cell, arrays, knobs)
+    got = referral_kernels._conversions(cell, cells, knobs)
     assert got.tobytes() == np.broadcast_to(conversion, referrer.shape).tobytes()
 
 
@@ -547,6 +549,7 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
     last sellers and degrees, units, and the generator left in the same state."""
     from sim.config import ConversationConfig, MarketConfig, ReferralConfig, ReputationConfig
     from sim.model import referral_kernels
+    from sim.model.ledger import Chosen
     from sim.model.market import Market
     from sim.model.referrals import Referrers
 
@@ -556,7 +559,7 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
     flat = np.sort(draw.choice(n_persons * n_sectors, size, replace=False))
     sold = draw.random(size) < sold_share
     seller = np.where(sold, draw.integers(0, n_members, size), -1)
-    chosen = (seller, draw.integers(0, 4, size), draw.integers(1, 4, size), seller - 1)
+    chosen = Chosen(seller, draw.integers(0, 4, size), draw.integers(1, 4, size), seller - 1)
     units = draw.integers(1, 4, size)
     before = draw.integers(-1, n_members, n_persons * n_sectors)  # who sold the last ones
     out = []
@@ -583,8 +586,8 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
                 rng,
                 7,
                 flat,
-                chosen[0],
-                chosen[2],
+                chosen.seller,
+                chosen.degree,
                 units,
                 (market.mean_lifetime, float(market.relative_spread)),
                 tuple(kept),
@@ -601,55 +604,22 @@ def test_a_weeks_purchases_are_the_same_compiled(seed, size, sold_share, spread)
     assert (market.locked_until[flat] > 7).all() and (market.last_seller[flat] == seller).all()
 
 
-@pytest.fixture(scope="module")
-def scene_after_weeks():
-    """A scene of every built-in strategy after 30 weeks (its pairs met, some avoided)."""
+def test_a_strategys_decisions_are_its_own_methods_with_or_without_kernels():
+    """A strategy has one implementation of each decision, whatever the run's size: a weight
+    that reads a trait of the member, beside a built-in strategy and one that changes its
+    parent's weight, gives the same run with the kernels as without."""
     from sim.model import NetworkingModel
+    from sim.model.strategies import STRATEGIES, Relationship, warm_contacts
     from sim.scenario import load_scenario
 
-    params = load_scenario("four_sellers", {"run.weeks": 30}).params
-    return NetworkingModel(params, rng=np.random.SeedSequence(3)).run()
+    class Keen(Relationship):
+        name = "keen_for_test"
+        description = "calls warm contacts, the keener the more he seeks known faces"
+        labels = {"en": "keen", "nl": "gretig"}
 
-
-@settings(max_examples=40, deadline=None)
-@given(later=st.integers(0, 40), since_back=st.integers(8, 25), avoid=st.sampled_from([0.499, 0.5]))
-def test_each_strategys_compiled_weight_equals_its_method(
-    scene_after_weeks, later, since_back, avoid
-):
-    """Every registered strategy with a compiled twin of follow_up_weight gives, for every pair,
-    the value its numpy method gives (weeks after the last contact, pairs met since a week)."""
-    from sim.model.strategies import STRATEGIES, twin
-
-    model = scene_after_weeks
-    model.week, store = 30 + later, model.store
-    store.trust_cfg = store.trust_cfg.model_copy(update={"avoid_level": avoid})
-    since = float(30 - since_back)
-    slots = np.arange(len(store))
-    pair = (store.memory_everywhere(model.week), store.trust_everywhere(model.week))
-    pair += (store.first_week, store.meetings)
-    twins = {name: twin(cls, "follow_up_weight") for name, cls in STRATEGIES.items()}
-    assert any(twins.values())
-    kernels.use(True)
-    for name, weight_of in twins.items():
-        if weight_of is None:
-            continue
-        kernels.use(False)
-        expected = STRATEGIES[name]().follow_up_weight(model, slots, since)
-        kernels.use(True)
-        got = np.full(slots.size, np.nan)
-        everyone = np.zeros(model.n_members, dtype=np.int64)  # all members use it
-        compiled = kernels.strategy_twin(weight_of)
-        kernels.follow_up_weights(compiled, 0, everyone, store.src, pair, (since, avoid), got)
-        np.testing.assert_array_equal(got, expected, err_msg=name)
-        assert (expected > 0).any() and (expected == 0).any(), name  # both branches ran
-
-
-def test_a_strategy_that_changes_its_weight_has_no_twin_until_it_writes_one():
-    """A subclass overriding follow_up_weight never runs its parent's twin: a run with it asks
-    the numpy method with the kernels on, and gives what it gives with them off."""
-    from sim.model import NetworkingModel
-    from sim.model.strategies import STRATEGIES, Relationship, twin
-    from sim.scenario import load_scenario
+        def follow_up_weight(self, scene, slots, since_week):
+            share = scene.traits["known_share"][scene.store.src[slots]]
+            return warm_contacts(scene, slots) * (1.0 + share)
 
     class Coolest(Relationship):
         name = "coolest_for_test"
@@ -659,17 +629,13 @@ def test_a_strategy_that_changes_its_weight_has_no_twin_until_it_writes_one():
         def follow_up_weight(self, scene, slots, since_week):
             return 1.0 / (1e-3 + super().follow_up_weight(scene, slots, since_week))
 
-    class Same(Relationship):  # keeps the method, so keeps the twin
-        pass
-
     try:
-        assert twin(Coolest, "follow_up_weight") is None
-        assert twin(Same, "follow_up_weight") is twin(Relationship, "follow_up_weight")
         groups = [
-            {"name": "builders", "strategy": "relationship", "share": 0.5, "focal": True},
-            {"name": "pitchers", "strategy": "coolest_for_test", "share": 0.5, "focal": True},
+            {"name": "builders", "strategy": "relationship", "share": 0.4, "focal": True},
+            {"name": "keen", "strategy": "keen_for_test", "share": 0.3, "known_share": 0.9},
+            {"name": "pitchers", "strategy": "coolest_for_test", "share": 0.3, "focal": True},
         ]
-        over = {"run.weeks": 30, "scene.groups": groups}
+        over = {"run.weeks": 30, "scene.groups": groups, "scene.one_to_ones": 8}  # each week
         params = load_scenario("laptop", over).params
         runs = []
         for enabled in (True, False):
@@ -679,30 +645,4 @@ def test_a_strategy_that_changes_its_weight_has_no_twin_until_it_writes_one():
         for name in runs[0].FIELDS:
             np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
     finally:
-        del STRATEGIES["coolest_for_test"]
-
-
-def test_the_twins_kernel_is_compiled_in_each_process_not_cached_on_disk(tmp_path):
-    """A run with the kernels in a new process with its own numba disk cache: the kernels are
-    cached, except the one that takes a strategy's twin (`kernels.UNCACHED`). Cached, it added
-    an entry in every process (its key is the twin's function object, never found again: 130
-    files in a working copy after a day) and a stale entry for a twin of a script's strategy
-    broke later processes' reading of the cache."""
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "from sim.model import NetworkingModel, kernels\n"
-        "from sim.scenario import load_scenario\n"
-        "kernels.use(True)\n"
-        'NetworkingModel(load_scenario("bni", {"run.weeks": 12}).params, rng=1).run()\n'
-    )
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    cached = [p.name for p in tmp_path.rglob("*.nbi")]
-    assert any("mingle_rounds" in name for name in cached)
-    assert not any("follow_up_weights" in name for name in cached)
+        del STRATEGIES["keen_for_test"], STRATEGIES["coolest_for_test"]

@@ -1,6 +1,7 @@
 """Regions: a scene split into independent regions, each a task with its own keyed seed, run in
-this process, in a process pool or on a Dask cluster with the same tables (goal 5 of the scale
-issue; sim/experiments/execution.py, sim/experiments/cluster.py)."""
+this process, in a process pool or on a Dask cluster with the same tables (the scale goal of
+a world beyond one machine, docs/measurements.md; sim/experiments/execution.py,
+sim/experiments/cluster.py)."""
 
 import numpy as np
 import polars as pl

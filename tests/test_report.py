@@ -165,6 +165,7 @@ def test_report_command_rejects_a_folder_that_is_not_a_run(tmp_path):
 
 
 # --- in a real browser --------------------------------------------------------------------------
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(small_run, lang):
     path = build_report(small_run, lang)
@@ -192,14 +193,16 @@ def test_the_report_renders_in_chromium_without_errors_and_the_slider_moves(smal
         page.wait_for_function(
             "document.getElementById('fig-network')._fullLayout.sliders[0].active > 0"
         )
-        page.wait_for_timeout(300)
-        edges_after = page.evaluate(
-            "document.getElementById('fig-network').data.map(t => t.x.length)"
+        # the network of a later week is drawn: wait until the traces' edges differ
+        page.wait_for_function(
+            "before => JSON.stringify(document.getElementById('fig-network').data"
+            ".map(t => t.x.length)) !== JSON.stringify(before)",
+            arg=edges_before,
         )
-        assert edges_after != edges_before  # the network of a later week is drawn
     assert errors == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_claims_are_verdicts_in_words_and_the_curves_a_chart(small_run, lang):
     """The claims section: each claim's direction and size as words, its sentence, no check
@@ -234,6 +237,7 @@ def test_cumulative_band_contains_its_mean(small_run):
     assert np.all(np.diff(bands.filter(variant="base", group="builders")["mean"]) >= 0)
 
 
+@pytest.mark.browser
 def test_figures_are_exported_as_png_with_debian_chromium(small_run):
     """`make figures`: kaleido renders the headline charts in Debian's chromium (no download)."""
     from sim.report.figures import export_figures

@@ -3,7 +3,7 @@ English and Dutch, never pydantic's words), participants become focal members wi
 product and habits, a round is a normal run folder, rounds with the same entries give the same
 results (the room's seed), the last save wins in whatever order saves arrive, the facilitator
 removes a participant and empties the room (kept in room.json), the time left is measured from
-the round itself, a low result says why (issue 13). In a browser: tests/test_room_browser.py."""
+the round itself, a low result says why. In a browser: tests/test_room_browser.py."""
 
 from __future__ import annotations
 
@@ -70,8 +70,8 @@ def test_a_mistake_is_one_sentence_in_the_phones_language(data, en, nl):
 def test_a_participant_becomes_a_focal_member_with_their_product_and_habits(tmp_path):
     room = Room(tmp_path, 2, 1, {})
     pitches, builds = room.strategies()[True], room.strategies()[False]
-    assert STRATEGIES[pitches].classifier["pitches"] != "never"
-    assert STRATEGIES[builds].classifier["pitches"] == "never"
+    assert STRATEGIES[pitches].classifier.pitches != "never"
+    assert STRATEGIES[builds].classifier.pitches == "never"
     entry = Entry(name="Ann", product="other", lifetime_weeks=26, price=250, capacity=12,
                   events=0.75, one_to_ones=3, pitches=True, listening=0.4, giving=0.6)  # fmt: skip
     group = participant_group("p01", entry, room.strategies())

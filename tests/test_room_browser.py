@@ -4,7 +4,7 @@ phone; a hundred quick saves from one phone keep the last; three participants jo
 browser contexts (a mistake in Dutch is a Dutch sentence), the facilitator removes a fourth,
 runs a round, each phone shows its own result in words, the projector's results fit its screen
 at 1280x720 and 1920x1080 with no folder on it, the room empties after a confirmation, and no
-page logs an error (issue 13). No fixed waits: every wait is for something on the page."""
+page logs an error. No fixed waits: every wait is for something on the page."""
 
 from __future__ import annotations
 

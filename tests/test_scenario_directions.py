@@ -76,6 +76,7 @@ def expectation_cases():
                 if reason:
                     marks.append(pytest.mark.xfail(strict=True, reason=reason))
                 marks.append(pytest.mark.xdist_group(name))  # one worker runs each scenario
+                marks.append(pytest.mark.slow)  # every scenario run whole: minutes
                 yield pytest.param(
                     name, variant, metric, direction, marks=marks, id=f"{name}-{variant}-{metric}"
                 )
@@ -96,6 +97,7 @@ def test_every_scenario_names_its_claims_and_expects_something():
         assert expects or (name in AT_SMALL_SIZE and scenario.contrast) or name in REPLACED, name
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("bni")
 def test_the_default_chapter_passes_referrals_near_the_published_rate(scenario_runs):
     """C12 calibration: within 2x of BNI's ~42 referrals per member per year (2016, 2018)."""
@@ -103,6 +105,7 @@ def test_the_default_chapter_passes_referrals_near_the_published_rate(scenario_r
     assert 21 <= base["mean"][0] <= 84, base
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("conversation")
 def test_members_learn_to_refer_competent_providers(scenario_runs):
     """C6: when providers differ in competence, bad referrals cost trust, so the share of referred

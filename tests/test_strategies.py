@@ -132,6 +132,49 @@ def test_an_opportunist_never_pitches_a_stranger():
     assert not model.pitches(np.array([PLAYER]), np.array([OTHER]))[0]
 
 
+# --- a new kind of decision: week_end ---------------------------------------------------------
+def test_a_strategy_acts_at_the_weeks_end_for_its_own_members_only():
+    """The model calls week_end once a week per strategy, with that strategy's members, after
+    the week's needs are answered and before the week is recorded; the default does nothing."""
+    calls = []
+
+    class Noter(Relationship):
+        name = "noter_for_test"
+        description = "notes when he is asked to act"
+        labels = {"en": "noter", "nl": "noteerder"}
+
+        def week_end(self, model, members):
+            recorded = len(model.one_to_ones_by_week)  # weeks the observers recorded
+            calls.append((model.week, members.tolist(), recorded))
+
+    try:
+        model = duo("noter_for_test")
+        for _ in range(3):
+            model.step()
+        assert calls == [(0, [PLAYER], 0), (1, [PLAYER], 1), (2, [PLAYER], 2)]
+        assert Strategy.week_end(Relationship(), model, np.arange(4)) is None
+    finally:
+        del STRATEGIES["noter_for_test"]
+
+
+def test_an_introduction_is_a_conversation_unless_either_avoids_the_other():
+    """model.introduce: strangers introduced meet (both remember the other, each pair once however
+    often named); a pair where one avoids the other does not meet (C10)."""
+    model = duo("relationship")
+    one, two, three = np.array([1]), np.array([2]), np.array([3])
+    assert model.familiarity(one, two)[0] == 0
+    a, b = model.introduce(np.array([1, 2, 1]), np.array([2, 1, 2]))
+    assert (a.tolist(), b.tolist()) == ([1], [2]) and model.introductions == 1
+    assert model.familiarity(one, two)[0] > 0 and model.familiarity(two, one)[0] > 0
+    assert model.conversations.tolist() == [0, 1, 1, 0]
+    model.talk(one, three)
+    model.store.add_evidence(three, one, 0.0, 50.0, model.week)  # 3 avoids 1 since
+    a, b = model.introduce(one, three)
+    assert a.size == 0 and model.introductions == 1
+    assert model.conversations.tolist() == [0, 2, 1, 1]  # the talk only
+    assert model.contacts_of(1).tolist() == [2, 3] and model.trust_in(one, two)[0] >= 0.5
+
+
 # --- the registry ----------------------------------------------------------------------------
 def test_every_strategy_says_what_it_does():
     for cls in STRATEGIES.values():

@@ -59,6 +59,7 @@ def test_a_sweep_with_variants_checks_every_expectation_at_every_point(sweep_dir
     assert about["grid"] == {"events.attendance": ["0.4", "0.8"]} and about["replications"] == 2
 
 
+@pytest.mark.browser
 def test_the_sweep_report_renders_in_chromium_and_escapes_file_text(sweep_dir):
     page_html = (sweep_dir[0] / "sweep.html").read_text(encoding="utf-8")
     assert HOSTILE not in page_html and "&lt;script&gt;" in page_html
@@ -75,6 +76,7 @@ def test_the_sweep_report_renders_in_chromium_and_escapes_file_text(sweep_dir):
     assert errors == []
 
 
+@pytest.mark.slow
 def test_calibration_measures_every_published_figure(tmp_path):
     """Two replications: every modelled figure gets a finite mean inside its CI; the figure the
     model has no mechanism for says so instead of a number."""

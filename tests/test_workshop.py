@@ -22,7 +22,8 @@ from sim.workshop.pack import build_pack
 from sim.workshop.story import STORY
 from tests.conftest import chromium_page
 
-pytestmark = pytest.mark.xdist_group("workshop")
+# the pack prints its sheets to PDF with chromium
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("workshop")]
 HOSTILE = "<script>alert('pack')</script> & co"
 
 

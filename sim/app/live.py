@@ -101,7 +101,7 @@ def lead_name(scenario: str, lang: str) -> str:
 def _mixed(scn: Scenario) -> tuple[list, list]:
     """The share groups whose strategy pitches and those whose strategy never does."""
     shared = [g for g in scn.params.scene.groups if g.share is not None]
-    pitch = [g for g in shared if STRATEGIES[g.strategy].classifier["pitches"] != "never"]
+    pitch = [g for g in shared if STRATEGIES[g.strategy].classifier.pitches != "never"]
     return pitch, [g for g in shared if g not in pitch]
 
 

@@ -12,11 +12,11 @@ lifetime, the strategy of the scenario's example who pitches or of the one who d
 their habits as traits. Every round is a run folder in the room's folder, all rounds with the
 same seed: the difference between two rounds is the habits, not luck.
 
-The last save wins. A phone's form used to be a solara.use_reactive of the saved entry, which
-copies its argument over the form whenever it changed since the last render; a save does not
-redraw the page, so the render caused by the next edit saw the saved entry changed and put it
-over that edit, and the next save sent older values. The page now keeps its form its own and
-does not redraw it when the room changes (sim/app/room_page.py). Each save carries the number of
+The last save wins. A phone's form is its own state, not a solara.use_reactive of the saved
+entry: that would copy the saved entry over the form whenever it changed since the last render,
+and since a save does not redraw the page, the render caused by the next edit would put the
+saved entry over that edit and the next save would send older values. The page does not redraw
+the form when the room changes (sim/app/room_page.py). Each save carries the number of
 its form's last edit (`seq`, one counter for the server) and an older save than the one applied
 is dropped, so saves of one participant that reach `enter` out of order (two tabs, handlers in
 two threads) cannot undo a later one.
@@ -227,7 +227,7 @@ class Room:
     def strategies(self) -> dict[bool, str]:
         """{pitches: strategy}: the strategies of the scene's example members."""
         examples = [g.strategy for g in self.base.params.scene.groups if g.focal]
-        pitching = {STRATEGIES[s].classifier["pitches"] != "never": s for s in examples}
+        pitching = {STRATEGIES[s].classifier.pitches != "never": s for s in examples}
         return {True: pitching[True], False: pitching[False]}
 
     def _run(self, rnd: Round) -> None:
@@ -244,12 +244,11 @@ class Room:
 
             run_scenario(
                 scn, self.replications, self.seed, workers=self.workers, out_dir=rnd.folder,
-                show_progress=False, on_plan=heard,
+                show_progress=False, on_plan=heard, before_publish=build_report,
             )  # fmt: skip
             progress.finished()
             with self.lock:
                 self.version += 1  # every history is in: the pages say so
-            build_report(rnd.folder)
             manifest = json.loads((rnd.folder / "manifest.json").read_text(encoding="utf-8"))
             rnd.metrics = manifest["metrics"]["base"]
             rnd.tail_s = progress.tail_seconds()

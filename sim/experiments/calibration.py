@@ -1,6 +1,6 @@
 """Calibration against published figures (`python -m sim calibrate`): figure, model, within?
 
-Each entry names a published figure (shared/calibration.md), its source, the band the model
+Each entry names a published figure (docs/calibration.md), its source, the band the model
 should fall in, the scenario variants that measure it and how (per replication, so each value
 carries a 95 % CI), and which parameter, if any, was fitted to it. The claims' directions are
 never a target: the bni variants' expected directions hold at any value of the fitted
@@ -10,6 +10,7 @@ C5 through the mixer's mixing (Ingram & Morris 2007).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from sim.experiments import tables
-from sim.experiments.metrics import across_replications
+from sim.experiments.metrics import across_replications, per_replication
 from sim.experiments.runner import run_scenario
 from sim.paths import RESULTS_DIR
 from sim.scenario import load_scenario
@@ -154,11 +155,15 @@ def calibrate(
         scenario = load_scenario(name)
         scenario.variants = {v: scenario.variants[v] for v in variants}
         scenario.variant_info = {v: scenario.variant_info[v] for v in variants}
+        folder = out_dir / name
+        if (folder / "manifest.json").is_file():  # finished before a failure or a kill
+            runs[name], per_rep[name] = folder, _finished(folder)
+            continue
         result = run_scenario(
             scenario,
             replications,
             workers=workers,
-            out_dir=out_dir / name,
+            out_dir=folder,
             show_progress=show_progress,
         )
         runs[name], per_rep[name] = result.out_dir, result.per_replication
@@ -166,6 +171,15 @@ def calibrate(
     table = pl.DataFrame(rows, infer_schema_length=None)
     tables.write_atomic(out_dir / "calibration.parquet", table.write_parquet)
     return out_dir, table
+
+
+def _finished(folder: Path) -> pl.DataFrame:
+    """A finished run's per-replication metrics, from its tables (a rerun of the same command
+    uses the runs it already has)."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    weeks = {v: info["params"]["run"]["weeks"] for v, info in manifest["variants"].items()}
+    agents = pl.read_parquet(folder / "agents.parquet")
+    return per_replication(agents, weeks, manifest.get("contrast"))
 
 
 def _row(figure: Figure, runs, per_rep) -> dict:

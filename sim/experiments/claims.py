@@ -18,8 +18,11 @@ per-replication values, the scenario's contrast groups, the memory and trust cur
 the two statuses and the numbers behind them (`Verdict.values`), or None when the run does not
 measure it. A claim without an entry is judged by the scenario's variants whose description
 cites it (`by_checks`): its direction holds when every cited variant moved clearly as expected.
-Words for a room are made from verdicts by sim/report/verdicts.py. Claims: C1-C4, C10, C12 here;
-the rest through their variants.
+Words for a room are made from verdicts by sim/report/verdicts.py.
+
+Every claim a scenario may cite is one entry of the catalogue (`CATALOGUE`, sim/claims_catalogue.py:
+its ID and statement, re-exported here); a measured entry of `CLAIMS` names a claim of it. Claims:
+C1-C4, C10, C12 measured here; the rest through their variants.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from typing import Any, Literal
 
 import numpy as np
 from scipy import stats
+
+from sim.claims_catalogue import CATALOGUE
 
 Status = Literal["holds", "fails", "open", "n/a"]
 WEEKS_OF_THE_ESSAY = 260  # the essays' figures for C1 are over five years
@@ -225,6 +230,10 @@ class Claim:
     judge: Callable[[Evidence], Verdict | None] = field(repr=False)
     # the metric that measures it (what the atlas asks "what drives it" of), if one does
     metric: Callable[[Evidence], str | None] = field(repr=False, default=lambda e: None)
+
+    def __post_init__(self) -> None:
+        if self.id not in CATALOGUE:
+            raise ValueError(f"claim {self.id}: not in the catalogue (sim/claims_catalogue.py)")
 
 
 CLAIMS: dict[str, Claim] = {

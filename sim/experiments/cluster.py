@@ -17,6 +17,8 @@ yields the results as tasks finish:
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -24,6 +26,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import ConfigError
+
+
+class _Lifeline:
+    held = False
+
+
+def hold_lifeline() -> None:
+    """In a worker process (a local pool's or a Dask LocalCluster's): end it as soon as the
+    process that started it is gone, so a killed command leaves no worker simulating and writing
+    on. A thread waits on multiprocessing's parent sentinel (a pipe that closes when the parent
+    dies, however it dies) and then ends the process. In the command's own process (one worker:
+    the tasks run there) there is no parent to watch."""
+    parent = multiprocessing.parent_process()
+    if _Lifeline.held or parent is None:
+        return
+    _Lifeline.held = True
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="netsim-lifeline", daemon=True).start()
+
 
 CONNECT_TIMEOUT = "10s"
 # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
@@ -76,7 +101,9 @@ def executor(workers: int, where: Where | None = None) -> Iterator[Executor]:
     """A `concurrent.futures` executor: a local process pool, or a Dask cluster's."""
     if where is None or not where.dask:
         spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=spawn) as pool:
+        with ProcessPoolExecutor(
+            max_workers=max(1, workers), mp_context=spawn, initializer=hold_lifeline
+        ) as pool:
             yield pool
         return
     with _dask_client(workers, where) as client:

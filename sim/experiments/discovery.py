@@ -27,10 +27,10 @@ import polars as pl
 
 from sim.experiments import claims, tables
 from sim.experiments.design import Plan
-from sim.experiments.explore import RUNS
 from sim.experiments.metrics import across_replications
 from sim.scenario import Scenario
 
+RUNS = "runs"  # the tasks' files, in the exploration's folder (sim/experiments/explore.py)
 MIN_COVERAGE = 0.8  # the PRIM box kept covers at least this share of the points that hold
 HELD = "held."  # points.parquet: held.<claim> columns
 PARTS = ("direction.", "size.")  # ... and direction.<claim>, size.<claim>

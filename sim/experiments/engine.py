@@ -8,7 +8,8 @@ the task's own files first and its result file last (temporary name, then rename
 with a result file is complete and one without is absent. Running the same tasks into the same
 store skips the finished ones (resume after a kill); a task that raises is recorded with its
 error and the others go on. A progress bar counts all tasks (finished ones included) and shows
-the time left.
+the time left. A worker process ends with the process that started it
+(cluster.hold_lifeline).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from sim.experiments import cluster, tables
+from sim import storage
+from sim.errors import WriteFailed
+from sim.experiments import cluster
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Failed:
     """A task's error, as text (a worker's exception does not stop the others)."""
 
     error: str
+    refused: bool = False  # a write the system refused (the disk is full, ...)
 
 
 class Store:
@@ -57,15 +61,18 @@ class Store:
         return pl.read_parquet(self.path(key))
 
     def save(self, key: str, result: pl.DataFrame) -> None:
-        tables.write_atomic(self.path(key), result.write_parquet)
+        storage.write_atomic(self.path(key), result.write_parquet)
 
 
 def _guarded(task: Any, work: Callable, store: Store, *args) -> pl.DataFrame | Failed:
     """In the worker: the task's work (it writes its own files), then its result file."""
+    cluster.hold_lifeline()  # a Dask worker's (a local pool's holds it from its start)
     try:
         result = work(task, *args)
         store.save(task.key, result)
         return result
+    except WriteFailed as err:  # already in words: the file and why
+        return Failed(str(err)[:2000], refused=True)
     except Exception as err:  # noqa: BLE001 - recorded; the other tasks go on
         return Failed(f"{type(err).__name__}: {err}"[:2000])
 
@@ -91,8 +98,10 @@ def run_all(
 ) -> Outcome:
     """Run `work(task, *args)` for every task without a result in the store. Tasks have a
     `key` (their identity as a file name). `on_result(task, result)` hears each result, those
-    found finished first (read back from the store only then), then in the order tasks finish."""
-    outcome = Outcome({}, 0)
+    found finished first (read back from the store only then), then in the order tasks finish.
+    WriteFailed when every task that ran failed to write (the disk is full, ...): nothing went
+    on, and that is the one thing to put right."""
+    outcome, refused = Outcome({}, 0), []
     finished = {task.key for task in tasks if store.done(task.key)}
     todo = [task for task in tasks if task.key not in finished]
     if on_result:
@@ -104,9 +113,12 @@ def run_all(
             outcome.ran += 1
             if isinstance(result, Failed):
                 outcome.failed[task.key] = result.error
+                refused += [result.error] * result.refused
             elif on_result:
                 on_result(task, result)
             advance()
+    if refused and len(refused) == outcome.ran:
+        raise WriteFailed(refused[0])
     return outcome
 
 

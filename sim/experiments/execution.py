@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sim import storage
 from sim.config import Params
 from sim.errors import ConfigError, TasksFailed
 from sim.experiments import cluster, engine, folders, metrics, resources, tables
@@ -178,7 +179,7 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
         for name in ("sales", "referrals"):
             results[name] = results[name].clear()
     for name, df in results.items():
-        tables.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
+        storage.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
     if task.regions > 1:
         return results["agents"]
     return measure(task, params, results["agents"])
@@ -296,7 +297,7 @@ def combine_parts(parts: Path, out_dir: Path, regions: int = 1) -> None:
         frame = pl.concat([pl.scan_parquet(f) for f in files], how="diagonal_relaxed")
         if regions > 1:
             frame = tables.sum_regions(name, frame)
-        tables.write_atomic(out_dir / f"{name}.parquet", frame.sink_parquet)
+        storage.write_atomic(out_dir / f"{name}.parquet", frame.sink_parquet)
 
 
 def default_out_dir(scenario_name: str, prefix: str = "") -> Path:

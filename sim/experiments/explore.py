@@ -25,10 +25,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sim import storage
 from sim.config import Params
-from sim.errors import ConfigError
+from sim.errors import ConfigError, WriteFailed
 from sim.experiments import cluster, engine, metrics, resources, tables
 from sim.experiments.design import Plan
+from sim.experiments.discovery import RUNS, analyse
 from sim.experiments.execution import (
     compiled_as_planned,
     default_out_dir,
@@ -39,7 +41,6 @@ from sim.experiments.execution import (
 from sim.experiments.runner import git_commit, versions
 from sim.scenario import Scenario, apply_overrides
 
-RUNS = "runs"
 MANIFEST = "manifest.json"
 KIND = "explore"
 
@@ -64,10 +65,6 @@ class PointTask:
 
 def task_key(point: int, replication: int) -> str:
     return f"p{point:06d}-r{replication:04d}"
-
-
-def task_file(runs: Path, point: int, replication: int) -> Path:
-    return runs / f"{task_key(point, replication)}.parquet"
 
 
 def run_point(task: PointTask) -> pl.DataFrame:
@@ -146,9 +143,9 @@ def explore(
         on_plan(budget)
     tasks = compiled_as_planned(tasks, budget)
     about = (scenario, plan, ident, overrides or [])
-    write_manifest(out_dir, about, len(tasks), {}, "running")
     start = time.perf_counter()
     try:
+        write_manifest(out_dir, about, len(tasks), {}, "running")
         outcome = engine.run_all(
             tasks,
             run_point,
@@ -157,13 +154,12 @@ def explore(
             where=where,
             show_progress=show_progress,
         )
-    except ConfigError:  # e.g. an unreachable scheduler: a new exploration leaves no folder
+    except (ConfigError, WriteFailed):  # an unreachable scheduler, a full disk before any
+        # result: a new exploration leaves no folder, so the same command starts it again
         if fresh:
             forget_empty(out_dir, keep_folder=existed)
         raise
     failed, simulated = outcome.failed, time.perf_counter() - start
-    from sim.experiments.discovery import analyse
-
     found = analyse(scenario, plan, out_dir, [p.scene.members for p in points])
     status = "complete" if not failed else "failed tasks"
     write_manifest(out_dir, about, len(tasks), failed, status, found)
@@ -197,7 +193,9 @@ def claim_folder(out_dir: Path | None, name: str, ident: dict) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ConfigError(f"--out {path}: cannot create the folder ({err.strerror})") from None
+        raise ConfigError(
+            f"--out {path}: cannot create the folder ({storage.reason(err)})"
+        ) from None
     return path
 
 

@@ -6,7 +6,9 @@ seed) and a lock naming the writing process. Only when every table and the manif
 place is it renamed to the output folder, so a reader sees either the whole new run or whatever
 was there before, never a mix. A killed run leaves its staging folder; the same command with the
 same `--out` resumes it (the finished tasks are kept, sim/experiments/engine.py). A finished run
-folder is replaced only with `--overwrite`; a folder holding anything else is refused.
+folder is replaced only with `--overwrite`; a folder holding anything else is refused, and so is
+a mount point (it cannot be renamed: give a folder inside it). A staging folder the system
+refuses to rename stays as it was, and the same command publishes it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import os
 import shutil
 from pathlib import Path
 
+from sim import storage
 from sim.config import Params
-from sim.errors import ConfigError
-from sim.experiments import tables
+from sim.errors import ConfigError, WriteFailed
 
 IDENTITY = "identity.json"
 LOCK = "writer.pid"
@@ -67,16 +69,21 @@ def open_staging(out_dir: Path, ident: dict, overwrite: bool = False) -> tuple[P
         staging.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ConfigError(
-            f"--out {out_dir}: cannot create the output folder ({err.strerror})"
+            f"--out {out_dir}: cannot create the output folder ({storage.reason(err)})"
         ) from None
-    (staging / LOCK).write_text(str(os.getpid()))
-    tables.write_json(staging / IDENTITY, ident)
+    storage.write_atomic(staging / LOCK, lambda p: p.write_text(str(os.getpid())))
+    storage.write_json(staging / IDENTITY, ident)
     return staging, resumed
 
 
 def _check_target(out_dir: Path, overwrite: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out {out_dir}: cannot create the output folder (it is a file)")
+    if os.path.ismount(out_dir):  # a mount point cannot be renamed: the run could not publish
+        raise ConfigError(
+            f"--out {out_dir}: the folder is a mount point, which a run cannot replace whole; "
+            f"give a folder inside it, e.g. --out {out_dir / 'run'}"
+        )
     if not out_dir.is_dir() or not any(out_dir.iterdir()):
         return
     if not any((out_dir / name).is_file() for name in FINISHED):
@@ -115,18 +122,30 @@ def _read_identity(staging: Path) -> dict | None:
 
 
 def publish(staging: Path, out_dir: Path) -> None:
-    """Rename the finished staging folder to out_dir (replacing what was there, whole), without
-    the tasks' parts it was combined from."""
-    shutil.rmtree(staging / PARTS, ignore_errors=True)
-    for left in staging.glob(".*.partial"):  # a part not finished (a resume that skipped it)
+    """Rename the finished staging folder to out_dir (replacing what was there, whole), then
+    remove the tasks' parts it was combined from. WriteFailed, the staging folder kept as it was
+    (the same command resumes it), when the system refuses the rename."""
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    try:
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        try:
+            os.replace(staging, out_dir)
+        except OSError:
+            if old.exists():
+                os.replace(old, out_dir)
+            raise
+    except OSError as err:
+        raise WriteFailed(
+            f"cannot publish the results as {out_dir}: {storage.reason(err)}; they are kept in "
+            f"{staging}"
+        ) from err
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out_dir / PARTS, ignore_errors=True)
+    for left in out_dir.glob(".*.partial"):  # a part not finished (a resume that skipped it)
         shutil.rmtree(left, ignore_errors=True)
     for name in (LOCK, IDENTITY):
-        (staging / name).unlink(missing_ok=True)
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        (out_dir / name).unlink(missing_ok=True)
 
 
 def discard_if_empty(staging: Path) -> None:

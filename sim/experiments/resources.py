@@ -33,10 +33,11 @@ NEED_BYTES = 16  # the ledger of sales and referrals, per need that arises (busy
 PARENT_BYTES = 480e6  # the parent: libraries, metrics, combining the tables (bni_world: 445 MiB)
 
 
-# Time: the least upper envelope of 11 cases measured with the numpy code at stop 26, x 1.25 for a
-# busy machine (`make bench ARGS="--fit"` measures and fits them again: benchmarks/estimate_fit.py;
-# docs/performance.md). An envelope shares the cost out among correlated terms as the cases
-# allow: read the sum, not a term. The compiled kernels took 34-86 % of it in those cases (most in
+# Time: the least upper envelope of 11 cases measured with the numpy code, x 1.25 for a busy
+# machine (`make bench ARGS="--fit"` measures and fits them again: benchmarks/estimate_fit.py;
+# docs/performance.md; the cases against their estimates: docs/measurements.md). An envelope
+# shares the cost out among correlated terms as the cases allow: read the sum, not a term. The
+# compiled kernels took 34-86 % of it in those cases (most in
 # small dinners and big chapters, least in a bni_world region): no one share bounds them all, so a
 # compiled run is estimated as a numpy one plus numba's start-up.
 SECONDS_PER = {  # seconds per unit of each of time_terms(params)
@@ -223,14 +224,13 @@ def _fit(variants, replications, workers, available, limited, source, compiled=F
     # A task is one region of a replication (region 0 is the largest); regions run one by one.
     each = {name: estimate(p.for_region(0), compiled) for name, p in variants.items()}
     regions = {name: p.scene.regions for name, p in variants.items()}
-    biggest = max(each.values(), key=lambda e: e.peak_bytes)
+    name, biggest = max(each.items(), key=lambda item: item[1].peak_bytes)
     task = "region" if max(regions.values()) > 1 else "replication"
     if PARENT_BYTES + biggest.peak_bytes > available:
         raise ConfigError(
             f"{source}: one {task} needs about {size(biggest.peak_bytes)} of memory "
-            f"({biggest.pairs:,.0f} pairs that meet, the market's needs of every person and "
-            f"sector), more than the {size(available)} of {which}; lower scene.members, "
-            "scene.outer_per_member or scene.sectors"
+            f"{_cause(variants[name].for_region(0), biggest)}, more than the {size(available)} "
+            f"of {which}; {_remedy(variants[name].for_region(0), biggest)}"
         )
     notes = []
     fit = int((available - PARENT_BYTES) // biggest.peak_bytes)
@@ -242,6 +242,43 @@ def _fit(variants, replications, workers, available, limited, source, compiled=F
         workers = fit
     seconds = sum(e.seconds * regions[name] for name, e in each.items()) * replications / workers
     return Plan(workers, PARENT_BYTES + workers * biggest.peak_bytes, seconds, tuple(notes))
+
+
+def _parts(params: Params, est: Estimate) -> dict[str, float]:
+    """A replication's memory by what takes it: the market's arrays, the pairs, the needs."""
+    scene = params.scene
+    persons = scene.members * (1 + scene.outer_per_member)
+    return {
+        "market": PERSON_SECTOR_BYTES * persons * scene.sectors,
+        "pairs": PAIR_BYTES * est.pairs,
+        "needs": NEED_BYTES * needs(params),
+    }
+
+
+def _cause(params: Params, est: Estimate) -> str:
+    parts = _parts(params, est)
+    most = max(parts, key=parts.__getitem__)
+    return {
+        "market": "(the market's arrays for every person and sector)",
+        "pairs": f"({est.pairs:,.0f} pairs that meet)",
+        "needs": f"({needs(params):,.0f} needs that arise: every product wears out and is bought "
+        "again)",
+    }[most]
+
+
+def _remedy(params: Params, est: Estimate) -> str:
+    """What to change: the settings behind the largest part of the memory."""
+    parts = _parts(params, est)
+    most = max(parts, key=parts.__getitem__)
+    if most == "needs":
+        market = params.market
+        key, weeks = ("market.lifetime_weeks", market.lifetime_weeks)
+        if market.other_lifetime_weeks < weeks:
+            key, weeks = ("market.other_lifetime_weeks", market.other_lifetime_weeks)
+        return f"raise {key} (now {weeks:g} weeks: how long a product lasts), or lower run.weeks"
+    if most == "pairs":
+        return "lower scene.members, or the conversations a member has (events, one-to-ones)"
+    return "lower scene.members, scene.outer_per_member or scene.sectors"
 
 
 def available_bytes() -> float:

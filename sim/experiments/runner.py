@@ -16,6 +16,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sim import storage
 from sim.config import Params
 from sim.experiments import cluster, metrics, resources, tables
 from sim.experiments.execution import execute, replication_seeds
@@ -99,6 +101,7 @@ def run_scenario(
     where: cluster.Where | None = None,
     overwrite: bool = False,
     curves: bool = True,
+    before_publish: Callable[[Path], object] | None = None,
 ) -> RunResult:
     """Run all variants and replications, write Parquet tables and manifest.json to out_dir.
 
@@ -109,6 +112,8 @@ def run_scenario(
     rule). The run folder appears whole at the end (sim/experiments/folders.py): a finished
     folder is replaced only with `overwrite`; the same `out_dir` after a kill resumes.
     `curves`: also draw the scenario's dose-response curves (`[report.curves]`), if it has any.
+    `before_publish(folder)` adds to the finished staging folder (the command line's report), so
+    the folder is never published without it; if it fails, the same command finishes the run.
     """
     replications = replications or scenario.params.run.replications
     seed = scenario.params.run.seed if seed is None else seed
@@ -140,6 +145,8 @@ def run_scenario(
         run.staging, scenario, replications, seed, run.plan, time.perf_counter() - start,
         summary, checks,
     )  # fmt: skip
+    if before_publish:
+        before_publish(run.staging)
     run.publish()
     wall = time.perf_counter() - start  # the variants and the curves
     return RunResult(run.out_dir, run.per_replication, summary, checks, wall, run.plan)
@@ -151,7 +158,7 @@ def write_manifest(out_dir, scenario, replications, seed, run_plan, wall, summar
         name: pl.scan_parquet(out_dir / f"{name}.parquet").select(pl.len()).collect().item()
         for name in tables.TABLES
     }
-    tables.write_json(
+    storage.write_json(
         out_dir / "manifest.json",
         {
             "scenario": scenario.name,

@@ -1,4 +1,4 @@
-"""Tidy results: polars tables from a finished model, written atomically as Parquet.
+"""Tidy results: polars tables from a finished model (written atomically: sim/storage.py).
 
 Tables (every column documented in docs/results.md): sales, referrals, agents, steps, scene,
 pairs, network. Members are named by their group and strategy; the metrics computed from these
@@ -9,17 +9,12 @@ the weekly and per-conversation tables are summed over the regions (REGION_SUMS)
 
 from __future__ import annotations
 
-import json
-import math
-import os
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import polars as pl
 
 from sim.model.market import CHANNELS
 from sim.model.strategies import trait_names
+from sim.storage import write_atomic, write_json  # noqa: F401 - the writers, where callers find them
 
 TABLES = ("sales", "referrals", "agents", "steps", "scene", "pairs", "network")
 REGIONAL = ("sales", "referrals", "agents", "network")  # rows of one region: a `region` column
@@ -276,35 +271,3 @@ def _network(model) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     columns = {k: np.concatenate([s[k] for s in snapshots]) for k in schema}
     return pl.DataFrame(columns).cast(schema)
-
-
-# --- writing ----------------------------------------------------------------------------------
-def write_atomic(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename (never half a file)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_tables(out_dir: Path, tables: dict[str, pl.DataFrame]) -> None:
-    for name, df in tables.items():
-        write_atomic(out_dir / f"{name}.parquet", df.write_parquet)
-
-
-def _json_safe(value: Any) -> Any:
-    """Strict JSON: NaN and infinities become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
-
-
-def write_json(path: Path, payload: dict[str, Any]) -> None:
-    text = json.dumps(_json_safe(payload), indent=2, allow_nan=False, default=str)
-    write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))

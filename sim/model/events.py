@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.model import kernels
-from sim.model.grouping import distinct, top_k_per_group, weighted_one_per_group
+from sim.model import kernels, steps
+from sim.model.grouping import Pairs, distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
@@ -47,12 +47,12 @@ class OneToOneHabit:
         return (np.floor(self.rate * (week + 1) + self.phase) - start).astype(np.int64)
 
 
-def unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> Pairs:
     """Distinct unordered pairs (low, high) among (a[k], b[k]), without self-pairs."""
     keep = a != b
     low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
     unique = distinct(low.astype(np.int64) * n + high)
-    return unique // n, unique % n
+    return Pairs(unique // n, unique % n)
 
 
 def mingle(
@@ -63,7 +63,7 @@ def mingle(
     store: PairStore,
     week: float,
     venue: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> Pairs:
     """Unique conversation pairs (a < b) among the attendees `present` after `rounds` rounds.
 
     `seek_known[i]` is member i's chance per round to approach someone known (their strategy
@@ -71,13 +71,17 @@ def mingle(
     conversations stay within a venue (one call serves all locations of a circuit or chapters).
     """
     if present.size < 2 or rounds < 1:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     at = np.full(store.n, -1, dtype=np.int64)
     at[present] = 0 if venue is None else venue
-    if kernels.ENABLED:
-        return unique_pairs(
-            *_mingle_compiled(rng, present, rounds, seek_known, store, week, at), store.n
-        )
+    talks = steps.chosen().mingle_rounds(rng, present, rounds, seek_known, store, week, at)
+    return unique_pairs(talks.a, talks.b, store.n)
+
+
+def mingle_numpy(rng, present, rounds: int, seek_known, store: PairStore, week, at) -> Pairs:
+    """mingle's rounds (`at`: each member's room, -1: absent), before the pairs are made unique:
+    the known faces from one pass over the pairs (memory and trust now), each round's draws
+    vectorised."""
     # Known attendees each attendee could seek out: remembered, in the same room, not avoided.
     slots = np.arange(len(store))
     src, dst = store.sources(), store.targets()
@@ -101,13 +105,13 @@ def mingle(
         declined = store.avoided(b, a, week) | store.avoided(a, b, week)  # neither seeks out
         pairs_a.append(a[~declined])
         pairs_b.append(b[~declined])
-    return unique_pairs(np.concatenate(pairs_a), np.concatenate(pairs_b), store.n)
+    return Pairs(np.concatenate(pairs_a), np.concatenate(pairs_b))
 
 
-def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, at):
-    """The rounds below in one compiled call (sim/model/kernels.py; the same draws, the same
+def mingle_compiled(rng, present, rounds: int, seek_known, store: PairStore, week, at) -> Pairs:
+    """mingle_numpy in one compiled call (kernels.mingle_rounds; the same draws, the same
     pairs)."""
-    return kernels.mingle_rounds(
+    talks = kernels.mingle_rounds(
         rng,
         np.asarray(present, dtype=np.int64),
         int(rounds),
@@ -122,6 +126,7 @@ def _mingle_compiled(rng, present, rounds, seek_known, store: PairStore, week, a
         store.slot_index(),
         NEW_FACE_TRIES,
     )
+    return Pairs(*talks)
 
 
 def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
@@ -165,7 +170,7 @@ def follow_up_pairs(
     counts: np.ndarray,
     weight: Callable[[np.ndarray], np.ndarray],
     week: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> Pairs:
     """One-to-one contacts (C5, C10): unique pairs (low, high) meeting now.
 
     Member i starts `counts[i]` contacts among the people they have met. `weight(slots)` (the
@@ -173,26 +178,37 @@ def follow_up_pairs(
     not at all); contacts are drawn in proportion to it. A contact who avoids the caller declines.
     """
     if len(store) == 0 or not counts.any():
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    src, dst = store.sources(), store.targets()
+        return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    src = store.sources()
     asks = np.arange(src.size) if counts.min() > 0 else np.flatnonzero(counts[src] > 0)
-    wanted = weight(asks)
-    if kernels.ENABLED:
-        caller, contact = kernels.follow_up_race(
-            rng,
-            asks,
-            np.asarray(wanted, dtype=np.float64),
-            src,
-            counts.astype(np.int64),
-            store.n,
-            (store.slot_index(), store.starts(), store.dst),
-            store.trust_everywhere(week),
-            float(store.trust_cfg.avoid_level),
-        )
-        return unique_pairs(caller, contact, store.n)
+    calls = steps.chosen().follow_up_race(rng, store, asks, weight(asks), counts, week)
+    return unique_pairs(calls.a, calls.b, store.n)
+
+
+def follow_up_numpy(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
+    """follow_up_pairs' race (caller, contact) among the pair slots `asks`, before the pairs
+    are made unique: an exponential race time / wanted per pair wanted, each source's
+    counts[src] smallest (top_k_per_group), those whose contact does not avoid the caller."""
+    src, dst = store.sources(), store.targets()
     ok = wanted > 0
     race = rng.exponential(size=int(ok.sum())) / wanted[ok]
     chosen = top_k_per_group(src[asks[ok]], race, counts)
     caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]
     accepted = ~store.avoided(contact, caller, week)
-    return unique_pairs(caller[accepted], contact[accepted], store.n)
+    return Pairs(caller[accepted], contact[accepted])
+
+
+def follow_up_compiled(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
+    """follow_up_numpy in one compiled call (kernels.follow_up_race; the same draws)."""
+    calls = kernels.follow_up_race(
+        rng,
+        asks,
+        np.asarray(wanted, dtype=np.float64),
+        store.sources(),
+        counts.astype(np.int64),
+        store.n,
+        (store.slot_index(), store.starts(), store.dst),
+        store.trust_everywhere(week),
+        float(store.trust_cfg.avoid_level),
+    )
+    return Pairs(*calls)

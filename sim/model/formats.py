@@ -8,8 +8,11 @@ scene has one main format (`events.format`); members' one-to-ones are a habit of
 whatever the format (sim/model/events.py: OneToOneHabit); a format says only since when a
 contact counts as newly met (`follow_up_since`: the Monday call of a direct seller, C10).
 Closed circles alongside the main format (`circle.join`) and online posts (`online.enabled`)
-are channels (C16). A format may add columns to the weekly `scene` table (`reporters`). Adding
-a format is adding a class here, naming it in FORMATS.
+are channels (C16). A format may add columns to the weekly `scene` table (`reporters`).
+
+Adding a format is adding one class here (defining it registers it in FORMATS, as strategies
+register themselves) plus its scripted test; `events.format` then accepts its name. A class
+defined with `channel=True` runs alongside the main format and is not one itself.
 """
 
 from __future__ import annotations
@@ -32,13 +35,24 @@ def balanced_groups(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     return rng.permutation(n) % groups
 
 
+FORMATS: dict[str, type[Format]] = {}  # events.format -> its class, in the order defined
+
+
 class Format:
-    """Base class: a schedule (every `events.interval_weeks`, at most `events.count` events)."""
+    """Base class: a schedule (every `events.interval_weeks`, at most `events.count` events).
+
+    A subclass that sets its own `name` registers itself in FORMATS, unless it is defined with
+    `channel=True` (it then runs beside the main format, `channels_for`)."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     claims: ClassVar[tuple[str, ...]]
     reporters: ClassVar[dict[str, Callable]] = {}  # extra weekly columns: name -> f(model)
+
+    def __init_subclass__(cls, channel: bool = False, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__ and not channel:
+            FORMATS[cls.name] = cls
 
     def __init__(self, model: Scene):
         self.cfg = model.params.events
@@ -319,7 +333,7 @@ class Circle(Format):
         model.talk(a, b, depth=self.circle_cfg.depth)
 
 
-class CircleChannel(Circle):
+class CircleChannel(Circle, channel=True):
     """Closed circles alongside the scene's main format, on their own schedule (C15, C16)."""
 
     name = "circle_channel"
@@ -354,11 +368,6 @@ class Online:
         read = np.flatnonzero(readers)
         src, dst = store.sources()[read], store.targets()[read]
         model.touch(src, dst, self.cfg.gain, self.cfg.trust_gain)
-
-
-FORMATS: dict[str, type[Format]] = {
-    cls.name: cls for cls in (Mixer, Chapter, Circuit, Dinner, Circle)
-}
 
 
 def channels_for(model: Scene) -> list:

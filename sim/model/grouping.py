@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from sim.model import kernels
+from sim.model import kernels, steps
+
+
+class Pairs(NamedTuple):
+    """Pairs of members, (a[k], b[k]) each: conversations, calls, a table's pairs."""
+
+    a: np.ndarray
+    b: np.ndarray
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -20,8 +29,11 @@ def min_per_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Indices of the entry with the smallest key in each distinct group (O(n), no sort)."""
     if group.size == 0:
         return np.empty(0, dtype=np.int64)
-    if kernels.ENABLED:
-        return kernels.smallest_per_group(group, np.asarray(key, dtype=np.float64))
+    return steps.chosen().min_per_group(group, key)
+
+
+def min_per_group_numpy(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """min_per_group of a non-empty group by numpy's minimum.at."""
     size = int(group.max()) + 1
     best = np.full(size, np.inf)
     np.minimum.at(best, group, key)
@@ -32,6 +44,11 @@ def min_per_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     first = np.full(size, group.size)
     np.minimum.at(first, group[winners], winners)
     return first[first < group.size]
+
+
+def min_per_group_compiled(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """min_per_group of a non-empty group in one pass (kernels.smallest_per_group)."""
+    return kernels.smallest_per_group(group, np.asarray(key, dtype=np.float64))
 
 
 def top_k_per_group(group: np.ndarray, key: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -67,7 +84,7 @@ def uniform_one_per_group(rng: np.random.Generator, group: np.ndarray) -> np.nda
     return min_per_group(group, rng.random(group.size))
 
 
-def pairs_within(members: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pairs_within(members: np.ndarray, group: np.ndarray) -> Pairs:
     """Every unordered pair (a, b), a < b, of members sharing a group (a table, a circle).
 
     Cost is the sum of squared group sizes, never members squared.
@@ -79,4 +96,4 @@ def pairs_within(members: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np
     later = ends - np.arange(group.size) - 1  # partners after each member in its group
     first = np.repeat(np.arange(group.size), later)
     offset = np.arange(first.size) - np.repeat(np.cumsum(later) - later, later)
-    return members[first], members[first + 1 + offset]
+    return Pairs(members[first], members[first + 1 + offset])

@@ -4,7 +4,8 @@ A kernel does one step of a week in one call instead of dozens of numpy calls, d
 random numbers in the same order from the same `np.random.Generator` (numba draws them one at a
 time; numpy's vectorised draws give the same values), and does the same floating-point
 operations, so a run gives bit-identical results with or without it (tested: tests/test_kernels.py
-runs both on random stores). The numpy code stays the reference and the fallback.
+runs both on random stores). The numpy code stays the reference and the fallback; which of the
+two runs is chosen in one place, sim/model/steps.py (step by step: its table).
 
 Kernels compute no exp2, exp or power of model values: numpy's vectorised versions on CPUs with
 AVX-512 and numba's (the C library's) differ in the last bit for a few percent of inputs, which
@@ -14,7 +15,7 @@ Referrers.kernel_inputs) as arrays per pair slot or per member and sector. (Rand
 not affected: numpy's generators call the C library one value at a time, as numba does.)
 
 Numba costs a process about 2.5 s before the first kernel runs (importing it, then its first
-call; measured on the 2-core machine of docs/performance.md), and the kernels save ~10-30 % of a
+call; measured on the 2-core machine of docs/measurements.md), and the kernels save ~10-30 % of a
 model's time, so they are used only where that pays: a run or exploration whose estimated work
 is at least WORTH_SECONDS per worker (`worth`; the run machinery decides per task), or when
 `NETSIM_KERNELS=numba` says so (`NETSIM_KERNELS=numpy`: never). Until then numba is not even
@@ -24,8 +25,8 @@ Pairs are found through the pair store's dense index where it has one, else by a
 among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_race` (whom members call for one-to-ones; C5, C10), `follow_up_weights` (how much
-they want each one, by their strategies' compiled twins; C5, C10), `smallest_per_group`
+`follow_up_race` (whom members call for one-to-ones; C5, C10; how much they want each one is
+their strategies' decision, one numpy method each: sim/model/strategies.py), `smallest_per_group`
 (grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
 is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
 store's own kernels (inserts, lazy decay, a conversation's updates) are in
@@ -85,15 +86,10 @@ def _compile() -> None:
                 # small per-pair helpers are inlined: a call passing tuples of arrays costs
                 # more than their arithmetic (reference counts)
                 inline = "always" if name in module.INLINED else "never"
-                cache = name not in getattr(module, "UNCACHED", ())
-                space[name] = numba.njit(cache=cache, nogil=True, inline=inline)(space[name])
+                space[name] = numba.njit(cache=True, nogil=True, inline=inline)(space[name])
 
 
 INLINED = ("_find", "_avoids", "_known_face")  # into their callers
-# Compiled afresh in each process, never cached on disk: a kernel that takes a function (a
-# strategy's twin) is keyed by that function, and a cache entry for a twin defined in a script
-# (a strategy of docs/extending.md) breaks numba's reading of the cache in every later process.
-UNCACHED = ("follow_up_weights",)
 
 
 def _find(a, b, n, index, starts, dst):
@@ -338,29 +334,6 @@ def distinct_rows(src, dst, n_rows):
     return indptr, indices[:kept]  # (a view: duplicates are few, a copy would double the peak)
 
 
-def follow_up_weights(weight_of, code, member_code, pair_src, pair, knobs, out):
-    """Model.follow_up_weight of every pair slot whose source has strategy `code`, written to
-    `out`: the strategy's compiled twin `weight_of` (strategies.twin; see `strategy_twin`) for
-    one slot at a time, on `pair` and `knobs` as its docstring says."""
-    for s in range(pair_src.size):
-        if member_code[pair_src[s]] == code:
-            out[s] = weight_of(s, pair, knobs)
-
-
-_TWINS: dict = {}  # a strategy's twin -> compiled, once per process
-
-
-def strategy_twin(function):
-    """A strategy method's compiled twin (a plain function of sim/model/strategies.py), compiled
-    once per process. Compiling `follow_up_weights` for it costs ~0.3 s per twin (not cached on
-    disk: see UNCACHED)."""
-    if function not in _TWINS:
-        import numba
-
-        _TWINS[function] = numba.njit(inline="always")(function)
-    return _TWINS[function]
-
-
 COMPILED = (  # every function above, compiled by `use(True)`
     "_find",
     "_avoids",
@@ -373,8 +346,4 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "smallest_per_group",
     "add_per_cell",
     "distinct_rows",
-    "follow_up_weights",
 )
-
-if setting() == "numba":
-    use(True)

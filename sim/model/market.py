@@ -23,16 +23,16 @@ referrer learn nothing of the seller from it (no trust evidence either way).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.model import kernels, referral_kernels
+from sim.model import referral_kernels, steps
 from sim.model.capacity import Capacity
 from sim.model.grouping import uniform_one_per_group
-from sim.model.ledger import Ledger
+from sim.model.ledger import Answered, Chosen, Ledger, Needs
 from sim.model.memory import PairStore
-from sim.model.referrals import AskGraph, Referrers
+from sim.model.referrals import AskGraph, Referrers, Traits
 
 if TYPE_CHECKING:
     from sim.config import MarketConfig, ReferralConfig
@@ -40,6 +40,15 @@ if TYPE_CHECKING:
 CHANNELS = ("pitch", "referral", "recall", "repeat")
 PITCH, REFERRAL, RECALL, REPEAT = range(4)
 NEVER = np.iinfo(np.int32).max  # a member supplies their own sector: no need ever arises
+
+
+class Opened(NamedTuple):
+    """Needs opened (Market._open): units, draws, whether answered yet, how."""
+
+    units: np.ndarray
+    needs: Needs
+    decided: np.ndarray
+    chosen: Chosen
 
 
 class Market:
@@ -206,31 +215,32 @@ class Market:
         self.needs_arisen += flat.size
         if flat.size == 0:
             return
-        answer = self._answer_compiled if kernels.ENABLED else self._answer
-        units, luck, chosen, lifetime = answer(rng, week, flat, best, ask, store)
-        seller, channel, degree, referrer = chosen
-        sold, lost = seller >= 0, seller < 0
+        units, luck, chosen, lifetime = steps.chosen().answer_needs(
+            self, rng, week, flat, best, ask, store
+        )
+        sold, lost = chosen.seller >= 0, chosen.seller < 0
         self.units_to_market += int(units[lost].sum())
         self.needs_to_market += int(lost.sum())
         self._record_sales(week, *(x[sold] for x in (flat, *chosen, units, lifetime)))
-        good = sold & (luck < self.competence[np.maximum(seller, 0)])
-        self._outcome_evidence(store, flat // self.n_sectors, seller, referrer, channel, good, week)
+        good = sold & (luck < self.competence[np.maximum(chosen.seller, 0)])
+        buyer = flat // self.n_sectors
+        self._outcome_evidence(store, buyer, chosen, good, week)
 
-    def _answer(self, rng, week: int, flat: np.ndarray, best, ask: AskGraph, store: PairStore):
-        """The needs `flat` opened, referred and bought (numpy): (units, luck, chosen,
-        lifetime), chosen = (seller, channel, degree, referrer) per need."""
+    def answer_numpy(self, rng, week: int, flat: np.ndarray, best, ask: AskGraph, store):
+        """The needs `flat` opened, referred and bought (numpy)."""
         units, needs, decided, chosen = self._open(rng, week, flat, best, store)
         self._refer(rng, week, needs, decided, chosen, best, ask, store)
-        away = self.capacity.turn_away(chosen[0], units)  # beyond capacity: to the market
+        away = self.capacity.turn_away(chosen.seller, units)  # beyond capacity: to the market
         for column, none in zip(chosen, (-1, -1, 0, -1), strict=True):
             column[away] = none
-        return units, needs[3], chosen, self._purchases(rng, week, flat, units, chosen)
+        lifetime = self._purchases(rng, week, flat, units, chosen)
+        return Answered(units, needs.luck, chosen, lifetime)
 
-    def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen):
+    def _purchases(self, rng, week: int, flat: np.ndarray, units: np.ndarray, chosen: Chosen):
         """The needs a member sold are bought from them, then the others on the anonymous
         market; every purchase locks the buyer out for the lifetime drawn for it (C11). Returns
         the lifetimes."""
-        seller, degree = chosen[0], chosen[2]
+        seller, degree = chosen.seller, chosen.degree
         sold, lost = seller >= 0, seller < 0
         lifetime = np.empty(flat.size, dtype=np.int64)
         lifetime[sold] = self._buy_from(
@@ -242,9 +252,7 @@ class Market:
 
     def _open(self, rng, week: int, flat: np.ndarray, best: np.ndarray, store: PairStore):
         """The draws of the needs `flat` arising this week (Market.due_now), and those answered
-        by a repeat purchase or a member's own recall (degree 1): (units, needs, decided,
-        chosen), where needs = (person, sector, convert, luck) and chosen = (seller, channel,
-        degree, referrer)."""
+        by a repeat purchase or a member's own recall (degree 1)."""
         n = flat.size
         person, sector = flat // self.n_sectors, flat % self.n_sectors
         units = self.units(rng, n)
@@ -267,60 +275,54 @@ class Market:
         decided[recall] = True
         win = recall[convert[recall] < self._conversion(store, person[recall], recalled, week)]
         seller[win], channel[win], degree[win] = best[person[win], sector[win]], RECALL, 1
-        needs, chosen = (person, sector, convert, luck), (seller, channel, degree, referrer)
-        return units, needs, decided, chosen
+        needs = Needs(person, sector, convert, luck)
+        return Opened(units, needs, decided, Chosen(seller, channel, degree, referrer))
 
-    def _answer_compiled(self, rng, week: int, flat, best, ask: AskGraph, store: PairStore):
-        """_answer in one compiled call (referral_kernels.answer_week): the same draws, the
+    def answer_compiled(self, rng, week: int, flat, best, ask: AskGraph, store: PairStore):
+        """answer_numpy in one compiled call (referral_kernels.answer_week): the same draws, the
         same referrals, the same purchases; the strategies' drive is asked once for every
         member, the store's values now by Referrers.kernel_inputs."""
         base, cap = self.cfg.referral_convert, self.capacity
-        arrays, knobs = self.referrers.kernel_inputs(store, self.ref, base, week, best)
+        cells = self.referrers.kernel_inputs(store, week, best)
+        knobs = self.referrers.kernel_knobs(store, self.ref, base)
         everyone = np.arange(self.n_members)
         owes = np.zeros(self.n_members, dtype=np.int32)
         drive = (self.referrers.drive(everyone, owes), self.referrers.drive(everyone, owes + 1))
         traits = (self.referrers.ask_specificity, self.competence, *drive)
-        chains = (
-            self._degrees().stop - 1,  # the furthest degree
-            ask.arrays(),
-            arrays,
-            knobs,
-            tuple(np.asarray(x, dtype=np.float64) for x in traits),
-        )
-        needs, referrals = referral_kernels.answer_week(
+        traits = Traits(*(np.asarray(x, dtype=np.float64) for x in traits))
+        furthest = self._degrees().stop - 1
+        answered, referrals = referral_kernels.answer_week(
             rng,
             week,
             flat,
             (self.n_sectors, self.n_members, REPEAT, RECALL, REFERRAL),
             (float(self.cfg.extra_units_mean), float(self.cfg.repeat_purchase)),
             best,
-            chains,
+            (furthest, ask.arrays(), cells, knobs, traits),
             (self.mean_lifetime, float(self.relative_spread)),
             (self.due, self.locked_until, self.last_seller, self.last_degree),
             (self.week_units, cap.room, cap.turned_away, cap.limited),
         )
-        units, luck, seller, channel, degree, referrer, lifetime = needs
-        _, need, ref_m, provider, hop_degree, converted, good = referrals
         self.ledger.add_referrals(
             step=week,
-            referrer=ref_m,
-            provider=provider,
-            buyer=flat[need] // self.n_sectors,
-            sector=flat[need] % self.n_sectors,
-            degree=hop_degree,
-            converted=converted,
-            good=good,
+            referrer=referrals.referrer,
+            provider=referrals.provider,
+            buyer=flat[referrals.need] // self.n_sectors,
+            sector=flat[referrals.need] % self.n_sectors,
+            degree=referrals.degree,
+            converted=referrals.converted,
+            good=referrals.good,
         )
-        return units, luck, (seller, channel, degree, referrer), lifetime
+        return answered
 
     def _degrees(self) -> range:
         """The degrees a referral can come from beyond a member's own recall (2, then 3)."""
         return range(2, min(self.ref.max_degree, 3) + 1)
 
-    def _refer(self, rng, week, needs, decided, chosen, best, ask: AskGraph, store: PairStore):
+    def _refer(self, rng, week, needs: Needs, decided, chosen: Chosen, best, ask, store):
         """Open needs travel along paths of degree 2, then 3, to a member who has a provider
         in mind and trusts them; one referral per need, uniformly among those who refer.
-        Fills `decided` and the chosen (seller, channel, degree, referrer) of referred sales."""
+        Fills `decided` and `chosen` of the referred sales."""
         person, sector, convert, luck = needs
         seller, channel, degree, referrer = chosen
         for hops in self._degrees():
@@ -356,10 +358,11 @@ class Market:
             seller[need[win]], channel[need[win]] = provider[win], REFERRAL
             degree[need[win]], referrer[need[win]] = hop_degree[win], ref_m[win]
 
-    def _outcome_evidence(self, store, buyer, seller, referrer, channel, good, week) -> None:
+    def _outcome_evidence(self, store, buyer, chosen: Chosen, good, week) -> None:
         """A recalled or referred sale that went well raises trust in the seller and the referrer;
         one that went badly costs both (C6). Only pairs that have met carry trust."""
         rep = self.referrers.reputation
+        seller, channel, referrer = chosen.seller, chosen.channel, chosen.referrer
         sale = np.flatnonzero((channel == REFERRAL) | (channel == RECALL))
         if sale.size == 0:
             return

@@ -24,11 +24,11 @@ places of the members who met someone new only, not of every pair after the firs
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.model import kernels, pair_kernels
+from sim.model import steps
 from sim.model.grouping import distinct
 from sim.model.slots import SlotSet, WeekCache, moved, spread
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from sim.config import MemoryConfig, TiesConfig, TrustConfig
 
 
-_NONE = np.empty(0, dtype=np.int64)
 DENSE_INDEX = 2048  # members up to which pairs are found through an n * n int16 index (8 MiB)
 INSERTS_LOGGED = 4  # the last inserts' positions, so that slots kept by others can follow them
 
@@ -137,13 +136,7 @@ class PairStore:
     def _reindex(self, members: np.ndarray) -> None:
         """The dense index's places of every pair of the (sorted, distinct) `members` after an
         insert gave them new pairs; other members' pairs kept their places."""
-        starts = self.starts()
-        if kernels.ENABLED:
-            pair_kernels.reindexed(self.index, self.keys, starts, members)
-            return
-        first, count = starts[members], starts[members + 1] - starts[members]
-        slots = np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
-        self.index[self.keys[slots]] = slots - np.repeat(first, count)
+        steps.chosen().reindex(self.index, self.keys, self.starts(), members)
 
     def _starts_after(self, new_src: np.ndarray, before: int) -> None:
         """Keep `starts` (if it was current) current over an insert of pairs of `new_src`."""
@@ -201,20 +194,7 @@ class PairStore:
         return self._memory_cache.get(self, slots, week)
 
     def _memory_at(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
-        if kernels.ENABLED:  # the same exponent in one pass; exp2 and product as below
-            cfg, every = self.memory_cfg, isinstance(slots, slice)  # WeekCache's ALL
-            exponent = pair_kernels.decay_exponent(
-                _NONE if every else slots,
-                every,
-                self.last_week,
-                self.meetings,
-                float(cfg.half_life_weeks),
-                float(cfg.spacing),
-                float(week),
-            )
-            return np.multiply(self.memory[slots], np.exp2(exponent, out=exponent), out=exponent)
-        elapsed = week - self.last_week[slots]
-        return self.memory[slots] * np.exp2(-elapsed / self.half_life(slots))
+        return steps.chosen().memory_now(self, slots, week)
 
     def memory_everywhere(self, week: float) -> np.ndarray:
         """Memory now of every slot (read only; for the compiled kernels)."""
@@ -248,14 +228,7 @@ class PairStore:
         return self._trust_cache.get(self, slots, week)
 
     def _trust(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
-        left = self.fading(slots, week)
-        if kernels.ENABLED and isinstance(left, np.ndarray):  # the same, in one pass
-            every = isinstance(slots, slice)  # WeekCache's ALL
-            return pair_kernels.beta_trust(
-                _NONE if every else slots, every, self.positive, self.negative, left
-            )
-        r, s = self.positive[slots] * left, self.negative[slots] * left
-        return (r + 1.0) / (r + s + 2.0)
+        return steps.chosen().trust_now(self, slots, week)
 
     def trust_of(self, src: np.ndarray, dst: np.ndarray, week: float) -> np.ndarray:
         """Trust src has in dst now; 0.5 (no evidence) for pairs that never met."""
@@ -294,36 +267,13 @@ class PairStore:
         slots = self.ensure(src, dst)
         before = self.memory_at(slots, week)  # (settling the evidence leaves memory as it is)
         growth = (1.0 - self.memory_cfg.gain) ** depth
-        if kernels.ENABLED:  # the same updates in one pass
-            after = self._conversed(slots, week, before, growth, listening[dst], pitched, depth)
-        else:
-            self.first_week[slots[self.meetings[slots] == 0]] = week
-            self.settle(slots, week)
-            after = 1.0 - (1.0 - before) * growth
-            self.memory[slots] = after
-            self.last_week[slots] = week
-            self.meetings[slots] += 1
-            established = before >= self.memory_cfg.established_level
-            good = self.trust_cfg.gain * depth * listening[dst] * (established & ~pitched)
-            self.positive[slots] += good
-            self.negative[slots] += self.trust_cfg.pitch_cost * pitched
-            self.depth[slots] += depth
+        talk = Talk(slots, week, before, growth, listening[dst], pitched, depth)
+        after = steps.chosen().conversed(self, talk)
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
         self._memory_cache.put(self, slots, after, week)  # just met: no decay yet
         self._trust_cache.mark(slots)
         return slots
-
-    def _conversed(self, slots, week, before, growth, listening, pitched, depth) -> np.ndarray:
-        """converse's updates in one compiled call (pair_kernels.conversed): the same values."""
-        fades = self.trust_cfg.half_life_weeks != 0
-        left = self.fading(slots, week) if fades else np.empty(0)
-        pair = tuple(getattr(self, name) for name in self.FIELDS if name != "received")
-        cfg = self.memory_cfg, self.trust_cfg
-        knobs = (growth, cfg[0].established_level, cfg[1].gain * depth, cfg[1].pitch_cost, depth)
-        return pair_kernels.conversed(
-            slots, float(week), before, left, listening, pitched, pair, tuple(map(float, knobs))
-        )
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
         """A light touch without a conversation (a presentation heard, a post read; C12, C16).
@@ -383,3 +333,59 @@ class PairStore:
         return self.remembered.refresh(
             self, lambda slots: slots[self.memory_at(slots, week) >= level]
         )
+
+
+# --- the steps' two implementations (chosen by sim/model/steps.py) ------------------------------
+class Talk(NamedTuple):
+    """A round of conversations as PairStore.converse hands it to its updates: the (unique)
+    pairs' slots, the week, each pair's memory before, (1 - gain)^depth, how well the
+    remembered member (the pair's dst) listens, whether they pitched, the depth."""
+
+    slots: np.ndarray
+    week: float
+    before: np.ndarray
+    growth: float
+    listening: np.ndarray
+    pitched: np.ndarray
+    depth: float
+
+
+def reindexed_numpy(index, keys, starts, members) -> None:
+    """The dense index's places of every pair of the (sorted, distinct) `members`, in place
+    (PairStore._reindex; compiled: pair_kernels.reindexed)."""
+    first, count = starts[members], starts[members + 1] - starts[members]
+    slots = np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
+    index[keys[slots]] = slots - np.repeat(first, count)
+
+
+def memory_numpy(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
+    """Memory now of `slots` (a slice: WeekCache's ALL): the value after the last contact times
+    2^(-elapsed / half-life)."""
+    elapsed = week - store.last_week[slots]
+    return store.memory[slots] * np.exp2(-elapsed / store.half_life(slots))
+
+
+def trust_numpy(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
+    """Trust now of `slots`: (r + 1) / (r + s + 2) of the evidence left after fading."""
+    left = store.fading(slots, week)
+    r, s = store.positive[slots] * left, store.negative[slots] * left
+    return (r + 1.0) / (r + s + 2.0)
+
+
+def conversed_numpy(store: PairStore, talk: Talk) -> np.ndarray:
+    """PairStore.converse's updates of its pairs: the first meeting's week, the evidence
+    settled, memory raised, the meeting counted, trust evidence and depth added. Returns the
+    memory after."""
+    slots, week, depth = talk.slots, talk.week, talk.depth
+    store.first_week[slots[store.meetings[slots] == 0]] = week
+    store.settle(slots, week)
+    after = 1.0 - (1.0 - talk.before) * talk.growth
+    store.memory[slots] = after
+    store.last_week[slots] = week
+    store.meetings[slots] += 1
+    established = talk.before >= store.memory_cfg.established_level
+    good = store.trust_cfg.gain * depth * talk.listening * (established & ~talk.pitched)
+    store.positive[slots] += good
+    store.negative[slots] += store.trust_cfg.pitch_cost * talk.pitched
+    store.depth[slots] += depth
+    return after

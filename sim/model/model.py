@@ -6,10 +6,13 @@ run: closed circles, online posts (C15, C16); (3) members hold the one-to-ones t
 schedules this week, with whom their strategy chooses (C5, C10); (4) the needs that arise this
 week are answered by repeat purchase, recall, referral chains or the anonymous market, and the
 outcomes of referred sales feed back into trust (C1, C2, C6, C7, C9); a seller at capacity
-turns work away; (5) the observers record the week.
+turns work away; (5) each strategy acts in any way of its own at the week's end (`week_end`:
+e.g. introductions); (6) the observers record the week.
 
 What members do is their strategy's decision (sim/model/strategies.py): the model asks each
-strategy, for its own members at once, and never looks at which strategy it is.
+strategy, for its own members at once, and never looks at which strategy it is. The members are
+also Mesa agents (sim/model/agents.py): a view over the arrays, created on first use of
+`agents`.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ import mesa
 import numpy as np
 
 from sim.config import Params
-from sim.model import kernels
 from sim.model.agents import Member
-from sim.model.events import OneToOneHabit, follow_up_pairs
+from sim.model.events import OneToOneHabit, follow_up_pairs, unique_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import Market
 from sim.model.memory import PairStore
@@ -28,7 +30,7 @@ from sim.model.observers import MODEL_REPORTERS, NetworkSnapshots, PairCurves
 from sim.model.population import build_social_graph
 from sim.model.referrals import AskGraph, Referrers, best_providers
 from sim.model.roster import Members
-from sim.model.strategies import STRATEGIES, trait_names, twin
+from sim.model.strategies import STRATEGIES, trait_names
 
 
 def by_strategy(code: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -83,6 +85,7 @@ class NetworkingModel(mesa.Model):
         self.conversations = np.zeros(self.n_members, dtype=np.int64)
         self.pitches_made = np.zeros(self.n_members, dtype=np.int64)
         self.week_conversations = 0
+        self.introductions = 0  # pairs who met through an introduction (`introduce`)
         self.curves = PairCurves(len(self.groups))
         self.network = NetworkSnapshots(params.run.network_every_weeks, params.run.weeks)
         self.record_network = record_network  # snapshots for the report's network view
@@ -91,7 +94,7 @@ class NetworkingModel(mesa.Model):
         )
 
     def _create_members(self, roster: Members) -> None:
-        """One Mesa agent per member, in roster order; per-member arrays for the vectorised work."""
+        """Per-member arrays for the vectorised work, in roster order (their agents: `members`)."""
         self.groups = roster.groups
         self.group_of = roster.group_of
         self.n_members = roster.group_of.size
@@ -101,21 +104,36 @@ class NetworkingModel(mesa.Model):
         self.focal = roster.focal
         used = list(dict.fromkeys(g.strategy for g in self.groups))
         self.strategies = [STRATEGIES[name]() for name in used]
-        self._weight_twins = [twin(type(s), "follow_up_weight") for s in self.strategies]
         self.strategy_code = np.array([used.index(g.strategy) for g in self.groups])[self.group_of]
         self.traits = {name: roster.trait(name) for name in trait_names()}
         self.everyone = np.arange(self.n_members)
         self.members_by_strategy = by_strategy(self.strategy_code)
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
-        for index, group in enumerate(self.group_of):
-            Member(
-                self,
-                index,
-                self.groups[group],
-                int(self.sector[index]),
-                self.strategies[self.strategy_code[index]],
-                roster.group_traits[group],
-            )
+        self._members: list[Member] | None = None  # the agents, created on first use
+
+    # --- the members as Mesa agents (sim/model/agents.py) ------------------------------------
+    def members(self) -> list[Member]:
+        """Every member's agent, in roster order (members()[i].index == i), created on first use:
+        one Python object per member costs a large scene time and memory it rarely needs."""
+        if self._members is None:
+            self._members = [Member(self, index) for index in range(self.n_members)]
+        return self._members
+
+    @property
+    def agents(self):
+        """Mesa's AgentSet of all members (`select`, `groupby`, ...; created on first use)."""
+        self.members()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self.members()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self.members()
+        return super().agent_types
 
     # --- the process overview ----------------------------------------------------------------
     def step(self) -> None:
@@ -127,6 +145,7 @@ class NetworkingModel(mesa.Model):
             channel.hold(self, self.week)
         self.hold_one_to_ones()
         self.answer_needs()
+        self.week_end()
         self.observe()
         self.week += 1
 
@@ -165,9 +184,7 @@ class NetworkingModel(mesa.Model):
 
     def follow_up_weight(self, slots: np.ndarray, since_week: float) -> np.ndarray:
         if slots.size == len(self.store):  # every pair (sorted slots)
-            if kernels.ENABLED and all(self._weight_twins):
-                return self._compiled_weights(since_week)  # by the strategies' twins
-            # numpy: each strategy's method on its members' pairs, split once per insert
+            # each strategy's method on its members' pairs, split once per insert
             if self._pairs_split is None or self._pairs_split[0] != self.store.version:
                 split = by_strategy(self.strategy_code[self.store.src])
                 self._pairs_split = (self.store.version, split)
@@ -178,18 +195,11 @@ class NetworkingModel(mesa.Model):
         source = self.store.src[slots]
         return self.ask_strategies(source, "follow_up_weight", slots, since_week=since_week)
 
-    def _compiled_weights(self, since_week: float) -> np.ndarray:
-        """follow_up_weight of every pair, each strategy's members by its compiled twin (the
-        same values: tests/test_kernels.py)."""
-        store, week = self.store, self.week
-        pair = (store.memory_everywhere(week), store.trust_everywhere(week))
-        pair += (store.first_week, store.meetings)
-        knobs = (float(since_week), float(store.trust_cfg.avoid_level))
-        out = np.empty(len(store))
-        for code, weight_of in enumerate(self._weight_twins):
-            weight = kernels.strategy_twin(weight_of)
-            kernels.follow_up_weights(weight, code, self.strategy_code, store.src, pair, knobs, out)
-        return out
+    def week_end(self) -> None:
+        """(5) Each strategy acts in any way of its own, for its members at once (by default
+        not at all: Strategy.week_end)."""
+        for code, members in self.members_by_strategy:
+            self.strategies[code].week_end(self, members)
 
     # --- contacts: called by the event formats and channels (see sim/model/scene.py) ----------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:
@@ -245,6 +255,35 @@ class NetworkingModel(mesa.Model):
         known = slots >= 0
         out[known] = self.store.memory_at(slots[known], self.week)
         return out
+
+    def trust_in(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """How far each a[k] trusts b[k] now, in [0, 1] (0.5 for strangers; C5, C10)."""
+        return self.store.trust_of(a, b, self.week)
+
+    def contacts_of(self, member: int) -> np.ndarray:
+        """The members `member` knows of, ascending: those met in a conversation or a light
+        touch (the pairs they remember, however faintly)."""
+        starts = self.store.starts()
+        return self.store.targets()[starts[member] : starts[member + 1]].copy()
+
+    def introduce(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """a[k] and b[k] meet because someone who knows both introduces them (a strategy's act,
+        Strategy.week_end): a conversation of each distinct pair, as at an event, unless either
+        avoids the other (C10). Returns the pairs (low, high) who met."""
+        a, b = unique_pairs(
+            np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), self.n_members
+        )
+        met = ~(self.store.avoided(a, b, self.week) | self.store.avoided(b, a, self.week))
+        a, b = a[met], b[met]
+        if a.size:
+            self.talk(a, b)
+            self.introductions += int(a.size)
+        return a, b
+
+    def units_sold(self) -> np.ndarray:
+        """Units each member has sold so far (C1)."""
+        sales, n = self.market.ledger.sales_arrays(), self.n_members
+        return np.bincount(sales["seller"], sales["units"], minlength=n)[:n].astype(np.int64)
 
     def refresh_acquaintances(self) -> None:
         self.ask.refresh_acquaintances(self.store, self.week, self.params.memory.name_level)

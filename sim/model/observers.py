@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import kernels
+from sim.model import steps
 from sim.model.memory import PairStore
 
 MAX_TRACKED_MEETINGS = 64  # meetings beyond this are pooled in the last bin of the curves
@@ -67,14 +67,17 @@ class PairCurves:
         meet = np.minimum(store.meetings[slots], MAX_TRACKED_MEETINGS)
         cell = group_of[store.keys[slots] % store.n] * self.count.shape[1] + meet
         trust = store.trust(slots, week)
-        flat = (self.count.reshape(-1), self.memory.reshape(-1), self.trust.reshape(-1))
-        if kernels.ENABLED:
-            kernels.add_per_cell(*flat, cell, store.memory[slots], trust)
-            return
         # flat views: numpy's fast path of ufunc.at (a tuple index takes the slow one)
-        np.add.at(flat[0], cell, 1)
-        np.add.at(flat[1], cell, store.memory[slots])
-        np.add.at(flat[2], cell, trust)
+        flat = (self.count.reshape(-1), self.memory.reshape(-1), self.trust.reshape(-1))
+        steps.chosen().add_per_cell(*flat, cell, store.memory[slots], trust)
+
+
+def add_per_cell_numpy(count, first, second, cell, first_values, second_values) -> None:
+    """np.add.at of 1, first_values and second_values at `cell` (PairCurves' sums; compiled:
+    kernels.add_per_cell, the same additions in order)."""
+    np.add.at(count, cell, 1)
+    np.add.at(first, cell, first_values)
+    np.add.at(second, cell, second_values)
 
 
 class NetworkSnapshots:

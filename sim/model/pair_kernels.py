@@ -2,7 +2,9 @@
 in its sorted arrays (`inserted`, `reindexed`, `moved_sorted`), its lazy decay for the week
 caches (`decay_exponent`, `beta_trust`; C3-C5: one pass each instead of a dozen temporaries, the
 exp2 left to numpy), a conversation's updates of its pairs (`conversed`; C3-C5, C10, C14) and
-the provider each member has top of mind per sector (`best_providers`; C2, C5, C9).
+the provider each member has top of mind per sector (`best_providers`; C2, C5, C9). Below them,
+the pair store's steps on the compiled side as sim/model/steps.py names them (`memory_compiled`,
+`trust_compiled`, `conversed_compiled`: plain Python around the kernels).
 
 As in sim/model/kernels.py, whose `use` compiles this module: plain Python until compiled, the
 same floating-point operations as the numpy code beside them, so results are bit-identical
@@ -11,7 +13,12 @@ either way (tests/test_kernels.py).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.memory import PairStore, Talk
 
 
 def inserted(values, at, new):
@@ -134,3 +141,53 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "conversed",
     "best_providers",
 )
+
+
+# --- the steps' compiled side (sim/model/steps.py): plain Python around the kernels above ---
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def memory_compiled(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
+    """memory.memory_numpy with its exponent in one pass (`decay_exponent`); exp2 and the
+    product by numpy, as there."""
+    cfg, every = store.memory_cfg, isinstance(slots, slice)  # WeekCache's ALL
+    exponent = decay_exponent(
+        _NONE if every else slots,
+        every,
+        store.last_week,
+        store.meetings,
+        float(cfg.half_life_weeks),
+        float(cfg.spacing),
+        float(week),
+    )
+    return np.multiply(store.memory[slots], np.exp2(exponent, out=exponent), out=exponent)
+
+
+def trust_compiled(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
+    """memory.trust_numpy in one pass (`beta_trust`) where evidence fades."""
+    left = store.fading(slots, week)
+    if not isinstance(left, np.ndarray):  # never fades (left 1.0): nothing to save
+        r, s = store.positive[slots] * left, store.negative[slots] * left
+        return (r + 1.0) / (r + s + 2.0)
+    every = isinstance(slots, slice)  # WeekCache's ALL
+    return beta_trust(_NONE if every else slots, every, store.positive, store.negative, left)
+
+
+def conversed_compiled(store: PairStore, talk: Talk) -> np.ndarray:
+    """memory.conversed_numpy in one compiled call (`conversed`): the same values."""
+    slots, week, depth = talk.slots, talk.week, talk.depth
+    fades = store.trust_cfg.half_life_weeks != 0
+    left = store.fading(slots, week) if fades else np.empty(0)
+    pair = tuple(getattr(store, name) for name in store.FIELDS if name != "received")
+    cfg = store.memory_cfg, store.trust_cfg
+    knobs = (talk.growth, cfg[0].established_level, cfg[1].gain * depth, cfg[1].pitch_cost, depth)
+    return conversed(
+        slots,
+        float(week),
+        talk.before,
+        left,
+        talk.listening,
+        talk.pitched,
+        pair,
+        tuple(map(float, knobs)),
+    )

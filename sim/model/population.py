@@ -3,21 +3,28 @@
 Outsiders (customers, friends, colleagues who never attend events) are array rows, not agents.
 They form a small-world graph (a ring lattice with rewiring); each member's ties cluster around a
 home position on that ring, so a member's contacts partly know each other. Tie counts follow
-Dunbar's layers (calibration.md). Persons 0..members-1 are members, the rest outsiders.
+Dunbar's layers (docs/calibration.md). Persons 0..members-1 are members, the rest outsiders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.model import kernels
+from sim.model import kernels, steps
 from sim.model.grouping import distinct
 
 if TYPE_CHECKING:
     from sim.config import SceneConfig
+
+
+class Contacts(NamedTuple):
+    """Contacts of a list of rows: (owner[i], person[i]), owner an index into the rows."""
+
+    owner: np.ndarray
+    person: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -32,16 +39,7 @@ class Adjacency:
         """From edges in any order, duplicates dropped (keys built and sorted in place, so a
         world of a hundred million edges needs about three copies of them, not ten)."""
         width = int(dst.max(initial=0)) + 1
-        if kernels.ENABLED:  # the same rows by a counting sort (sorting the keys: ~1/3 of a build)
-            dst = dst.astype(narrowest(width), copy=False)
-            return cls(*kernels.distinct_rows(src, dst, n_rows))
-        keys = src.astype(np.int64)
-        keys *= width
-        keys += dst
-        keys = distinct(keys)
-        indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * width)
-        keys %= width
-        return cls(indptr.astype(np.int64), keys.astype(narrowest(width)))
+        return steps.chosen().distinct_rows(src, dst, n_rows, width)
 
     @classmethod
     def undirected(cls, src: np.ndarray, dst: np.ndarray, n_rows: int) -> Adjacency:
@@ -70,20 +68,20 @@ class Adjacency:
         position = bernoulli_positions(rng, int(ends[-1]) if ends.size else 0, p)
         owner = np.searchsorted(ends, position, side="right")
         offset = position - (ends[owner] - deg[owner])
-        return owner, self.indices[self.indptr[rows[owner]] + offset].astype(np.int64)
+        return Contacts(owner, self.indices[self.indptr[rows[owner]] + offset].astype(np.int64))
 
     def degree(self, rows: np.ndarray) -> np.ndarray:
         return self.indptr[rows + 1] - self.indptr[rows]
 
-    def expand(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def expand(self, rows: np.ndarray) -> Contacts:
         """For each position k in `rows`, pairs (k, neighbour) of every neighbour of rows[k]."""
         deg = self.degree(rows)
         owner = np.repeat(np.arange(rows.size), deg)
         if owner.size == 0:
-            return owner, np.empty(0, dtype=np.int64)
+            return Contacts(owner, np.empty(0, dtype=np.int64))
         starts = np.repeat(self.indptr[rows], deg)
         offset = np.arange(owner.size) - np.repeat(np.cumsum(deg) - deg, deg)
-        return owner, self.indices[starts + offset].astype(np.int64)
+        return Contacts(owner, self.indices[starts + offset].astype(np.int64))
 
 
 def bernoulli_positions(rng: np.random.Generator, total: int, p: float) -> np.ndarray:
@@ -110,7 +108,14 @@ def narrowest(bound: int) -> type:
     return np.int32 if bound < 2**31 else np.int64
 
 
-def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adjacency, int]:
+class SocialGraph(NamedTuple):
+    """The undirected social graph over members and outsiders, and the person count."""
+
+    graph: Adjacency
+    n_persons: int
+
+
+def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> SocialGraph:
     """Return the undirected social graph over members and outsiders, and the person count."""
     n_members = cfg.members
     n_outer = int(round(n_members * cfg.outer_per_member))
@@ -137,4 +142,23 @@ def build_social_graph(rng: np.random.Generator, cfg: SceneConfig) -> tuple[Adja
     src = np.concatenate(src_parts) if src_parts else np.empty(0, dtype=person)
     dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, dtype=person)
     del src_parts, dst_parts
-    return Adjacency.undirected(src, dst, n_persons), n_persons
+    return SocialGraph(Adjacency.undirected(src, dst, n_persons), n_persons)
+
+
+def distinct_rows_numpy(src: np.ndarray, dst: np.ndarray, n_rows: int, width: int) -> Adjacency:
+    """Adjacency.from_edges by sorting the keys src * width + dst once (`width`: above every
+    dst)."""
+    keys = src.astype(np.int64)
+    keys *= width
+    keys += dst
+    keys = distinct(keys)
+    indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * width)
+    keys %= width
+    return Adjacency(indptr.astype(np.int64), keys.astype(narrowest(width)))
+
+
+def distinct_rows_compiled(src: np.ndarray, dst: np.ndarray, n_rows: int, width: int) -> Adjacency:
+    """distinct_rows_numpy's rows by a counting sort (kernels.distinct_rows; sorting the keys is
+    ~1/3 of a build)."""
+    dst = dst.astype(narrowest(width), copy=False)
+    return Adjacency(*kernels.distinct_rows(src, dst, n_rows))

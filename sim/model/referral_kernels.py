@@ -4,7 +4,7 @@ degree 2 and 3 (`refer_hops`; C2, C5, C7-C9, C13-C15), the same steps as Market.
 AskGraph.paths beside them; the work beyond a seller's capacity turned away (`_turn_away`, as
 capacity.turn_away); finally bought, from the member who sold them or on the anonymous
 market, each purchase locking the buyer out (`purchases`, as Market._purchases; C11). The
-model calls the three as one (`answer_week`, as Market._answer): one call a week.
+model calls the three as one (`answer_week`, as Market.answer_numpy): one call a week.
 
 Like sim/model/kernels.py (whose `use` compiles this module too): plain Python until compiled,
 the same random draws in the same order (geometric gaps for who hears of a need, one uniform
@@ -20,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model import kernels
+from sim.model.ledger import Answered, Chosen, Needs, Referrals
 
-# The scalars the chains read, by position in one float array (Referrers.kernel_inputs).
+# The scalars the chains read, by position in one float array (Referrers.kernel_knobs).
 KNOBS = (
     "recognise",  # referrals.recognise
     "understanding",  # ties.understanding
@@ -32,16 +33,6 @@ KNOBS = (
     "forward",  # referrals.forward
 )
 RECOGNISE, UNDERSTANDING, REFER_LEVEL, BELIEF, BASE, MENTION, FORWARD = range(len(KNOBS))
-# Per-member arrays, by position: the ask's specificity, competence, and the strategy's drive
-# to refer when owing nothing and when owing a referral (Market._answer_compiled).
-ASK, COMPETENCE, DRIVE, DRIVE_OWING = range(4)
-# The pair store's arrays, then values now per cell member * sectors + sector of the provider
-# the member has top of mind for that sector (`best`), by position (Referrers.kernel_inputs):
-# the lookup (kernels._find), referrals received; the cell's pair slot, trust, tie strength and
-# how much of the provider's ask the member has understood. Every pair whose chance or
-# conversion the chains need is such a cell: a referrer and the provider they have in mind, a
-# buyer and the provider they recall.
-INDEX, STARTS, DST, RECEIVED, CELL_SLOT, CELL_TRUST, CELL_STRENGTH, CELL_UNDERSTOOD = range(8)
 
 
 def _positions(rng, total, p):
@@ -114,14 +105,14 @@ def _paths(rng, hops, people, graph, n_members, mention, forward):
     return k[back], middle[back], ref_m[back]
 
 
-def _chances(cell, referrer, provider, store, traits, knobs):
+def _chances(cell, referrer, provider, cells, traits, knobs):
     """Referrers.chance for each referrer[c] and the provider they have in mind, from the values
     now of the pair in cell[c] (computed by numpy: Referrers.kernel_inputs). The arrays are
     taken out of their tuples once: reading them from a tuple per pair costs more (reference
     counts) than the arithmetic."""
-    received, slot_of = store[RECEIVED], store[CELL_SLOT]
-    strength_of, understood_of = store[CELL_STRENGTH], store[CELL_UNDERSTOOD]
-    ask, drive, drive_owing = traits[ASK], traits[DRIVE], traits[DRIVE_OWING]
+    received, slot_of = cells.received, cells.slot
+    strength_of, understood_of = cells.strength, cells.understood
+    ask, drive, drive_owing = traits.ask, traits.drive, traits.drive_owing
     recognise, understanding = knobs[RECOGNISE], knobs[UNDERSTANDING]
     chance = np.empty(cell.size)
     for c in range(cell.size):
@@ -135,10 +126,10 @@ def _chances(cell, referrer, provider, store, traits, knobs):
     return chance
 
 
-def _conversions(cell, store, knobs):
+def _conversions(cell, cells, knobs):
     """Referrers.conversion for the pair in each cell (a judge and the provider they have in
     mind): base, up to (1 + belief) x base from the judge's conviction (trust now)."""
-    trust_of = store[CELL_TRUST]
+    trust_of = cells.trust
     refer_level, belief, base = knobs[REFER_LEVEL], knobs[BELIEF], knobs[BASE]
     out = np.full(cell.size, base)
     if belief == 0:
@@ -167,10 +158,10 @@ def _candidates(open_, k, middle, ref_m, person, sector, best):
     return need[:found], provider[:found], referrer[:found], cell[:found]
 
 
-def _one_per_need(rng, n, need, provider, referrer, cell, store, traits, knobs):
+def _one_per_need(rng, n, need, provider, referrer, cell, cells, traits, knobs):
     """Which candidates refer (a draw against the chance each), then one per need, uniformly
     (grouping.uniform_one_per_group): the chosen candidates, in the order of the needs."""
-    chance = _chances(cell, referrer, provider, store, traits, knobs)
+    chance = _chances(cell, referrer, provider, cells, traits, knobs)
     refers = np.empty(need.size, dtype=np.bool_)
     for c in range(need.size):
         refers[c] = rng.random() < chance[c]
@@ -184,12 +175,12 @@ def _one_per_need(rng, n, need, provider, referrer, cell, store, traits, knobs):
     return chosen[chosen >= 0]
 
 
-def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, traits, knobs):
+def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, cells, traits, knobs):
     """Market._refer's hops 2..max_hops: marks the needs referred in `decided`, adds a referral
     to `received` of each provider-referrer pair, and returns the referrals in the ledger's
-    order: (hop, need, referrer, provider, degree, converted, good)."""
+    order (ledger.Referrals)."""
     person, sector, convert, luck = needs
-    index, starts, dst, received = store[INDEX], store[STARTS], store[DST], store[RECEIVED]
+    index, starts, dst, received = cells.index, cells.starts, cells.dst, cells.received
     n = person.size
     hop_of = np.empty(2 * n, dtype=np.int64)
     need_of = np.empty(2 * n, dtype=np.int64)
@@ -205,10 +196,10 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
             rng, hops, person[open_], graph, n_members, knobs[MENTION], knobs[FORWARD]
         )
         need, provider, referrer, cell = _candidates(open_, k, middle, ref_m, person, sector, best)
-        chosen = _one_per_need(rng, n, need, provider, referrer, cell, store, traits, knobs)
+        chosen = _one_per_need(rng, n, need, provider, referrer, cell, cells, traits, knobs)
         start = found
-        conversion = _conversions(cell[chosen], store, knobs)
-        competence = traits[COMPETENCE]
+        conversion = _conversions(cell[chosen], cells, knobs)
+        competence = traits.competence
         for i, c in enumerate(chosen):
             j, p, r = need[c], provider[c], referrer[c]
             decided[j] = True
@@ -226,7 +217,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
             slot = kernels._find(prov_of[i], ref_of[i], n_members, index, starts, dst)
             if slot >= 0:
                 received[slot] += 1
-    return (
+    return Referrals(
         hop_of[:found],
         need_of[:found],
         ref_of[:found],
@@ -237,7 +228,7 @@ def refer_hops(rng, max_hops, needs, decided, graph, n_members, best, store, tra
     )
 
 
-def open_needs(rng, flat, last_seller, last_degree, sizes, rates, best, store, knobs):
+def open_needs(rng, flat, last_seller, last_degree, sizes, rates, best, cells, knobs):
     """Market._open: for the needs falling due this week (`flat`: Market.due_now, ascending
     person * sectors + sector, the one scan both paths use), their draws in the same order
     (units, convert, luck, repeat), the repeat purchases and the members' own recall (degree 1;
@@ -274,7 +265,7 @@ def open_needs(rng, flat, last_seller, last_degree, sizes, rates, best, store, k
             decided[i] = True
             found += 1
     recall, recalled = recall[:found], recalled[:found]
-    conversion = _conversions(flat[recall], store, knobs)  # the buyer's cell: flat
+    conversion = _conversions(flat[recall], cells, knobs)  # the buyer's cell: flat
     for k in range(found):
         if convert[recall[k]] < conversion[k]:
             seller[recall[k]], channel[recall[k]], degree[recall[k]] = recalled[k], recall_code, 1
@@ -341,21 +332,21 @@ def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market
     says anyone has one), and every need bought (`purchases`). `sellers`: (units this week,
     room, units turned away, per member; whether anyone has a capacity). `sizes`: (sectors,
     members, and the channel codes repeat, recall, referral); `chains`: (the furthest degree,
-    the ask graph, the store's and cells' arrays, the knobs, the traits). Returns ((units, luck,
-    seller, channel, degree, referrer, lifetime) per need, the referrals as refer_hops returns
-    them)."""
+    the ask graph, referrals.Cells, the knobs, referrals.Traits). Returns the needs answered
+    (ledger.Answered) and the referrals as refer_hops returns them."""
     n_sectors, n_members, repeat_code, recall_code, referral_code = sizes
-    max_hops, graph, store, knobs, traits = chains
+    max_hops, graph, cells, knobs, traits = chains
     codes = (n_sectors, n_members, repeat_code, recall_code)
     last_seller, last_degree = market[2], market[3]
     units, convert, luck, seller, channel, degree, decided = open_needs(
-        rng, flat, last_seller, last_degree, codes, rates, best, store, knobs
+        rng, flat, last_seller, last_degree, codes, rates, best, cells, knobs
     )
-    needs = (flat // n_sectors, flat % n_sectors, convert, luck)
+    needs = Needs(flat // n_sectors, flat % n_sectors, convert, luck)
     referrals = refer_hops(
-        rng, max_hops, needs, decided, graph, n_members, best, store, traits, knobs
+        rng, max_hops, needs, decided, graph, n_members, best, cells, traits, knobs
     )
-    need_of, ref_m, provider, hop_degree, win = referrals[1:6]
+    need_of, ref_m, provider = referrals.need, referrals.referrer, referrals.provider
+    hop_degree, win = referrals.degree, referrals.converted
     referrer = np.full(flat.size, -1, dtype=np.int64)
     for i in range(need_of.size):
         if win[i]:
@@ -369,7 +360,7 @@ def answer_week(rng, week, flat, sizes, rates, best, chains, lifetime_of, market
             if turned[j]:
                 seller[j], channel[j], degree[j], referrer[j] = -1, -1, 0, -1
     lifetime = purchases(rng, week, flat, seller, degree, units, lifetime_of, market, week_units)
-    return (units, luck, seller, channel, degree, referrer, lifetime), referrals
+    return Answered(units, luck, Chosen(seller, channel, degree, referrer), lifetime), referrals
 
 
 INLINED = ()  # (kernels.py's per-pair helpers are inlined into these)

@@ -13,17 +13,55 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.model import kernels, pair_kernels, referral_kernels
+from sim.model import pair_kernels, referral_kernels, steps
 from sim.model.grouping import min_per_group
 from sim.model.memory import PairStore
-from sim.model.population import Adjacency
+from sim.model.population import Adjacency, Contacts
 
 if TYPE_CHECKING:
     from sim.config import ConversationConfig, ReferralConfig, ReputationConfig, TiesConfig
+
+
+class Paths(NamedTuple):
+    """Paths along which needs reach a member who may refer (AskGraph.paths): per path, the
+    asker (an index into the people asking), the middle person (-1: none) and that member."""
+
+    asker: np.ndarray
+    middle: np.ndarray
+    referrer: np.ndarray
+
+
+class Traits(NamedTuple):
+    """Per member, as the compiled referral chains read them by name (Market.answer_compiled):
+    the ask's specificity, competence, and the strategy's drive to refer when owing nothing and
+    when owing a referral."""
+
+    ask: np.ndarray
+    competence: np.ndarray
+    drive: np.ndarray
+    drive_owing: np.ndarray
+
+
+class Cells(NamedTuple):
+    """What the compiled referral chains read of the pairs, by name (`kernel_inputs`): the pair
+    store's lookup (kernels._find) and referrals received, then values now per cell member *
+    sectors + sector of the provider the member has top of mind for that sector (`best`): the
+    cell's pair slot, trust, tie strength and how much of the provider's ask the member has
+    understood. Every pair whose chance or conversion the chains need is such a cell: a
+    referrer and the provider they have in mind, a buyer and the provider they recall."""
+
+    index: np.ndarray
+    starts: np.ndarray
+    dst: np.ndarray
+    received: np.ndarray
+    slot: np.ndarray
+    trust: np.ndarray
+    strength: np.ndarray
+    understood: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -73,17 +111,14 @@ class Referrers:
         caught = self.listening[referrer] * business
         return 1.0 - (1.0 - caught) ** store.meetings[slots]
 
-    def kernel_inputs(
-        self, store: PairStore, ref: ReferralConfig, base: float, week: float, best: np.ndarray
-    ):
-        """What the compiled referral chains read this week: (the pair store's lookup and
-        `received`, then the slot, trust, tie strength and understood ask now of each member's
-        top-of-mind provider per sector, `best`, per cell member * sectors + sector, in the
-        order of referral_kernels.INDEX ... CELL_UNDERSTOOD; the scalars, in the order of
-        referral_kernels.KNOBS). The values come from the numpy code above - the kernels compute
-        no exp2 or power, whose last bit differs between numpy (AVX-512) and numba on some CPUs
-        - so chances and conversions are the same bit for bit. Only the cells with a provider
-        are written (and read): the buffers are kept from week to week."""
+    def kernel_inputs(self, store: PairStore, week: float, best: np.ndarray):
+        """What the compiled referral chains read of the pairs this week: the pair store's
+        lookup and `received`, then the slot, trust, tie strength and understood ask now of each
+        member's top-of-mind provider per sector, `best`, per cell member * sectors + sector
+        (`Cells`). The values come from the numpy code above - the kernels
+        compute no exp2 or power, whose last bit differs between numpy (AVX-512) and numba on
+        some CPUs - so chances and conversions are the same bit for bit. Only the cells with a
+        provider are written (and read): the buffers are kept from week to week."""
         flat = best.ravel()
         cells = np.flatnonzero(flat >= 0)
         member = cells // best.shape[1]
@@ -95,7 +130,12 @@ class Referrers:
         understood_of[cells] = self.understood(store, slots, member)
         if self.ties.understanding:  # else the chains never read it
             strength_of[cells] = store.strength(slots, week)
-        arrays = (store.slot_index(), store.starts(), store.dst, store.received, *buffers)
+        lookup = (store.slot_index(), store.starts(), store.dst)
+        return Cells(*lookup, store.received, *buffers)
+
+    def kernel_knobs(self, store: PairStore, ref: ReferralConfig, base: float) -> np.ndarray:
+        """The scalars the compiled referral chains read, in the order of
+        referral_kernels.KNOBS."""
         scalars = {
             "recognise": ref.recognise,
             "understanding": self.ties.understanding,
@@ -105,8 +145,7 @@ class Referrers:
             "mention": ref.mention,
             "forward": ref.forward,
         }
-        knobs = np.array([scalars[name] for name in referral_kernels.KNOBS], dtype=np.float64)
-        return arrays, knobs
+        return np.array([scalars[name] for name in referral_kernels.KNOBS], dtype=np.float64)
 
     def _cells(self, size: int) -> list[np.ndarray]:
         """The per-cell buffers of kernel_inputs (slot, trust, strength, understood)."""
@@ -151,7 +190,7 @@ class AskGraph:
         slots = store.remembered_now(week, level)
         self.acquaint = Adjacency.from_sorted(store.src[slots], store.dst[slots], self.n_members)
 
-    def neighbours(self, rows: np.ndarray, members_only: bool, rng=None, p: float = 1.0):
+    def neighbours(self, rows, members_only: bool, rng=None, p: float = 1.0) -> Contacts:
         """(k, neighbour) for every contact of rows[k] (social ties, and for members also the
         members they remember by name); with `rng`, each kept only with chance p."""
         graph = self.social_members if members_only else self.social
@@ -162,23 +201,22 @@ class AskGraph:
         else:
             owner, nbr = graph.sample(rng, rows, p)
             a_owner, a_nbr = self.acquaint.sample(rng, rows[is_member], p)
-        return np.concatenate([owner, is_member[a_owner]]), np.concatenate([nbr, a_nbr])
+        return Contacts(np.concatenate([owner, is_member[a_owner]]), np.concatenate([nbr, a_nbr]))
 
-    def paths(self, rng, people: np.ndarray, hops: int, mention: float, forward: float):
+    def paths(self, rng, people: np.ndarray, hops: int, mention: float, forward: float) -> Paths:
         """Paths along which a person's need reaches a member `hops - 1` links away.
 
         Each contact hears of the need with probability `mention`; for three hops that contact
-        passes the question on with probability `forward`. Returns (index into people, middle
-        person or -1, the member who may refer).
+        passes the question on with probability `forward`.
         """
         if hops == 2:
             k, ref_m = self.neighbours(people, True, rng, mention)
-            return k, np.full(k.size, -1, dtype=np.int64), ref_m
+            return Paths(k, np.full(k.size, -1, dtype=np.int64), ref_m)
         k, middle = self.neighbours(people, False, rng, mention * forward)
         j, ref_m = self.neighbours(middle, members_only=True)
         k, middle = k[j], middle[j]
         not_back = ref_m != people[k]
-        return k[not_back], middle[not_back], ref_m[not_back]
+        return Paths(k[not_back], middle[not_back], ref_m[not_back])
 
 
 def best_providers(
@@ -190,12 +228,14 @@ def best_providers(
     evaluated now, so a provider not met for a while drops out of mind (C5).
     """
     best = np.full(store.n * n_sectors, -1, dtype=np.int64)
+    steps.chosen().best_providers(store, week, candidates, member_sector, n_sectors, best)
+    return best.reshape(store.n, n_sectors)
+
+
+def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_sectors, best):
+    """best_providers into the flat `best` (filled with -1): the highest memory x trust per
+    group member * sectors + sector by min_per_group of the negated scores."""
     memory, level = store.memory_at(candidates, week), store.memory_cfg.top_of_mind_level
-    if kernels.ENABLED:  # the same in one pass
-        trust, pair = store.trust(candidates, week), (store.src, store.dst)
-        sectors = member_sector, n_sectors
-        pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)
-        return best.reshape(store.n, n_sectors)
     in_mind = memory >= level
     slots = candidates[in_mind]
     if slots.size:
@@ -204,4 +244,11 @@ def best_providers(
         score = memory[in_mind] * store.trust(slots, week)
         top = min_per_group(group, -score)  # exact ties: the first slot (lowest dst)
         best[group[top]] = dst[top]
-    return best.reshape(store.n, n_sectors)
+
+
+def best_providers_compiled(store: PairStore, week, candidates, member_sector, n_sectors, best):
+    """best_providers_numpy in one pass (pair_kernels.best_providers)."""
+    memory, level = store.memory_at(candidates, week), store.memory_cfg.top_of_mind_level
+    trust, pair = store.trust(candidates, week), (store.src, store.dst)
+    sectors = member_sector, n_sectors
+    pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)

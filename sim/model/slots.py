@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import kernels, pair_kernels
+from sim.model import pair_kernels, steps
 
 if TYPE_CHECKING:
     from sim.model.memory import PairStore
@@ -124,15 +124,28 @@ def union(lists: list[np.ndarray], size: int | None = None) -> np.ndarray:
 
 def moved(slots: np.ndarray, at: np.ndarray, ordered: bool = False) -> np.ndarray:
     """Where `slots` (`ordered`: sorted) are after np.insert(..., at, ...) with sorted `at`."""
-    if ordered and kernels.ENABLED:
-        return pair_kernels.moved_sorted(slots, at)
+    if ordered:  # (compiled: a merge, pair_kernels.moved_sorted)
+        return steps.chosen().moved_sorted(slots, at)
+    return moved_numpy(slots, at)
+
+
+def moved_numpy(slots: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """`moved` by numpy (the step moved_sorted; any order of `slots`)."""
     return slots + np.searchsorted(at, slots, side="right")
 
 
 def spread(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
     """np.insert(values, at, fill) for sorted `at`: `fill` (one value, or one per position) goes
     before each position, the old values move up (compiled: one pass, no mask)."""
-    if kernels.ENABLED:
-        new = np.broadcast_to(np.asarray(fill, dtype=values.dtype), at.shape)
-        return pair_kernels.inserted(values, at, np.ascontiguousarray(new))
+    return steps.chosen().spread(values, at, fill)
+
+
+def spread_numpy(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
+    """`spread` by numpy's insert."""
     return np.insert(values, at, fill)
+
+
+def spread_compiled(values: np.ndarray, at: np.ndarray, fill) -> np.ndarray:
+    """`spread` by pair_kernels.inserted: the runs between insert positions copied whole."""
+    new = np.broadcast_to(np.asarray(fill, dtype=values.dtype), at.shape)
+    return pair_kernels.inserted(values, at, np.ascontiguousarray(new))

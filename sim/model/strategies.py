@@ -14,20 +14,25 @@ the strategy (`[params.strategies.<name>]`). A trait left at None takes the scen
 Adding a strategy is adding one class here (it registers itself) plus its scripted test. This is
 the only module that names a strategy.
 
-A method may have a compiled twin for large runs: `follow_up_weight_of`, the weight of one pair
-as plain arithmetic on the week's pair arrays (see `Strategy.follow_up_weight_of`), compiled by
-sim/model/kernels.py and tested equal to the method (tests/test_kernels.py). It is optional: a
-run whose strategies do not all have one asks the numpy methods.
+A strategy may also act in a way of its own once a week (`week_end`: e.g. introduce two of its
+contacts to each other), through the model's small public interface (`Scene`, `introduce`,
+`trust_in`, `contacts_of`): a new kind of decision is one class too.
+
+Each decision has one implementation, these numpy methods, in small runs and in large ones
+(which compile the model's own steps, sim/model/kernels.py, never a strategy's decision): a
+decision may read anything the scene offers, every trait of its members included.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
+    from sim.model.model import NetworkingModel
     from sim.model.scene import Scene
 
 STRATEGIES: dict[str, type[Strategy]] = {}
@@ -109,13 +114,41 @@ class PitchingTraits(Traits):
     )
 
 
+Pitching = Literal["always", "never", "when trusted"]
+FollowingUp = Literal["new faces", "warm contacts"]
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """What kind of player a strategy is, in named facts its behaviour bears out (as Axelrod's
+    classifier; tests/test_classifier.py checks every registered strategy against them).
+
+    - `seeks_known`: at events it also approaches people it already knows (else new faces only);
+    - `pitches`: whom it pitches in a conversation: `always` anyone, `never` no one, `when
+      trusted` only a partner whose trust in it has reached the refer level (C1, C10);
+    - `follows_up`: whom its one-to-ones go to: `new faces` (only people first met since the
+      last event: the Monday call, C10) or `warm contacts` (known contacts it does not avoid, C5);
+    - `gives_first`: it refers as readily as if every provider had already referred to it (C9).
+    """
+
+    seeks_known: bool
+    pitches: Pitching
+    follows_up: FollowingUp
+    gives_first: bool = False
+
+    def __post_init__(self) -> None:
+        for field, allowed in (("pitches", Pitching), ("follows_up", FollowingUp)):
+            if getattr(self, field) not in get_args(allowed):
+                raise ValueError(f"classifier {field}: one of {', '.join(get_args(allowed))}")
+
+
 class Strategy:
     """Base class: a name, a plain description, claim IDs, a classifier, traits and behaviour."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     claims: ClassVar[tuple[str, ...]]
-    classifier: ClassVar[dict[str, object]]
+    classifier: ClassVar[Classifier]
     labels: ClassVar[dict[str, str]]  # what the report calls a member using it, per language
     plurals: ClassVar[dict[str, str]] = {}  # a group of them, where a scenario names it not
     Traits: ClassVar[type[Traits]] = Traits
@@ -141,13 +174,6 @@ class Strategy:
         """
         raise NotImplementedError
 
-    # The compiled twin of follow_up_weight (optional; None: the run asks the method): the weight
-    # of pair slot `s` from `pair` = (memory now, trust now, first week, meetings), arrays over
-    # every slot of the pair store, and `knobs` = (since_week, trust.avoid_level). Plain Python
-    # that numba compiles: arithmetic and comparisons only. A subclass that overrides
-    # follow_up_weight and not this has none (see `twin`).
-    follow_up_weight_of: ClassVar = None
-
     def referral_drive(self, scene: Scene, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
         """How readily each referrer passes on a need that fits a provider they trust (C9).
 
@@ -157,15 +183,13 @@ class Strategy:
         giving = scene.traits["giving"][referrer]
         return (1.0 + giving) * (1.0 + scene.params.conversation.reciprocity * owes)
 
-
-def twin(strategy: type[Strategy], method: str):
-    """The compiled twin (`<method>_of`) of a strategy's method, or None: only a twin defined in
-    the class that defines the method itself counts, so a subclass that changes the method never
-    runs its parent's twin."""
-    for cls in strategy.__mro__:
-        if method in vars(cls):
-            return getattr(cls, f"{method}_of") if f"{method}_of" in vars(cls) else None
-    return None
+    def week_end(self, model: NetworkingModel, members: np.ndarray) -> None:
+        """A decision of a kind the four above do not cover, taken once a week for all the
+        strategy's `members` (sorted) at once: the model calls it after the week's needs are
+        answered, before the week is recorded, strategy by strategy in the order their groups
+        first appear in the roster. It acts through the model's public interface (the `Scene`
+        protocol, plus `introduce`, `trust_in`, `contacts_of`; docs/extending.md, "A new kind of
+        decision") and draws any randomness from `model.rng`. By default it does nothing."""
 
 
 def warm_contacts(scene: Scene, slots: np.ndarray) -> np.ndarray:
@@ -181,7 +205,7 @@ class Direct(Strategy):
     name = "direct"
     description = "goes from new face to new face and pitches in every conversation"
     claims = ("C1", "C10", "C11")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": False, "pitches": "always"}
+    classifier = Classifier(seeks_known=False, pitches="always", follows_up="new faces")
     labels: ClassVar[dict[str, str]] = {"en": "direct seller", "nl": "harde verkoper"}
     plurals: ClassVar[dict[str, str]] = {"en": "direct sellers", "nl": "harde verkopers"}
 
@@ -201,11 +225,6 @@ class Direct(Strategy):
         fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
         return np.where(fresh, 1.0 + 1e-9, 0.0)
 
-    @staticmethod
-    def follow_up_weight_of(s, pair, knobs):
-        _, _, first_week, meetings = pair
-        return 1.0 + 1e-9 if first_week[s] >= knobs[0] and meetings[s] > 0 else 0.0
-
 
 class Relationship(Strategy):
     """Meets known contacts again as well as new people, listens, keeps warm contacts warm."""
@@ -213,7 +232,7 @@ class Relationship(Strategy):
     name = "relationship"
     description = "meets known contacts again and new people, listens, never pitches"
     claims = ("C1", "C2", "C3", "C4", "C5")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
+    classifier = Classifier(seeks_known=True, pitches="never", follows_up="warm contacts")
     labels: ClassVar[dict[str, str]] = {"en": "relationship builder", "nl": "relatiebouwer"}
     plurals: ClassVar[dict[str, str]] = {"en": "relationship builders", "nl": "relatiebouwers"}
     Traits = SeekingTraits
@@ -228,11 +247,6 @@ class Relationship(Strategy):
         """Coffee with the contacts remembered best, to keep them warm (C5)."""
         return warm_contacts(scene, slots)
 
-    @staticmethod
-    def follow_up_weight_of(s, pair, knobs):
-        memory, trust, _, _ = pair
-        return memory[s] + 1e-9 if trust[s] >= knobs[1] else 0.0
-
 
 class Giver(Relationship):
     """Builds relationships and gives first: refers others as if they had already given to him."""
@@ -240,7 +254,9 @@ class Giver(Relationship):
     name = "giver"
     description = "builds relationships and looks first for what he can do for others (givers gain)"
     claims = ("C9", "C12")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "never"}
+    classifier = Classifier(
+        seeks_known=True, pitches="never", follows_up="warm contacts", gives_first=True
+    )
     labels: ClassVar[dict[str, str]] = {"en": "giver", "nl": "gever"}
     plurals: ClassVar[dict[str, str]] = {"en": "givers", "nl": "gevers"}
 
@@ -261,7 +277,7 @@ class Opportunist(Relationship):
     name = "opportunist"
     description = "builds relationships but pitches anyone who already trusts him"
     claims = ("C1", "C10")
-    classifier: ClassVar[dict[str, object]] = {"seeks_known": True, "pitches": "when trusted"}
+    classifier = Classifier(seeks_known=True, pitches="when trusted", follows_up="warm contacts")
     labels: ClassVar[dict[str, str]] = {"en": "opportunist", "nl": "opportunist"}
     plurals: ClassVar[dict[str, str]] = {"en": "opportunists", "nl": "opportunisten"}
 

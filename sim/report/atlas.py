@@ -18,11 +18,11 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from sim.experiments import claims
-from sim.experiments.tables import write_atomic
 from sim.report.data import RunFolderError
 from sim.report.i18n import TEXT, number
 from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
 from sim.report.verdict_text import TESTS
+from sim.storage import write_atomic
 
 PRIMARY = {"morris": "mu_star", "sobol": "ST", "lhs": "S1"}  # the index that ranks parameters
 INDEX_LABEL = {"mu_star": "μ*", "ST": "ST", "S1": "S1"}

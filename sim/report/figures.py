@@ -10,9 +10,9 @@ import os
 import shutil
 from pathlib import Path
 
-from sim.experiments.tables import write_atomic
 from sim.report import charts, data
 from sim.report.page import Report
+from sim.storage import write_atomic
 
 
 def export_figures(out_dir: Path, lang: str | None = None) -> list[Path]:

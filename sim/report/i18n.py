@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-LANGUAGES = ("en", "nl")
+from sim.languages import LANGUAGES  # re-exported: the report's languages
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {

@@ -21,11 +21,11 @@ from plotly.offline import get_plotlyjs
 
 from sim.experiments import claims as claim_registry
 from sim.experiments.claims import FIGURES, Evidence
-from sim.experiments.tables import write_atomic
 from sim.model.strategies import STRATEGIES
 from sim.report import charts, data, verdicts
 from sim.report.i18n import TEXT, number, percent, separators
 from sim.report.verdict_text import VERDICT
+from sim.storage import write_atomic
 
 PALETTE = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666")
 

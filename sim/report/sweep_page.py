@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.offline import get_plotlyjs
 
-from sim.experiments.tables import write_atomic
 from sim.report.i18n import TEXT, number
 from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
+from sim.storage import write_atomic
 
 
 class SweepReport:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from sim.claims_catalogue import CATALOGUE
 from sim.display import wrapped
 from sim.experiments import claims as claim_registry
 from sim.report import charts, verdicts
@@ -28,7 +29,7 @@ from sim.report.page import PALETTE, Report, esc
 # the scenarios run for the pack, in the order a claim's answer is looked for: together they
 # cite every claim C1-C17
 PACK = ("laptop", "bni", "conversation", "m4m", "open_coffee", "circle", "three_ways")
-CLAIMS = tuple(f"C{i}" for i in range(1, 18))
+CLAIMS = tuple(CATALOGUE)  # every claim of the catalogue, in its order
 REPORT_CHARTS = {"C2": charts.sources, "C3": charts.memory_trust, "C4": charts.memory_trust}
 REPORT_CHARTS["C1"] = lambda report: charts.curves(report) or charts.headline(report)
 
@@ -63,7 +64,7 @@ def items(runs: dict[str, Path], lang: str) -> list[Item]:
 
 def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     t = TEXT[lang]
-    texts = {k: t[f"ws_{k}_{claim}"] for k in ("title", "claim", "q")}
+    texts = claim_texts(claim, lang)
     citing = [r for r in reports.values() if claim in r.run.manifest["claims"]]
     measured = [r for r in citing if verdicts.measured(r.verdicts[claim])]
     report = (measured or citing or [None])[0]  # the first run that measures it
@@ -80,6 +81,16 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
     return Item(claim, texts["title"], texts["claim"], texts["q"], m["scenario"], source,
                 verdict, direction, found["size"], figure(claim, report), report.reps,
                 contrast_units(report))  # fmt: skip
+
+
+def claim_texts(claim: str, lang: str) -> dict[str, str]:
+    """The claim's title, restatement and question for the room: the workshop's own words, or
+    for a claim without them the catalogue's statement and a question asking for a guess."""
+    t = TEXT[lang]
+    if f"ws_title_{claim}" in t:
+        return {k: t[f"ws_{k}_{claim}"] for k in ("title", "claim", "q")}
+    statement = esc(CATALOGUE[claim].statement[lang])
+    return {"title": statement.split(":")[0], "claim": statement, "q": t["ws_q_any"]}
 
 
 def contrast_units(report: Report) -> tuple[tuple[str, float], ...]:

@@ -21,10 +21,10 @@ from pathlib import Path
 from sim.errors import ConfigError
 from sim.experiments import folders
 from sim.experiments.runner import git_commit, run_scenario, versions
-from sim.experiments.tables import write_atomic, write_json
 from sim.report.i18n import TEXT
 from sim.report.page import build_report
 from sim.scenario import load_scenario
+from sim.storage import write_atomic, write_json
 from sim.terminal import console
 from sim.workshop import content, room_slide, story
 from sim.workshop.deck import render_deck
@@ -71,8 +71,8 @@ def build_pack(
         if (folder / "manifest.json").is_file():
             continue  # finished before a kill
         console.print(f"pack: {name} ({k} of {len(scns)})", markup=False)
-        run_scenario(scn, replications=replications, seed=seed, workers=workers, out_dir=folder)
-        build_report(folder, lang)
+        run_scenario(scn, replications=replications, seed=seed, workers=workers, out_dir=folder,
+                     before_publish=lambda staged: build_report(staged, lang))  # fmt: skip
     write_views(staging, runs, lang, rounds)
     wall = time.perf_counter() - began
     write_json(staging / "pack.json", {
