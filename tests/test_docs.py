@@ -201,3 +201,23 @@ def test_table_reader_fails_on_a_wrong_default(monkeypatch):
     monkeypatch.setattr(Path, "read_text", altered)
     with pytest.raises(AssertionError, match="scene.members"):
         test_parameter_table_matches_params()
+
+
+def test_every_registered_strategy_and_format_is_named_where_the_docs_list_them():
+    """docs/model.md's strategy table and its format lists, and README's map, name every
+    strategy and format the registries hold: a new one cannot go undocumented."""
+    from sim.model.formats import FORMATS
+    from sim.model.strategies import STRATEGIES
+
+    model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = {m[1] for m in re.finditer(r"^\| `(\w+)`", model, re.M)}
+    assert set(STRATEGIES) <= table, sorted(set(STRATEGIES) - table)
+    formats_row = re.search(r"^\| events\.format \|.*$", model, re.M)[0]
+    entity = re.search(r"\*\*Event format\*\*.*?\n\n|\*\*Event format\*\*(?:.*\n){1,4}", model)[0]
+    map_row = next(line for line in readme.splitlines() if line.startswith("| `sim/model/`"))
+    places = {"model.md's parameters": formats_row, "model.md's entities": entity}
+    places["README's map"] = map_row
+    for name in FORMATS:
+        for where, text in places.items():
+            assert re.search(rf"\b{name}\b", text), f"format {name!r} is not named in {where}"

@@ -693,6 +693,12 @@ def test_a_format_defined_anywhere_registers_itself_and_a_scenario_may_name_it(
         name = "quiet"
 
     assert FORMATS["pairs"] is Pairs and "quiet" not in FORMATS
+    with pytest.raises(ValueError, match="'chapter' is taken by sim.model.formats.Chapter"):
+
+        class Impostor(Pairs):
+            name = "chapter"
+
+    assert FORMATS["chapter"] is Chapter
     path = tmp_path / "pairs.toml"
     path.write_text('[scenario]\ndescription = "x"\n[params.events]\nformat = "pairs"\n')
     assert load_scenario(str(path)).params.events.format == "pairs"

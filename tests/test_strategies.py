@@ -233,3 +233,24 @@ def test_every_strategy_runs_a_whole_scene(strategy):
     model = NetworkingModel(apply_overrides(Params(), overrides, "test"), rng=3).run()
     assert model.conversations.sum() > 0
     assert isinstance(model.strategies[0], Strategy)
+
+
+def test_a_derived_strategy_keeps_its_parents_traits_and_a_name_is_taken_once():
+    """Traits that drop a parent's trait are refused when the class is defined (its inherited
+    decisions would read NaN for it), and so is a second class with a taken name."""
+    from sim.model.strategies import STRATEGIES, PitchingTraits, Relationship, Strategy
+
+    with pytest.raises(TypeError, match="lack known_share of Giver.Traits"):
+
+        class Forgetful(STRATEGIES["giver"]):
+            class Traits(PitchingTraits):
+                pass
+
+    with pytest.raises(ValueError, match="'relationship' is taken"):
+
+        class Impostor(Relationship):
+            name = "relationship"
+
+    assert STRATEGIES["relationship"] is Relationship
+    assert all(issubclass(s, Strategy) for s in STRATEGIES.values())
+    assert repr(Relationship()) == "<strategy 'relationship'>"

@@ -83,6 +83,8 @@ class Member(mesa.Agent):
     def __setattr__(self, name: str, value: Any) -> None:
         """Only Mesa's own attributes and the index: anything else set here would be seen by
         nothing (the model reads its arrays), so it is refused with where it belongs."""
+        if name == "index" and "index" in self.__dict__:
+            raise AttributeError("a Member's index is its row for good: model.members()[i]")
         if name in _OWN or name.startswith("_"):
             super().__setattr__(name, value)
             return

@@ -52,6 +52,10 @@ class Format:
     def __init_subclass__(cls, channel: bool = False, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         if "name" in cls.__dict__ and not channel:
+            taken = FORMATS.get(cls.name)
+            if taken is not None and taken.__qualname__ != cls.__qualname__:
+                where = f"{taken.__module__}.{taken.__qualname__}"
+                raise ValueError(f"format name {cls.name!r} is taken by {where}")
             FORMATS[cls.name] = cls
 
     def __init__(self, model: Scene):

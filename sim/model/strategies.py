@@ -154,9 +154,27 @@ class Strategy:
     Traits: ClassVar[type[Traits]] = Traits
 
     def __init_subclass__(cls, **kwargs) -> None:
+        """Registers a strategy that names itself; refuses a name taken by another class, and
+        traits that drop a trait of the parent strategy (its inherited decisions read them: a
+        member without one would read NaN)."""
         super().__init_subclass__(**kwargs)
+        parent = next(b for b in cls.__mro__[1:] if issubclass(b, Strategy))
+        dropped = sorted(set(parent.Traits.model_fields) - set(cls.Traits.model_fields))
+        if dropped:
+            raise TypeError(
+                f"strategy {cls.__name__}: its Traits lack {', '.join(dropped)} of "
+                f"{parent.__name__}.Traits, which its inherited decisions read; derive them from "
+                f"{parent.__name__}.Traits"
+            )
         if "name" in cls.__dict__:
+            taken = STRATEGIES.get(cls.name)
+            if taken is not None and taken.__qualname__ != cls.__qualname__:
+                where = f"{taken.__module__}.{taken.__qualname__}"
+                raise ValueError(f"strategy name {cls.name!r} is taken by {where}")
             STRATEGIES[cls.name] = cls
+
+    def __repr__(self) -> str:
+        return f"<strategy {self.name!r}>"
 
     def seeks_known(self, scene: Scene, members: np.ndarray) -> np.ndarray:
         """Chance, in each round of an event, that each member approaches someone they know."""
@@ -260,7 +278,7 @@ class Giver(Relationship):
     labels: ClassVar[dict[str, str]] = {"en": "giver", "nl": "gever"}
     plurals: ClassVar[dict[str, str]] = {"en": "givers", "nl": "gevers"}
 
-    class Traits(SeekingTraits):
+    class Traits(Relationship.Traits):
         giving: float = Field(
             1.0, ge=0, le=10, description="looks for referrals to give: spots (1 + giving)x (C9)"
         )
@@ -281,7 +299,7 @@ class Opportunist(Relationship):
     labels: ClassVar[dict[str, str]] = {"en": "opportunist", "nl": "opportunist"}
     plurals: ClassVar[dict[str, str]] = {"en": "opportunists", "nl": "opportunisten"}
 
-    class Traits(SeekingTraits, PitchingTraits):
+    class Traits(Relationship.Traits, PitchingTraits):
         pass
 
     def pitches(self, scene, seller, partner):
