@@ -235,3 +235,37 @@ def test_a_claim_without_workshop_words_is_told_by_its_catalogue_statement(monke
     texts = claim_texts("C99", "nl")
     assert texts == {"title": "Eerst koffie", "claim": said["nl"], "q": TEXT["nl"]["ws_q_any"]}
     assert claim_texts("C1", "en")["title"] == TEXT["en"]["ws_title_C1"]
+
+
+@pytest.mark.parametrize(
+    ("base", "variant", "en", "nl"),
+    [
+        ((6, 2), (3, 1), "a relationship builder sells 3.0 times as much as a direct seller, "
+         "then 3.0", "een relatiebouwer verkoopt normaal 3,0 keer zoveel als een harde "
+         "verkoper, hier 3,0"),
+        ((6, 2), (0, 0), "a relationship builder sells 3.0 times as much as a direct seller, "
+         "then neither sells anything", "een relatiebouwer verkoopt normaal 3,0 keer zoveel "
+         "als een harde verkoper, hier verkoopt geen van beiden iets"),
+        ((1, 0), (4, 2), "a direct seller sells nothing, then a relationship builder sells 2.0 "
+         "times as much as a direct seller", "normaal verkoopt een harde verkoper niets, hier "
+         "verkoopt een relatiebouwer 2,0 keer zoveel als een harde verkoper"),
+        ((0, 0), (0, 0), "neither sells anything, then neither sells anything",
+         "normaal verkoopt geen van beiden iets, hier verkoopt geen van beiden iets"),
+    ],
+)  # fmt: skip
+def test_the_lead_of_one_group_over_the_other_reads_when_one_sells_nothing(
+    laptop_folder, base, variant, en, nl
+):
+    """'X sells n times as much as Y, then m' in words, also where a ratio does not exist."""
+    from sim.report.data import load_run
+    from sim.report.verdicts import Words
+
+    run = load_run(laptop_folder)
+    better, other = run.contrast
+    metrics = {
+        name: {f"units.{better}": {"mean": a}, f"units.{other}": {"mean": b}}
+        for name, (a, b) in (("base", base), ("x", variant))
+    }
+    run.manifest = {**run.manifest, "metrics": metrics}
+    words = Words(run)
+    assert (words.lead("x", "en"), words.lead("x", "nl")) == (en, nl)

@@ -254,17 +254,22 @@ class Words:
         t, (better, other) = VERDICT[lang], self.run.contrast
         metrics = self.run.manifest.get("metrics", {})
 
-        def times(name: str) -> str:
+        who = {"better": self.who(better, lang), "other": self.who(other, lang)}
+
+        def times(name: str) -> tuple[str | None, str]:  # (the ratio, else None; in words)
             a, b = ((metrics.get(name, {}).get(f"units.{g}") or {}).get("mean") or 0.0
                     for g in (better, other))  # fmt: skip
             if a > 0 and b > 0:
-                return number(a / b, lang, 0 if a / b >= 10 else 1)
+                x = number(a / b, lang, 0 if a / b >= 10 else 1)
+                return x, t["ratio_times"].format(x=x, **who)
             if a == 0 and b == 0:
-                return t["ratio_none"]
-            return t["ratio_zero"].format(who=self.who(better if a == 0 else other, lang))
+                return None, t["ratio_none"]
+            return None, t["ratio_zero"].format(who=self.who(better if a == 0 else other, lang))
 
-        who = {"better": self.who(better, lang), "other": self.who(other, lang)}
-        return t["m_ratio"].format(x=times("base"), y=times(variant), **who)
+        (x, first), (y, second) = times("base"), times(variant)
+        if x is not None:  # the variant's figure, or what it is when it is no ratio
+            return t["m_ratio"].format(x=x, y=y if y is not None else second, **who)
+        return t["ratio_then"].format(first=first, second=second)
 
     def variant(self, name: str, lang: str) -> str:
         return self.run.variant_name(name, lang, base=name)
