@@ -13,10 +13,9 @@ from dataclasses import FrozenInstanceError
 import numpy as np
 import pytest
 
-from sim.config import Params
 from sim.model import NetworkingModel
 from sim.model.strategies import STRATEGIES, Classifier, Relationship
-from sim.scenario import apply_overrides
+from tests.test_strategies import duo
 
 PLAYER, PARTNER, NEW, DISTRUSTED = 0, 1, 2, 3
 LAST_EVENT = 8
@@ -24,18 +23,7 @@ LAST_EVENT = 8
 
 def scene(strategy: str) -> NetworkingModel:
     """Member 0 plays `strategy`; members 1-3 are builders. Nothing has happened yet."""
-    groups = [
-        {"name": "player", "strategy": strategy, "count": 1},
-        {"name": "others", "strategy": "relationship", "count": 3},
-    ]
-    overrides = {
-        "scene.members": 4,
-        "scene.sectors": 3,
-        "scene.groups": groups,
-        "conversation.small_talk": 0.0,
-        "run.weeks": 100,
-    }
-    return NetworkingModel(apply_overrides(Params(), overrides, "test"), rng=1)
+    return duo(strategy)
 
 
 def behaviour(strategy: str) -> dict:
