@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_WAIT := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test test-fast lint bench paired clean venv figures chromium explore app workshop room
+.PHONY: run test test-fast infer lint bench paired clean venv figures chromium explore app workshop room
 
 venv: $(STAMP)
 
@@ -53,6 +53,11 @@ chromium:
 # finishes a killed exploration.
 explore: $(STAMP)
 	$(VENV)/bin/python -m sim explore $(SCENARIO) $(ARGS)
+
+# Which values of the unmeasured mechanisms fit BNI's published figures: posterior.parquet in
+# results/<scenario>/infer-<stamp>/ (docs/evidence.md). ARGS="--resume DIR" goes on after a kill.
+infer: $(STAMP)
+	$(VENV)/bin/python -m sim infer $(SCENARIO) $(ARGS)
 
 # The live app (docs/workshop.md): http://127.0.0.1:8765/ on this machine; HOST=0.0.0.0 shares
 # it with a workshop network (anyone on it can open http://<this machine's address>:8765/).

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from sim import cli_app, cli_explore
+from sim import cli_app, cli_explore, cli_infer
 from sim.cli_options import (
     ClusterOpt,
     LangOpt,
@@ -216,6 +216,7 @@ for command in (
     cli_explore.sweep,
     cli_explore.explore,
     cli_explore.atlas,
+    cli_infer.infer,
     cli_app.app,
     cli_app.workshop,
     cli_app.room,
