@@ -3,6 +3,7 @@ BNI figures (sim/experiments/infer.py; docs/evidence.md). Claims: C12, C5."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -53,4 +54,20 @@ def infer(
         inference.infer(scn, settings, out_dir, list(set_ or []), resume=resume is not None)
     except ConfigError as err:
         fail(str(err))
+    print_summary(json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")))
     console.print(f"posterior: {out_dir / 'posterior.parquet'}", markup=False)
+
+
+def print_summary(manifest: dict) -> None:
+    """Each parameter: the posterior's median and 90 % interval against its prior."""
+    from rich.table import Table
+
+    table = Table(title="Posterior: median and 90 % interval (weighted), against the prior")
+    for column in ("parameter", "median", "90 % interval", "prior", "of the prior's width"):
+        table.add_column(column, justify="left" if column == "parameter" else "right")
+    for row in manifest.get("summary", []):
+        table.add_row(
+            row["parameter"], f"{row['median']:.3g}", f"{row['low']:.3g}-{row['high']:.3g}",
+            f"{row['prior_low']:g}-{row['prior_high']:g}", f"{row['share_of_prior']:.0%}",
+        )  # fmt: skip
+    console.print(table)

@@ -51,6 +51,25 @@ def test_a_tiny_inference_writes_a_weighted_posterior_and_its_manifest(inferred)
     assert len(eps) == 2 and eps[1] < eps[0]  # each generation accepts closer fits
     assert all(g["simulations"] >= 16 for g in manifest["generations"])
     assert set(manifest["targets"]) == {"bni_referrals", "bni_fortnightly", "bni_size"}
+    assert [r["parameter"] for r in manifest["summary"]] == list(PRIORS)
+    for row in manifest["summary"]:
+        assert row["prior_low"] <= row["low"] <= row["median"] <= row["high"] <= row["prior_high"]
+        assert 0 <= row["share_of_prior"] <= 1
+
+
+def test_weighted_quantiles_are_those_of_the_weighted_sample():
+    """Equal weights: the midpoint-rule quantiles of the sample; all weight on one value: it."""
+    import numpy as np
+
+    from sim.experiments.infer import weighted_quantiles
+
+    x = np.array([4.0, 1.0, 3.0, 2.0])
+    assert weighted_quantiles(x, np.ones(4), [0.125, 0.5, 0.875]).tolist() == [1.0, 2.5, 4.0]
+    w = np.array([0.0, 0.0, 1.0, 0.0])
+    assert weighted_quantiles(x, w, [0.05, 0.5, 0.95]).tolist() == [3.0, 3.0, 3.0]
+    # weights 1/4 and 3/4: their midpoints 1/8 and 5/8; the median interpolates between them
+    twice = weighted_quantiles(np.array([1.0, 2.0]), np.array([1.0, 3.0]), [0.5, 0.1, 0.9])
+    assert twice.tolist() == [1.75, 1.0, 2.0]
 
 
 @pytest.mark.slow  # a second inference

@@ -172,6 +172,30 @@ def resumed(out_dir: Path) -> tuple[str, list[str], Settings]:
         raise ConfigError(f"--resume {out_dir}: no inference here ({why})") from None
 
 
+def weighted_quantiles(x: np.ndarray, w: np.ndarray, q: list[float]) -> np.ndarray:
+    """Quantiles of x under weights w (the weighted empirical distribution, midpoint rule)."""
+    x, w = x[w > 0], w[w > 0]  # a particle of no weight is not in the distribution
+    order = np.argsort(x)
+    x, w = x[order], w[order] / w.sum()
+    cumulative = np.cumsum(w) - w / 2
+    return np.interp(q, cumulative, x)
+
+
+def summary(posterior: pl.DataFrame) -> list[dict]:
+    """Per parameter: the posterior's weighted median and 90 % interval, and how much of the
+    prior's width (on its own scale: log for a log-uniform prior) the interval still spans."""
+    w = posterior["weight"].to_numpy()
+    rows = []
+    for key, prior in PRIORS.items():
+        low, median, high = weighted_quantiles(posterior[key].to_numpy(), w, [0.05, 0.5, 0.95])
+        scale = np.log if prior.log else (lambda v: v)
+        share = (scale(high) - scale(low)) / (scale(prior.high) - scale(prior.low))
+        rows.append({"parameter": key, "median": float(median), "low": float(low),
+                     "high": float(high), "prior_low": prior.low, "prior_high": prior.high,
+                     "share_of_prior": float(share)})  # fmt: skip
+    return rows
+
+
 def write_outputs(out_dir: Path, about: dict, history) -> None:
     frame, w = history.get_distribution(m=0, t=history.max_t)
     posterior = pl.DataFrame(
@@ -185,6 +209,7 @@ def write_outputs(out_dir: Path, about: dict, history) -> None:
         if r.t >= 0
     ]
     done = len(generations) >= about["settings"]["generations"]
+    about = {**about, "summary": summary(posterior)}
     write_manifest(out_dir, about, generations, "complete" if done else "stopped")
 
 
