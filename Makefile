@@ -55,7 +55,8 @@ explore: $(STAMP)
 	$(VENV)/bin/python -m sim explore $(SCENARIO) $(ARGS)
 
 # Which values of the unmeasured mechanisms fit BNI's published figures: posterior.parquet in
-# results/<scenario>/infer-<stamp>/ (docs/evidence.md). ARGS="--resume DIR" goes on after a kill.
+# results/<scenario>/infer-<stamp>/, with posterior.html to read (docs/evidence.md).
+# ARGS="--resume DIR" goes on after a kill.
 infer: $(STAMP)
 	$(VENV)/bin/python -m sim infer $(SCENARIO) $(ARGS)
 

@@ -132,10 +132,15 @@ def claims(
     run_dir: RunDirArg,
     lang: LangOpt = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="a JSON list: claim, direction, size, sentence, where")
+        bool,
+        typer.Option(
+            "--json", help="a JSON list: claim, direction, size, sentence, where, posterior"
+        ),
     ] = False,
 ) -> None:
-    """Each claim the run cites, judged on its direction and its size, in plain sentences."""
+    """Each claim the run cites, judged on its direction and its size, in plain sentences (and,
+    where a posterior exploration of its scene is beside it, how probable it is given the
+    evidence)."""
     check_lang(lang)
     from sim.report.data import RunFolderError, load_run
     from sim.report.verdicts import verdicts
@@ -144,7 +149,9 @@ def claims(
         run = load_run(run_dir)
     except RunFolderError as err:
         fail(str(err))
-    found = verdicts(run)
+    from sim.report.evidence import with_posterior
+
+    found = with_posterior(verdicts(run), run)  # a posterior exploration beside it: its odds
     if as_json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return

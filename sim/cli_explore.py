@@ -123,45 +123,70 @@ def _page_missing(out: Path) -> bool:
     return True
 
 
-def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_, resume):
+def _explore_inputs(scenario, ranges, design, samples, replications, seed, set_, resume, post):
     """The scenario and the validated design: from the options, or from a folder to resume."""
-    from sim.scenario import read_toml
-
     if resume is not None:
-        if ranges or set_ or design or samples or replications or seed is not None:
-            raise ConfigError("--resume DIR: the settings are DIR's; give no --ranges, --set, ...")
-        from sim.experiments.explore import read_manifest
-        from sim.paths import resolve_scenario_path
-
-        found = read_manifest(resume)
-        wanted = found["scenario_file"]
-        if (
-            scenario is not None
-            and resolve_scenario_path(scenario).resolve() != Path(wanted).resolve()
-        ):
-            raise ConfigError(f"--resume {resume}: the folder explores {wanted}, not {scenario}")
-        scenario, set_ = wanted, found.get("set") or []
-        section, seed = found["design"], found["seed"]
-    elif scenario is None:
+        if ranges or set_ or design or samples or replications or post or seed is not None:
+            raise ConfigError(
+                "--resume DIR: the settings are DIR's; give no --ranges, --set, --posterior, ..."
+            )
+        return _resumed(scenario, resume)
+    if scenario is None:
         raise ConfigError("give a scenario (see `list`), or --resume DIR")
     scn = load(scenario, set_)
-    if resume is None:
-        section, source = scn.explore, scn.path
-        if ranges is not None:
-            doc, _ = read_toml(ranges)
-            section, source = doc.get("explore"), str(ranges)
-        section = dict(section or {})
-        for key, value in (
-            ("design", design),
-            ("samples", samples),
-            ("replications", replications),
-        ):
-            if value is not None and section:
-                section[key] = value
-        seed = scn.params.run.seed if seed is None else seed
-    else:
-        source = str(resume / "manifest.json")
+    seed = scn.params.run.seed if seed is None else seed
+    if post is not None:
+        if ranges is not None or design is not None:
+            raise ConfigError(
+                f"--posterior {post}: the posterior's draws are the design; give no --ranges "
+                "or --design (allowed with it: --samples, --replications, --seed, --set)"
+            )
+        from sim.experiments.design import load_posterior, posterior_plan
+
+        reps = replications or (scn.explore or {}).get("replications")
+        found = load_posterior(post, scn.params)
+        return scn, posterior_plan(found, samples, reps, seed, str(post)), set_
+    section, source = scn.explore, scn.path
+    if ranges is not None:
+        from sim.scenario import read_toml
+
+        doc, _ = read_toml(ranges)
+        section, source = doc.get("explore"), str(ranges)
+    section = dict(section or {})
+    for key, value in (("design", design), ("samples", samples), ("replications", replications)):
+        if value is not None and section:
+            section[key] = value
     return scn, explore_plan(section, scn.params, seed, source), set_
+
+
+def _resumed(scenario, resume: Path):
+    """The scenario and design of the exploration in `resume` (its posterior unchanged)."""
+    from sim.experiments.explore import read_manifest
+    from sim.paths import resolve_scenario_path
+
+    found = read_manifest(resume)
+    wanted = found["scenario_file"]
+    if scenario is not None and resolve_scenario_path(scenario).resolve() != Path(wanted).resolve():
+        raise ConfigError(f"--resume {resume}: the folder explores {wanted}, not {scenario}")
+    sets = found.get("set") or []
+    scn = load(wanted, sets)
+    section, seed = found["design"], found["seed"]
+    if section.get("design") != "posterior":
+        return scn, explore_plan(section, scn.params, seed, str(resume / "manifest.json")), sets
+    from sim.experiments.design import load_posterior, posterior_plan
+
+    recorded = found.get("posterior") or {}
+    try:
+        post = load_posterior(Path(recorded.get("folder", "")), scn.params)
+    except ConfigError as err:
+        raise ConfigError(f"--resume {resume}: {err}") from None
+    if post.sha256 != recorded.get("sha256"):
+        raise ConfigError(
+            f"--resume {resume}: the posterior in {post.folder} has changed since this "
+            "exploration began; explore the new one into another folder (--out)"
+        )
+    plan = posterior_plan(post, section["samples"], section["replications"], seed, post.folder)
+    return scn, plan, sets
 
 
 def explore_plan(section, params, seed: int, source: str):
@@ -189,7 +214,11 @@ def explore(
     ] = None,
     design: Annotated[str | None, typer.Option(help="morris, sobol or lhs")] = None,
     samples: Annotated[
-        int | None, typer.Option(help="Morris trajectories, Sobol base samples, lhs points")
+        int | None,
+        typer.Option(
+            help="Morris trajectories, Sobol base samples, lhs points, or draws from the "
+            "posterior (default 100)"
+        ),
     ] = None,
     replications: Annotated[
         int | None, typer.Option(min=1, max=10_000, help="replications per point")
@@ -206,13 +235,21 @@ def explore(
     cluster: ClusterOpt = None,
     scheduler: SchedulerOpt = None,
     lang: LangOpt = None,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            help="an inference folder (`sim infer`): draw the points from its posterior and say "
+            "how probable each claim is given the evidence"
+        ),
+    ] = None,
 ) -> None:
-    """Explore the parameter space: what drives each claim, and where it holds (an atlas)."""
+    """Explore the parameter space: what drives each claim, and where it holds (an atlas); or,
+    with --posterior, how probable each claim is given the published figures."""
     check_lang(lang)
     where = where_from(cluster, scheduler)
     try:
         scn, plan, overrides = _explore_inputs(
-            scenario, ranges, design, samples, replications, seed, set_, resume
+            scenario, ranges, design, samples, replications, seed, set_, resume, posterior
         )
         from sim.experiments.explore import explore as run_exploration
 

@@ -5,6 +5,7 @@ Text from scenario files is shown as plain text, never terminal markup, and cut 
 
 from __future__ import annotations
 
+import json
 import math
 
 from rich import box
@@ -219,8 +220,15 @@ def print_exploration(out_dir) -> None:
     import polars as pl
 
     bounds = pl.read_parquet(out_dir / "boundaries.parquet")
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    posterior = (manifest.get("design") or {}).get("design") == "posterior"
+    share_of = (
+        "of the posterior's draws: the probability given the evidence"
+        if posterior
+        else ("of the explored points")
+    )
     table = Table(
-        title="Where each claim holds: share of the explored points (Wilson 95 % CI), PRIM box",
+        title=f"Where each claim holds: share {share_of} (Wilson 95 % CI), PRIM box",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         caption="box: the parameters PRIM restricts (coverage: share of the points where the "

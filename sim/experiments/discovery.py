@@ -7,10 +7,15 @@ point when it holds in full (its direction, and its size where the essay names a
 
 - `sensitivity.parquet`: per metric and parameter, SALib's indices with 95 % intervals (SALib's
   bootstrap): Morris mu* (with mu and sigma), Sobol' S1 and ST, or RBD-FAST S1 for a Latin
-  hypercube;
+  hypercube; none for a posterior design (its points are draws from a posterior, not a design
+  these analyses can read: the file is written empty);
 - `boundaries.parquet`: per claim, the share of the design's points where it holds (Wilson 95 %
   interval) and the box where it holds, found by PRIM (ema_workbench): on the peeling
-  trajectory, the densest box that still covers 80 % of the points where the claim holds;
+  trajectory, the densest box that still covers 80 % of the points where the claim holds (for a
+  posterior design the share is the probability that the claim holds given the evidence, and
+  the box says which of the posterior's parameters decide it); `qp`: the quasi-p-value of the
+  box's restriction of a parameter (PRIM's own test, the smaller of its two ends; below
+  QP_DECIDES a parameter decides whether the claim holds);
 - `points.parquet`: every point's parameter values, metric means and claims' verdicts (held.<claim>:
   in full; direction.<claim>, size.<claim>: the parts).
 
@@ -32,8 +37,10 @@ from sim.scenario import Scenario
 
 RUNS = "runs"  # the tasks' files, in the exploration's folder (sim/experiments/explore.py)
 MIN_COVERAGE = 0.8  # the PRIM box kept covers at least this share of the points that hold
+QP_DECIDES = 0.05  # a restriction this unlikely by chance decides (Bryant & Lempert's test)
 HELD = "held."  # points.parquet: held.<claim> columns
 PARTS = ("direction.", "size.")  # ... and direction.<claim>, size.<claim>
+PRIMARY = ("morris", "sobol", "lhs")  # the designs SALib's analyses read (not "posterior")
 
 
 def point_rows(out_dir: Path) -> pl.DataFrame:
@@ -113,7 +120,7 @@ def sensitivity(plan: Plan, points: pl.DataFrame, metric_names: list[str]) -> pl
 
     spec, problem, seed = plan.spec, plan.problem, plan.design_seed
     rows = []
-    for metric in metric_names:
+    for metric in metric_names if spec.design in PRIMARY else []:
         y = points[metric].cast(pl.Float64).to_numpy()
         if np.isnan(y).any():
             continue
@@ -190,6 +197,7 @@ def boundaries(plan: Plan, points: pl.DataFrame) -> pl.DataFrame:
                     "low": low,
                     "high": high,
                     "restricted": bool(box) and (low > lo or high < hi),
+                    "qp": (box.get("qp") or {}).get(name) if box else None,
                 }
             )
     return pl.DataFrame(rows, infer_schema_length=None)
@@ -217,11 +225,13 @@ def _prim_box(plan: Plan, x: np.ndarray, y: np.ndarray) -> dict | None:
         box.select(chosen)
         stats = trajectory.iloc[chosen]
         limits = box.box_lim
+        qp = box.inspect(chosen, style="data")[0][1]  # per restricted parameter: low, high
     return {
         "coverage": float(stats["coverage"]),
         "density": float(stats["density"]),
         "mass": float(stats["mass"]),
         "limits": [(float(limits[n].iloc[0]), float(limits[n].iloc[1])) for n in plan.names],
+        "qp": {n: float(np.nanmin(r.to_numpy()[2:4].astype(float))) for n, r in qp.iterrows()},
     }
 
 
@@ -237,5 +247,7 @@ def analyse(scenario: Scenario, plan: Plan, out_dir: Path, members: list[int]) -
     sens = sensitivity(plan, points, wanted)
     tables.write_atomic(out_dir / "sensitivity.parquet", sens.write_parquet)
     tables.write_atomic(out_dir / "boundaries.parquet", boundaries(plan, points).write_parquet)
+    if plan.spec.design not in PRIMARY:
+        return {"missing_points": [], "metrics": wanted, "sensitivity": "skipped (posterior)"}
     skipped = [m for m in wanted if m not in set(sens["metric"].to_list())]
     return {"missing_points": [], "metrics": wanted, "undefined_somewhere": skipped}

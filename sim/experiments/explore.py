@@ -1,16 +1,20 @@
 """`python -m sim explore`: many points of the parameter space, each replicated, crash-proof.
 
-A task is one replication at one point of the design (sim/experiments/design.py). Replication
-i has the same seed at every point, the seed `run` gives its replication i (SeedSequence(master)
-.spawn(R)[i], regions keyed under it): common random numbers, so points differ by their
-parameters and not by their luck, and a task's result depends only on its identity (point,
-replication), never on worker count, order, executor or what ran before a crash. Each finished
+A task is one replication at one point of the design (sim/experiments/design.py). In a box
+design replication i has the same seed at every point, the seed `run` gives its replication i
+(SeedSequence(master).spawn(R)[i], regions keyed under it): common random numbers, so points
+differ by their parameters and not by their luck. A posterior design's points are independent
+draws, each with seeds of its own (`point_seeds`). Either way a task's result depends only on
+its identity (point, replication), never on worker count, order, executor or what ran before a
+crash. Each finished
 task writes its metrics to `runs/p<point>-r<replication>.parquet` (temporary name, then rename:
 a file is complete or absent); re-running the same command on the same folder runs only the
 tasks without a file. A task that fails is recorded with its error in the manifest and the rest
 go on (a re-run retries it). At the end the points are analysed (sim/experiments/discovery.py)
 and the claims atlas is written (sim/report/atlas.py). Claims: C1, C2, C10, C12 and every claim
-measured by the registry in sim/experiments/claims.py.
+measured by the registry in sim/experiments/claims.py. A posterior design (`--posterior DIR`)
+records the inference folder and its posterior.parquet's SHA-256 in the manifest; a folder
+begun with another posterior is refused.
 """
 
 from __future__ import annotations
@@ -128,12 +132,11 @@ def explore(
     fresh = not (out_dir / MANIFEST).is_file()  # a new exploration, not one resumed
     store = engine.Store(out_dir / RUNS)
     points = point_params(scenario, plan)
-    seeds = replication_seeds(plan.seed, plan.spec.replications)
     contrast = tuple(scenario.contrast) if scenario.contrast else None
     tasks = [
-        PointTask(p, i, params.model_dump_json(), seeds[i], contrast, params.scene.regions)
+        PointTask(p, i, params.model_dump_json(), seed, contrast, params.scene.regions)
         for p, params in enumerate(points)
-        for i in range(plan.spec.replications)
+        for i, seed in enumerate(point_seeds(plan, p))
     ]
     todo = sum(not store.done(t.key) for t in tasks)
     by_point = {f"p{p}": params for p, params in enumerate(points)}
@@ -167,6 +170,16 @@ def explore(
     return Exploration(out_dir, len(tasks), outcome.ran, failed, found, simulated, wall)
 
 
+def point_seeds(plan: Plan, point: int) -> list[np.random.SeedSequence]:
+    """The replications' seeds at a point. A box design gives every point the same ones
+    (common random numbers: points differ by their parameters, not their luck). A posterior
+    design draws particles with replacement, so a point's seeds are keyed by the point too: a
+    particle drawn twice is two simulations, and the draws are independent."""
+    if plan.spec.design == "posterior":
+        return np.random.SeedSequence([plan.seed, point]).spawn(plan.spec.replications)
+    return replication_seeds(plan.seed, plan.spec.replications)
+
+
 def point_params(scenario: Scenario, plan: Plan) -> list[Params]:
     return [
         apply_overrides(scenario.params, plan.overrides(p), f"explore point {p}")
@@ -184,6 +197,11 @@ def claim_folder(out_dir: Path | None, name: str, ident: dict) -> Path:
             raise ConfigError(f"--out {path}: the folder holds something else; choose another")
         old = read_manifest(path).get("experiment", {})
         differ = [k for k in sorted(set(old) | set(ident)) if old.get(k) != ident.get(k)]
+        if "posterior_sha256" in differ:
+            raise ConfigError(
+                f"--out {path}: the folder explores another posterior (its posterior.parquet "
+                "differs); explore this one into another folder"
+            )
         if differ:
             raise ConfigError(
                 f"--out {path}: the folder holds another exploration ({', '.join(differ)} "
@@ -249,12 +267,13 @@ def write_manifest(out_dir, about, total, failed, status, analysis=None) -> None
                 for (k, (lo, hi)), w in zip(plan.spec.ranges.items(), plan.whole, strict=True)
             ],
             "points": len(plan.points),
+            "posterior": plan.posterior.record() if getattr(plan, "posterior", None) else None,
             "seed": plan.seed,
             "design_seed": plan.design_seed,
             "replication_seeds": [
                 {"entropy": str(s.entropy), "spawn_key": list(s.spawn_key)}
-                for s in replication_seeds(plan.seed, plan.spec.replications)
-            ],
+                for s in point_seeds(plan, 0)
+            ],  # a posterior design's are point 0's (each point has its own)
             "tasks": {"total": total, "done": done, "failed": len(failed)},
             "failed": [{"task": k, "error": v} for k, v in failed.items()],
             "analysis": analysis,

@@ -4,8 +4,12 @@ Read from the saved `points.parquet`, `sensitivity.parquet`, `boundaries.parquet
 `manifest.json` only (sim/experiments/discovery.py writes them). Per claim the registry measures
 (C1, C2, C10, C12): what drives its measure (SALib's indices with 95 % intervals), where it
 holds over its two most influential parameters with PRIM's box drawn on them, and the share of
-the explored points where it holds. Same house style as the run report, English or Dutch.
-Every string from a file is HTML-escaped.
+the explored points where it holds. For a posterior exploration (`explore --posterior`) there
+are no indices: per claim, the probability that it holds given the evidence (the share of the
+posterior's draws where it holds, Wilson 95 % interval) in a sentence, and which mechanisms
+decide it (PRIM's box, by name), in the words of sim/report/evidence.py (`sim claims` and the
+workshop deck say the same). Same house style as the run report, English or Dutch. Every
+string from a file is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from plotly.offline import get_plotlyjs
 
 from sim.experiments import claims
 from sim.report.data import RunFolderError
+from sim.report.evidence import deciders, deciding, parameter_name, post_sentence, posterior_quote
 from sim.report.i18n import TEXT, number
 from sim.report.page import PALETTE, STYLE, esc, section, table_html, titled_figure_html
 from sim.report.verdict_text import TESTS
@@ -45,7 +50,8 @@ class Atlas:
         self.sens = pl.read_parquet(out_dir / "sensitivity.parquet")
         self.bounds = pl.read_parquet(out_dir / "boundaries.parquet")
         self.design = self.manifest["design"]["design"]
-        self.index = PRIMARY[self.design]
+        self.posterior = self.design == "posterior"
+        self.index = PRIMARY.get(self.design, "S1")
         self.names = [p["key"] for p in self.manifest["parameters"]]
 
     def num(self, x, digits: int = 2) -> str:
@@ -151,6 +157,8 @@ class Atlas:
     def where(self, claim: str, metric: str | None) -> str:
         """The points over the two most influential parameters; PRIM's box on them."""
         ranked = self.ranked(metric)["parameter"].to_list() if metric else []
+        if self.posterior:  # the mechanisms that decide it first
+            ranked = deciding(self.bounds.filter(claim=claim))
         x, y = (ranked + [n for n in self.names if n not in ranked])[:2]
         cells = (
             self.points.filter(pl.col(f"held.{claim}").is_not_null())
@@ -191,8 +199,8 @@ class Atlas:
                 y1=box_y["high"],
                 line={"color": "#222", "width": 2, "dash": "dash"},
             )
-        fig.update_xaxes(title=esc(x))
-        fig.update_yaxes(title=esc(y))
+        fig.update_xaxes(title=esc(self.axis(x)))
+        fig.update_yaxes(title=esc(self.axis(y)))
         return self.styled(fig, self.t["atlas_where"], f"{claim}-where")
 
     def claim(self, claim: str) -> str:
@@ -215,6 +223,53 @@ class Atlas:
             caption = self.t["atlas_no_measure"] + " " + caption
         return section(claim, claim, body, esc(caption))
 
+    def axis(self, key: str) -> str:
+        """A parameter on an axis: its key, or in a posterior's atlas its name in words."""
+        return parameter_name(key, self.lang) if self.posterior else key
+
+    # --- a posterior's atlas ----------------------------------------------------------------
+    def post_summary(self) -> str:
+        t, evidence = self.t, (self.manifest.get("posterior") or {}).get("evidence")
+        if self.bounds.is_empty():
+            return section("summary", t["atlas_summary"], f"<p>{esc(t['atlas_none'])}</p>", "")
+        rows = []
+        for (claim,), part in self.bounds.group_by("claim", maintain_order=True):
+            r = part.row(0, named=True)
+            probability = (
+                f"{self.num(r['share'])} ({self.num(r['share_ci_low'])}–"
+                f"{self.num(r['share_ci_high'])}), n = {r['points']}"
+            )
+            rows.append(
+                [
+                    f'<a href="#{esc(claim)}">{esc(claim)}</a>',
+                    esc(TESTS.get(claim, {}).get(self.lang, "")),
+                    probability,
+                    esc(deciders(part, self.lang) or t["atlas_post_nothing"]),
+                    esc(post_sentence(r, evidence, self.lang)),
+                ]
+            )
+        keys = ("claim", "threshold", "post_probability", "post_decides", "post_said")
+        head = [t[f"atlas_{k}"] for k in keys]
+        caption = t["atlas_post_summary_caption"]
+        return section("summary", t["atlas_post_summary"], table_html(head, rows), caption)
+
+    def post_claim(self, claim: str) -> str:
+        rows = self.bounds.filter(claim=claim)
+        quote = posterior_quote(rows, (self.manifest.get("posterior") or {}).get("evidence"))
+        body = (
+            f"<p><b>{esc(TESTS.get(claim, {}).get(self.lang, claim))}</b></p>"
+            f"<p>{esc(quote[self.lang])}</p>{self.where(claim, None)}"
+        )
+        return section(claim, claim, body, esc(self.t["atlas_post_where_caption"]))
+
+    def post_ranges(self) -> str:
+        rows = [
+            [esc(parameter_name(p["key"], self.lang)), self.value(p["low"]), self.value(p["high"])]
+            for p in self.manifest["parameters"]
+        ]
+        head = [self.t[f"atlas_post_{k}"] for k in ("mechanism", "low", "high")]
+        return section("ranges", self.t["atlas_post_ranges"], table_html(head, rows), "")
+
     def claim_metric(self, claim: str) -> str | None:
         """The claim's measure from the registry, if it was analysed at every point."""
         m = self.manifest
@@ -234,7 +289,7 @@ class Atlas:
     def render(self) -> str:
         t, m = self.t, self.manifest
         title = f"{t['atlas_title']}: {m['scenario']}"
-        intro = t["atlas_intro"].format(
+        intro = t["atlas_post_intro" if self.posterior else "atlas_intro"].format(
             design=t[f"atlas_design_{self.design}"],
             points=number(m["points"], self.lang, 0),
             reps=number(m["design"]["replications"], self.lang, 0),
@@ -242,8 +297,12 @@ class Atlas:
         )
         claims = self.bounds["claim"].unique(maintain_order=True).to_list()
         nav = " ".join(f'<a href="#{esc(c)}">{esc(c)}</a>' for c in claims)
-        body = self.summary() + "".join(self.claim(c) for c in claims)
-        body += self.metrics() + self.ranges()
+        if self.posterior:
+            body = self.post_summary() + "".join(self.post_claim(c) for c in claims)
+            body += self.post_ranges()
+        else:
+            body = self.summary() + "".join(self.claim(c) for c in claims)
+            body += self.metrics() + self.ranges()
         return (
             f'<!DOCTYPE html><html lang="{self.lang}"><head><meta charset="utf-8">'
             f"<title>{esc(title)}</title><style>{STYLE}"

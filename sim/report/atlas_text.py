@@ -1,4 +1,10 @@
-"""The claims atlas's text in English and Dutch (merged into sim/report/i18n.py's TEXT)."""
+"""The claims atlas's text in English and Dutch (merged into sim/report/i18n.py's TEXT).
+
+The `atlas_post_*` strings are the atlas of a posterior exploration (`explore --posterior`):
+how probable each claim (C1, C2, C10, C12) is given the published figures, and which of the
+mechanisms decide it; `python -m sim claims` and the workshop deck quote the same sentence.
+`EVIDENCE` says whose figures, by the scenario the inference fitted.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +63,46 @@ ATLAS: dict[str, dict[str, str]] = {
         "atlas_metrics_caption": (
             "The three parameters that move each metric most ({index}), with their index."
         ),
+        "atlas_design_posterior": "Draws from the evidence",
+        "atlas_post_intro": (
+            "{points} draws from what the published figures say about {params} mechanisms no "
+            "source pins down, each run {reps} times with luck of its own; everything else stays "
+            "as the scenario has it. At each draw a claim is judged as in the run report; the "
+            "share of draws where it holds is the probability that it holds given the evidence."
+        ),
+        "atlas_post_summary": "How probable each claim is, given the evidence",
+        "atlas_post_probability": "probability that it holds (95 % interval)",
+        "atlas_post_decides": "what decides it",
+        "atlas_post_said": "in words",
+        "atlas_post_sentence": "{given}, this holds with a probability of about {p} (between "
+        "{lo} and {hi}).",
+        "atlas_post_none": "{given}, this held in none of the {n} draws: its probability is at "
+        "most about {hi}.",
+        "atlas_post_all": "{given}, this held in all {n} draws: its probability is at least "
+        "about {lo}.",
+        "atlas_post_direction": "Its direction alone holds with a probability of about {p}: "
+        "what is uncertain is its size.",
+        "atlas_post_direction_all": "Its direction held in every draw: what is uncertain is its "
+        "size.",
+        "atlas_post_depends": "Whether it holds depends most on {names}.",
+        "atlas_post_no_single": "None of these mechanisms clearly decides it.",
+        "atlas_post_nothing": "-",
+        "atlas_post_and": " and ",
+        "atlas_post_summary_caption": (
+            "The probability is the share of the draws where the claim holds, with a Wilson "
+            "95 % interval; draws are taken in proportion to how well each set of mechanisms "
+            "matches the published figures. What decides it: the mechanisms that mark off the "
+            "draws where it holds from those where it does not."
+        ),
+        "atlas_post_where_caption": (
+            "Each draw over the two mechanisms that decide the claim most; a marker's colour is "
+            "the share of the draws at those values where the claim holds (green: all, orange: "
+            "none); the dashed rectangle marks off where it holds."
+        ),
+        "atlas_post_ranges": "What the evidence allows",
+        "atlas_post_mechanism": "mechanism",
+        "atlas_post_low": "lowest drawn",
+        "atlas_post_high": "highest drawn",
         "atlas_none": "No claim is measured by this scenario's metrics.",
     },
     "nl": {
@@ -115,6 +161,54 @@ ATLAS: dict[str, dict[str, str]] = {
         "atlas_metrics_caption": (
             "De drie parameters die elke maat het sterkst bewegen ({index}), met hun index."
         ),
+        "atlas_design_posterior": "Trekkingen uit het bewijs",
+        "atlas_post_intro": (
+            "{points} trekkingen uit wat de gepubliceerde cijfers zeggen over {params} "
+            "mechanismen die geen bron vastlegt, elk {reps} keer gedraaid, elk met eigen toeval; "
+            "al het andere blijft zoals het scenario het heeft. Bij elke trekking wordt een "
+            "stelling beoordeeld zoals in het rapport; het deel van de trekkingen waarin ze "
+            "klopt, is de kans dat ze klopt gegeven het bewijs."
+        ),
+        "atlas_post_summary": "Hoe waarschijnlijk elke stelling is, gegeven het bewijs",
+        "atlas_post_probability": "kans dat ze klopt (95 %-interval)",
+        "atlas_post_decides": "wat de doorslag geeft",
+        "atlas_post_said": "in woorden",
+        "atlas_post_sentence": "{given}, klopt dit met een kans van ongeveer {p} (tussen {lo} "
+        "en {hi}).",
+        "atlas_post_none": "{given}, klopte dit in geen van de {n} trekkingen: de kans is hooguit "
+        "zo'n {hi}.",
+        "atlas_post_all": "{given}, klopte dit in alle {n} trekkingen: de kans is minstens zo'n "
+        "{lo}.",
+        "atlas_post_direction": "Alleen de richting klopt met een kans van ongeveer {p}: wat "
+        "onzeker is, is de omvang.",
+        "atlas_post_direction_all": "De richting klopte in elke trekking: wat onzeker is, is de "
+        "omvang.",
+        "atlas_post_depends": "Of het klopt, hangt vooral af van {names}.",
+        "atlas_post_no_single": "Geen van deze mechanismen geeft duidelijk de doorslag.",
+        "atlas_post_nothing": "-",
+        "atlas_post_and": " en ",
+        "atlas_post_summary_caption": (
+            "De kans is het deel van de trekkingen waarin de stelling klopt, met een "
+            "Wilson-95 %-interval; hoe beter een combinatie van mechanismen bij de gepubliceerde "
+            "cijfers past, hoe vaker ze getrokken wordt. Wat de doorslag geeft: de mechanismen "
+            "die de trekkingen waarin ze klopt, scheiden van die waarin ze niet klopt."
+        ),
+        "atlas_post_where_caption": (
+            "Elke trekking over de twee mechanismen die het meest de doorslag geven; de kleur "
+            "van een stip is het deel van de trekkingen met die waarden waarin de stelling "
+            "klopt (groen: alle, oranje: geen); de gestippelde rechthoek omlijnt waar ze klopt."
+        ),
+        "atlas_post_ranges": "Wat het bewijs toelaat",
+        "atlas_post_mechanism": "mechanisme",
+        "atlas_post_low": "laagste getrokken",
+        "atlas_post_high": "hoogste getrokken",
         "atlas_none": "Geen stelling wordt door de maten van dit scenario gemeten.",
     },
+}
+
+# Whose figures the posterior rests on, by the scenario the inference fitted ("bni": BNI's
+# published referrals, meeting rhythm and chapter size); `None` for any other.
+EVIDENCE: dict[str | None, dict[str, str]] = {
+    "bni": {"en": "Given BNI's published figures", "nl": "Gegeven de cijfers die BNI publiceert"},
+    None: {"en": "Given the published figures", "nl": "Gegeven de gepubliceerde cijfers"},
 }

@@ -243,8 +243,9 @@ def curve_points(run: Run) -> pl.DataFrame | None:
 
 
 def exploration(run: Run) -> pl.DataFrame | None:
-    """The boundaries of the newest finished exploration of this run's scene and base (beside
-    the run: results/<scenario>/explore-*), with each parameter's explored range; or None."""
+    """The boundaries of the newest finished box exploration of this run's scene and base
+    (beside the run: results/<scenario>/explore-*), with each parameter's explored range; or
+    None. A posterior exploration is not one (`sim claims` quotes its probabilities)."""
     base = base_digest(run.params())
     found = []
     for folder in Path(run.out_dir).parent.glob("explore-*"):
@@ -255,8 +256,8 @@ def exploration(run: Run) -> pl.DataFrame | None:
         if manifest.get("status") == "complete" and (folder / "boundaries.parquet").is_file():
             found.append((folder.name, folder, manifest))
     for _, folder, manifest in sorted(found, reverse=True):
-        if manifest["experiment"].get("base_sha256") != base:
-            continue
+        if manifest["experiment"].get("base_sha256") != base or _posterior(manifest):
+            continue  # a posterior's draws are not a box: claims say their probability
         ranges = pl.DataFrame(
             [(p["key"], p["low"], p["high"]) for p in manifest["parameters"]],
             schema={"parameter": pl.Utf8, "range_low": pl.Float64, "range_high": pl.Float64},
@@ -264,6 +265,10 @@ def exploration(run: Run) -> pl.DataFrame | None:
         )
         return pl.read_parquet(folder / "boundaries.parquet").join(ranges, on="parameter")
     return None
+
+
+def _posterior(manifest: dict) -> bool:
+    return (manifest.get("design") or {}).get("design") == "posterior"
 
 
 def base_digest(params: dict[str, Any]) -> str:

@@ -280,6 +280,15 @@ PARAMETERS: dict[str, tuple[dict[str, str], str]] = {
     "events.attendance": (
         {"en": "the share of events members attend", "nl": "het deel van de bijeenkomsten "
          "waar leden komen"}, "percent"),
+    "ties.depth_half": (
+        {"en": "how many conversations make a tie half as deep as it gets", "nl": "na hoeveel "
+         "gesprekken een band half zo diep is als hij kan worden"}, "number"),
+    "ties.understanding": (
+        {"en": "how many more needs a deep tie recognises", "nl": "hoeveel meer behoeften een "
+         "diepe band herkent"}, "number"),
+    "ties.belief": (
+        {"en": "how much more a deep tie is believed", "nl": "hoeveel meer een diepe band "
+         "geloofd wordt"}, "number"),
     "conversation.small_talk": (
         {"en": "the share of small talk", "nl": "het deel van de gesprekken over koetjes en "
          "kalfjes"}, "percent"),

@@ -8,7 +8,9 @@ drew its dose-response curves, else the headline; C2 sources, C3-C4 memory and t
 checks of the variants citing the claim (base against variant, 95 % intervals), else the claim's
 measure across the variants. The verdict is the run's (sim/report/verdicts.py: its direction,
 its size and its sentence), so the deck, the handouts and the guide say what the run folders,
-the report and `python -m sim claims` say.
+the report and `python -m sim claims` say; where a finished posterior exploration of the run's
+scene is beside it, the verdict also says how probable the claim is given the published figures
+(sim/report/evidence.py `with_posterior`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sim.display import wrapped
 from sim.experiments import claims as claim_registry
 from sim.report import charts, verdicts
 from sim.report.data import load_run
+from sim.report.evidence import with_posterior
 from sim.report.i18n import TEXT
 from sim.report.page import PALETTE, Report, esc
 
@@ -72,7 +75,7 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
         unmeasured = t["ws_not_measured"]
         return Item(claim, texts["title"], texts["claim"], texts["q"], None, unmeasured,
                     unmeasured, "unmeasured", "n/a", None)  # fmt: skip
-    m, found = report.run.manifest, report.verdicts[claim]
+    m, found = report.run.manifest, with_posterior([report.verdicts[claim]], report.run)[0]
     verdict = esc(found["sentence"][lang])
     direction = found["direction"] if report in measured else "unmeasured"
     if found.get("where"):
