@@ -116,12 +116,12 @@ def test_the_manifest_records_the_posterior_and_no_indices_are_computed(explored
          r"probability is at most about (\d\.\d\d)\.",
          r"Given BNI's published figures, this held in all (\d+) draws: its probability is at "
          r"least about (\d\.\d\d)\."),
-        ("nl", r"Gegeven de cijfers die BNI publiceert, klopt dit met een kans van ongeveer "
+        ("nl", r"Uitgaande van de cijfers die BNI publiceert, is de kans dat dit klopt ongeveer "
                r"(\d,\d\d) \(tussen (\d,\d\d) en (\d,\d\d)\)\.",
-         r"Gegeven de cijfers die BNI publiceert, klopte dit in geen van de (\d+) trekkingen: "
-         r"de kans is hooguit zo'n (\d,\d\d)\.",
-         r"Gegeven de cijfers die BNI publiceert, klopte dit in alle (\d+) trekkingen: de kans "
-         r"is minstens zo'n (\d,\d\d)\."),
+         r"Uitgaande van de cijfers die BNI publiceert, klopte dit in geen van de (\d+) "
+         r"trekkingen: de kans is hooguit zo'n (\d,\d\d)\.",
+         r"Uitgaande van de cijfers die BNI publiceert, klopte dit in alle (\d+) trekkingen: de "
+         r"kans is minstens zo'n (\d,\d\d)\."),
     ],
 )  # fmt: skip
 def test_the_atlas_says_how_probable_each_claim_is(explored, lang, said, none, every):
@@ -221,15 +221,20 @@ def test_claims_and_the_deck_quote_the_probability_when_a_posterior_is_beside(ex
     for claim in set(found) & set(bounds["claim"]):
         quote = found[claim]["posterior"]
         assert re.match(r"Given BNI's published figures, this (holds with|held in)", quote["en"])
-        assert re.match(r"Gegeven de cijfers die BNI publiceert, klopte? dit", quote["nl"])
+        assert re.match(
+            r"Uitgaande van de cijfers die BNI publiceert, (is de kans|klopte)", quote["nl"]
+        )
         assert found[claim]["where"] == quote  # no box exploration beside: only the quote
         assert not re.search(r"\b(referrals|market|trust)\.\w+", quote["en"] + " " + quote["nl"])
     from sim.report.data import exploration, load_run
 
     assert exploration(load_run(run)) is None  # a posterior's draws are no box to say "where"
     said = CliRunner().invoke(app, ["claims", str(run), "--lang", "nl"]).stdout
-    assert "Gegeven de cijfers die BNI publiceert" in said
-    for lang, words in (("en", "Given BNI's published figures"), ("nl", "Gegeven de cijfers")):
+    assert "Uitgaande van de cijfers die BNI publiceert" in said
+    for lang, words in (
+        ("en", "Given BNI's published figures"),
+        ("nl", "Uitgaande van de cijfers"),
+    ):
         deck = {i.claim: html.unescape(i.verdict) for i in items({"laptop": run}, lang)}
         assert words in deck["C1"] and words in deck["C10"]
 
@@ -269,19 +274,23 @@ def test_a_mechanism_decides_a_claim_only_where_the_box_restricts_it_beyond_chan
          "Alleen de richting klopt met een kans van ongeveer 0,80"),
         (0.3, None, None),  # the direction is as uncertain as the whole claim: nothing to add
         (None, None, None),
+        (-1.0, "Its direction held in every draw; its size never did.",
+         "De richting klopte in elke trekking; de omvang nooit."),  # held in none of the draws
     ],
 )  # fmt: skip
 def test_a_claim_whose_size_is_in_doubt_says_its_direction_alone(direction, en, nl):
     from sim.report.evidence import posterior_quote
 
+    share, held = (0.25, 50) if direction != -1 else (0.0, 0)  # -1: every direction, no size
     rows = pl.DataFrame(
         {"parameter": ["referrals.mention"], "restricted": [False], "qp": [None],
-         "share": [0.25], "share_ci_low": [0.19], "share_ci_high": [0.31],
-         "direction_share": [direction], "held_points": [50], "points": [200]},
+         "share": [share], "share_ci_low": [0.0], "share_ci_high": [0.31],
+         "direction_share": [abs(direction) if direction else None], "held_points": [held],
+         "points": [200]},
         schema_overrides={"qp": pl.Float64, "direction_share": pl.Float64},
     )  # fmt: skip
     quote = posterior_quote(rows, "bni")
-    assert quote["en"].startswith("Given BNI's published figures, this holds with a probability")
+    assert quote["en"].startswith("Given BNI's published figures, this h")
     for lang, said in (("en", en), ("nl", nl)):
         if said is None:
             assert "direction" not in quote[lang] and "richting" not in quote[lang]

@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -39,7 +38,8 @@ def sim(capsys, monkeypatch, *args: str) -> tuple[int, str]:
 def inferred(tmp_path_factory):
     out = tmp_path_factory.mktemp("infer") / "bni"
     monkey = pytest.MonkeyPatch()
-    monkey.setattr(sys, "argv", ["sim", "infer", "bni", *TINY, "--seed", "5", "--out", str(out)])
+    args = ["sim", "infer", "bni", *TINY, "--seed", "5", "--workers", "1", "--out", str(out)]
+    monkey.setattr(sys, "argv", args)  # one worker: this process simulates every slot
     try:
         cli.main()
     except SystemExit as ended:
@@ -157,23 +157,34 @@ def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, args, said):
 
 
 @pytest.mark.slow  # four small inferences
-def test_values_simulated_at_known_parameters_are_inferred_back(tmp_path):
+def test_values_simulated_at_known_parameters_fall_inside_their_intervals(tmp_path):
     """Simulation-based calibration at a small size: four parameter sets drawn from the prior,
     their figures simulated and inferred back as if published, by one generation of 30
     particles (rejection: equal weights). The known values fall inside the posterior's 90 %
     intervals most of the time: a biased posterior, or one far too narrow, falls short of three
     in four (measured here: 19 of 24; the empirical 5-95 % range of 30 particles covers about
-    87 % even when exact). And the intervals are narrower than the prior where the figures say
-    something: the chance a contact mentions a need moves the referrals most. Larger checks and
-    what they found: docs/evidence.md."""
+    87 % even when exact). At this size the figures say little, so this checks the machinery,
+    not how much the figures pin down: the larger checks in docs/evidence.md measure that, and
+    the next test that the figures do move with the mechanisms."""
     from sim.cli_options import load
     from sim.experiments.infer import Settings, calibration_check
 
     scenario = load("bni", ["run.weeks=26"])
     rows = calibration_check(scenario, Settings(30, 1, 1, 11, 1, 1), 4, tmp_path)
     assert rows.height == 4 * len(PRIORS) and (tmp_path / "check.parquet").is_file()
+    assert set(rows["case"]) == set(range(4))
     assert rows["inside"].mean() >= 0.75, rows
-    prior = PRIORS["referrals.mention"]
-    mention = rows.filter(pl.col("parameter") == "referrals.mention")
-    narrowed = (mention["high"] / mention["low"]).log() / np.log(prior.high / prior.low)
-    assert narrowed.mean() < 0.9, mention
+
+
+def test_the_figures_move_with_the_mechanism_they_pin_down():
+    """What makes a mechanism identifiable: the chance a contact mentions a need, from the low to
+    the high end of its prior, several times multiplies the referrals a member passes (the same
+    seed, every other mechanism in the middle of its prior)."""
+    from sim.cli_options import load
+    from sim.experiments.infer import Simulator
+
+    middle = {k: (p.low * p.high) ** 0.5 if p.log else (p.low + p.high) / 2
+              for k, p in PRIORS.items()}  # fmt: skip
+    simulator = Simulator(load("bni", ["run.weeks=52"]), 1, 3)
+    few, many = (simulator.statistics({**middle, "referrals.mention": m}, 7) for m in (0.02, 0.15))
+    assert many["bni_referrals"] > 3 * few["bni_referrals"] > 0, (few, many)

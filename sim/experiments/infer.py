@@ -7,11 +7,14 @@ calibration table (sim/experiments/calibration.py: referrals per member-year, fo
 against weekly, a chapter of 30 against 15; C12, C5), each a summary statistic: the figure's
 own measure of the calibration table, on the metric registry's `referrals_per_member_year`,
 averaged over the replications, its distance scaled by its published band's half-width. A
-particle's simulations use seeds derived from the run's seed and the particle's own values, so
-the same seed and settings give the same posterior with one worker.
+particle's simulations use seeds derived from the run's seed and the particle's own values, and
+the sampler (sim/experiments/sampling.py) keeps particles in the order of their seeded slots, so
+the same seed and settings give the same posterior on any number of workers or a Dask cluster.
 The population history is pyabc's database in the output folder (`abc.db`); `--resume` goes on
 from its last generation. Outputs: posterior.parquet (a row per particle of the last generation:
-its parameters and a `weight` summing to 1) and manifest.json. Claims: C12, C5.
+its parameters and a `weight` summing to 1), predictive.parquet (the targets re-simulated at
+posterior draws), manifest.json and posterior.html (sim/report/posterior.py). `calibration_check`
+infers back values drawn from the prior (`--check`). Claims: C12, C5.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import threading
 from concurrent.futures import Executor
 
 import cloudpickle
@@ -35,18 +36,22 @@ from rich.progress import (
 from sim.experiments import cluster
 
 _LOADED: dict[str, object] = {}  # in a worker: the last simulate_one, by its digest
+_TURN = threading.Lock()  # the global generators are the process's: one slot at a time
 
 
 def simulate_slot(blob: bytes, digest: str, key: tuple[int, ...]):
-    """In a worker: pyabc's simulate_one with the global generators seeded for this slot."""
+    """In a worker: pyabc's simulate_one with the global generators seeded for this slot. A
+    Dask worker with several threads runs its slots one after the other (the seeding and the
+    draws must not interleave); start such workers with one thread each to use every core."""
     cluster.hold_lifeline()
-    if digest not in _LOADED:
-        _LOADED.clear()
-        _LOADED[digest] = cloudpickle.loads(blob)
-    state = np.random.SeedSequence(key).generate_state(2)
-    np.random.seed(int(state[0]))
-    random.seed(int(state[1]))
-    return _LOADED[digest]()
+    with _TURN:
+        if digest not in _LOADED:
+            _LOADED.clear()
+            _LOADED[digest] = cloudpickle.loads(blob)
+        state = np.random.SeedSequence(key).generate_state(2)
+        np.random.seed(int(state[0]))
+        random.seed(int(state[1]))
+        return _LOADED[digest]()
 
 
 class OrderedSampler(pyabc.sampler.Sampler):
@@ -79,7 +84,8 @@ class OrderedSampler(pyabc.sampler.Sampler):
                     if accepted == n or slot >= max_eval:
                         break  # later slots are dropped: the result never depends on batches
         self.nr_evaluations_ = slot
-        self.rate = max(accepted / max(slot, 1), 0.02)
+        if not all_accepted:  # drawing from the prior accepts all: no rate for a generation
+            self.rate = max(accepted / max(slot, 1), 0.02)
         sample.ok = accepted == n
         return sample
 
@@ -89,11 +95,18 @@ class OrderedSampler(pyabc.sampler.Sampler):
         return self.workers * max(1, math.ceil(min(expected, 4 * missing) / self.workers))
 
     def _map(self, blob: bytes, digest: str, keys: list[tuple]):
-        """The slots' particles, in slot order."""
+        """The slots' particles, in slot order; slots not yet started when the caller stops
+        (the population is full, or a simulation failed) are cancelled."""
         if self.pool is None:
-            return (simulate_slot(blob, digest, key) for key in keys)
+            yield from (simulate_slot(blob, digest, key) for key in keys)
+            return
         futures = [self.pool.submit(simulate_slot, blob, digest, key) for key in keys]
-        return (future.result() for future in futures)
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     def _label(self, t: int, calibrating: bool, ana_vars) -> str:
         if calibrating:

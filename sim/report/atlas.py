@@ -260,7 +260,8 @@ class Atlas:
             f"<p><b>{esc(TESTS.get(claim, {}).get(self.lang, claim))}</b></p>"
             f"<p>{esc(quote[self.lang])}</p>{self.where(claim, None)}"
         )
-        return section(claim, claim, body, esc(self.t["atlas_post_where_caption"]))
+        decided = "" if deciding(rows) else "_none"  # the axes are then any two mechanisms
+        return section(claim, claim, body, esc(self.t[f"atlas_post_where_caption{decided}"]))
 
     def post_ranges(self) -> str:
         rows = [
@@ -295,6 +296,8 @@ class Atlas:
             reps=number(m["design"]["replications"], self.lang, 0),
             params=len(self.names),
         )
+        if self.posterior:  # a claim measured at no draw has no probability to say
+            self.bounds = self.bounds.filter(pl.col("points") > 0)
         claims = self.bounds["claim"].unique(maintain_order=True).to_list()
         nav = " ".join(f'<a href="#{esc(c)}">{esc(c)}</a>' for c in claims)
         if self.posterior:

@@ -84,6 +84,9 @@ ATLAS: dict[str, dict[str, str]] = {
         "what is uncertain is its size.",
         "atlas_post_direction_all": "Its direction held in every draw: what is uncertain is its "
         "size.",
+        "atlas_post_direction_never": "Its direction alone holds with a probability of about "
+        "{p}; its size never did.",
+        "atlas_post_direction_all_never": "Its direction held in every draw; its size never did.",
         "atlas_post_depends": "Whether it holds depends most on {names}.",
         "atlas_post_no_single": "None of these mechanisms clearly decides it.",
         "atlas_post_nothing": "-",
@@ -98,6 +101,12 @@ ATLAS: dict[str, dict[str, str]] = {
             "Each draw over the two mechanisms that decide the claim most; a marker's colour is "
             "the share of the draws at those values where the claim holds (green: all, orange: "
             "none); the dashed rectangle marks off where it holds."
+        ),
+        "atlas_post_where_caption_none": (
+            "Each draw over two of the mechanisms (none of them clearly decides the claim); a "
+            "marker's colour is the share of the draws at those values where the claim holds "
+            "(green: all, orange: none); the dashed rectangle is where the search for such a "
+            "region ended, which these draws do not single out beyond chance."
         ),
         "atlas_post_ranges": "What the evidence allows",
         "atlas_post_mechanism": "mechanism",
@@ -161,20 +170,23 @@ ATLAS: dict[str, dict[str, str]] = {
         "atlas_metrics_caption": (
             "De drie parameters die elke maat het sterkst bewegen ({index}), met hun index."
         ),
-        "atlas_design_posterior": "Trekkingen uit het bewijs",
+        "atlas_design_posterior": "Trekkingen uit de schatting",
         "atlas_post_intro": (
             "{points} trekkingen uit wat de gepubliceerde cijfers zeggen over {params} "
-            "mechanismen die geen bron vastlegt, elk {reps} keer gedraaid, elk met eigen toeval; "
+            "mechanismen die geen bron vastlegt, elk {reps} keer gedraaid, telkens met ander "
+            "toeval; "
             "al het andere blijft zoals het scenario het heeft. Bij elke trekking wordt een "
             "stelling beoordeeld zoals in het rapport; het deel van de trekkingen waarin ze "
-            "klopt, is de kans dat ze klopt gegeven het bewijs."
+            "klopt, is de kans dat ze klopt volgens die cijfers."
         ),
-        "atlas_post_summary": "Hoe waarschijnlijk elke stelling is, gegeven het bewijs",
+        "atlas_post_summary": (
+            "Hoe waarschijnlijk elke stelling is volgens de gepubliceerde cijfers"
+        ),
         "atlas_post_probability": "kans dat ze klopt (95 %-interval)",
         "atlas_post_decides": "wat de doorslag geeft",
         "atlas_post_said": "in woorden",
-        "atlas_post_sentence": "{given}, klopt dit met een kans van ongeveer {p} (tussen {lo} "
-        "en {hi}).",
+        "atlas_post_sentence": "{given}, is de kans dat dit klopt ongeveer {p} (tussen {lo} en "
+        "{hi}).",
         "atlas_post_none": "{given}, klopte dit in geen van de {n} trekkingen: de kans is hooguit "
         "zo'n {hi}.",
         "atlas_post_all": "{given}, klopte dit in alle {n} trekkingen: de kans is minstens zo'n "
@@ -183,6 +195,9 @@ ATLAS: dict[str, dict[str, str]] = {
         "onzeker is, is de omvang.",
         "atlas_post_direction_all": "De richting klopte in elke trekking: wat onzeker is, is de "
         "omvang.",
+        "atlas_post_direction_never": "Alleen de richting klopt met een kans van ongeveer {p}; de "
+        "omvang klopte nooit.",
+        "atlas_post_direction_all_never": "De richting klopte in elke trekking; de omvang nooit.",
         "atlas_post_depends": "Of het klopt, hangt vooral af van {names}.",
         "atlas_post_no_single": "Geen van deze mechanismen geeft duidelijk de doorslag.",
         "atlas_post_nothing": "-",
@@ -198,7 +213,14 @@ ATLAS: dict[str, dict[str, str]] = {
             "van een stip is het deel van de trekkingen met die waarden waarin de stelling "
             "klopt (groen: alle, oranje: geen); de gestippelde rechthoek omlijnt waar ze klopt."
         ),
-        "atlas_post_ranges": "Wat het bewijs toelaat",
+        "atlas_post_where_caption_none": (
+            "Elke trekking over twee van de mechanismen (geen ervan geeft duidelijk de "
+            "doorslag); de kleur van een stip is het deel van de trekkingen met die waarden "
+            "waarin de stelling klopt (groen: alle, oranje: geen); de gestippelde rechthoek is "
+            "waar de zoektocht naar zo'n gebied eindigde, en die springt er in deze trekkingen "
+            "niet uit."
+        ),
+        "atlas_post_ranges": "Wat de cijfers openlaten",
         "atlas_post_mechanism": "mechanisme",
         "atlas_post_low": "laagste getrokken",
         "atlas_post_high": "hoogste getrokken",
@@ -209,6 +231,9 @@ ATLAS: dict[str, dict[str, str]] = {
 # Whose figures the posterior rests on, by the scenario the inference fitted ("bni": BNI's
 # published referrals, meeting rhythm and chapter size); `None` for any other.
 EVIDENCE: dict[str | None, dict[str, str]] = {
-    "bni": {"en": "Given BNI's published figures", "nl": "Gegeven de cijfers die BNI publiceert"},
-    None: {"en": "Given the published figures", "nl": "Gegeven de gepubliceerde cijfers"},
+    "bni": {
+        "en": "Given BNI's published figures",
+        "nl": "Uitgaande van de cijfers die BNI publiceert",
+    },
+    None: {"en": "Given the published figures", "nl": "Uitgaande van de gepubliceerde cijfers"},
 }

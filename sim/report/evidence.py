@@ -64,6 +64,7 @@ def posterior_quote(rows: pl.DataFrame, evidence: str | None) -> dict[str, str]:
         direction = first.get("direction_share")
         if direction is not None and direction - first["share"] >= 0.1:  # the size is in doubt
             key = "atlas_post_direction_all" if direction == 1 else "atlas_post_direction"
+            key += "_never" if first["held_points"] == 0 else ""  # the size is not in doubt
             said += " " + t[key].format(p=number(direction, lang, 2))
         if 0 < first["held_points"] < first["points"]:
             more = t["atlas_post_depends"].format(names=names) if names else ""

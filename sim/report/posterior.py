@@ -99,10 +99,12 @@ class Posterior:
         for target, about in m.get("targets", {}).items():
             if target in TARGETS:
                 mid, half = about["observed"], about["half_width"]
-                phrase = TARGETS[target]["phrase"][self.lang]
-                items.append(
-                    f"<li>{esc(phrase)}: {esc(self.band(target, mid - half, mid + half))}</li>"
+                said = t["figure_item"].format(
+                    phrase=TARGETS[target]["phrase"][self.lang],
+                    published=TARGETS[target]["published"][self.lang],
+                    band=self.band(target, mid - half, mid + half),
                 )
+                items.append(f"<li>{esc(said)}</li>")
         rounds = m.get("generations", [])
         tried = t["tried"].format(
             sims=number(sum(g["simulations"] for g in rounds), self.lang, 0),

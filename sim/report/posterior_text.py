@@ -12,9 +12,11 @@ POSTERIOR: dict[str, dict[str, str]] = {
     "en": {
         "title": "What BNI's published figures say about the model",
         "lead": "What the figures say",
+        "figure_item": "{phrase}: {published}; the model should land {band}",
         "intro": (
             "The model has {n} mechanisms that no source measures. This page shows which of "
-            "their values agree with three figures BNI has published:"
+            "their values agree with three figures BNI has published, each with the range "
+            "around it where the model should land:"
         ),
         "tried": (
             "The inference tried {sims} sets of values, each simulated as a weekly chapter, a "
@@ -41,8 +43,8 @@ POSTERIOR: dict[str, dict[str, str]] = {
             "figures; the dashed line shows it before, when every value in the range tried was "
             "as plausible as any other (on a logarithmic axis where the range spans a factor of "
             "ten or more). The grey band holds 90 % of the weight, the line in it the middle. "
-            "Tried on values known in advance, such bands held the true value about four times "
-            "in five, not nine in ten: read them as a little too narrow."
+            "In small test runs on values known in advance, such bands held the true value about "
+            "four times in five, not nine in ten: read them as a little too narrow."
         ),
         "density": "plausibility",
         "after": "after the figures",
@@ -97,9 +99,11 @@ POSTERIOR: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Wat de gepubliceerde cijfers van BNI zeggen over het model",
         "lead": "Wat de cijfers zeggen",
+        "figure_item": "{phrase}: {published}; marge voor het model: {band}",
         "intro": (
             "Het model heeft {n} mechanismen die geen enkele bron meet. Deze pagina laat zien "
-            "welke waarden ervan passen bij drie cijfers die BNI heeft gepubliceerd:"
+            "welke waarden ervan passen bij drie cijfers die BNI heeft gepubliceerd, elk met "
+            "de marge eromheen waarbinnen het model moet uitkomen:"
         ),
         "tried": (
             "De schatting probeerde {sims} combinaties van waarden, elk gesimuleerd als een "
@@ -126,9 +130,9 @@ POSTERIOR: dict[str, dict[str, str]] = {
             "cijfers; de gestippelde lijn laat het zien ervoor, toen elke waarde in het "
             "geprobeerde bereik even aannemelijk was (op een logaritmische as waar het bereik "
             "een factor tien of meer beslaat). De grijze band bevat 90 % van het gewicht, de "
-            "lijn erin het midden. Getest op waarden die we vooraf kenden, bevatten zulke "
-            "banden de echte waarde ongeveer vier van de vijf keer, niet negen van de tien: ze "
-            "zijn dus wat te smal."
+            "lijn erin het midden. In kleine proefruns met waarden die we vooraf kenden, "
+            "bevatten zulke banden de echte waarde ongeveer vier van de vijf keer, niet negen "
+            "van de tien: ze zijn dus wat te smal."
         ),
         "density": "aannemelijkheid",
         "after": "na de cijfers",
@@ -174,13 +178,14 @@ POSTERIOR: dict[str, dict[str, str]] = {
             "drie cijfers liggen dan de grens van die ronde. De grens is de afstand tot de "
             "cijfers, geteld in halve breedtes van hun banden (1: ongeveer op de rand van de "
             "banden). Simulaties: hoeveel combinaties van waarden de ronde probeerde. De laatste "
-            "kolom: hoeveel even zware combinaties de gewogen combinaties van de ronde waard zijn; "
+            "kolom: voor hoeveel gelijkwaardige combinaties de gewogen combinaties van de "
+            "ronde tellen; "
             "hoe minder, hoe ruwer de intervallen."
         ),
         "round": "ronde",
         "limit": "grens",
         "simulations": "simulaties",
-        "effective": "waard als zoveel gelijke",
+        "effective": "telt als zoveel gelijkwaardige",
         "total": "samen",
     },
 }
@@ -194,6 +199,7 @@ TARGETS: dict[str, dict[str, str | dict[str, str]]] = {
                    "nl": "hoeveel doorverwijzingen een BNI-lid per jaar geeft"},
         "band": {"en": "between {lo} and {hi} referrals", "nl": "tussen {lo} en {hi} "
                  "doorverwijzingen"},
+        "published": {"en": "42 to 52", "nl": "42 tot 52"},
         "axis": {"en": "referrals per member per year", "nl": "doorverwijzingen per lid per jaar"},
     },
     "bni_fortnightly": {
@@ -204,6 +210,7 @@ TARGETS: dict[str, dict[str, str | dict[str, str]]] = {
                    "nl": "hoeveel minder doorverwijzingen een chapter geeft als het om de twee "
                    "weken bij elkaar komt in plaats van elke week"},
         "band": {"en": "{lo} to {hi} fewer", "nl": "{lo} tot {hi} minder"},
+        "published": {"en": "52 % fewer", "nl": "52 % minder"},
         "axis": {"en": "% fewer referrals than weekly", "nl": "% minder doorverwijzingen dan "
                  "wekelijks"},
     },
@@ -214,6 +221,7 @@ TARGETS: dict[str, dict[str, str | dict[str, str]]] = {
                    "nl": "hoeveel meer doorverwijzingen een chapter van 30 leden geeft dan een "
                    "van 15"},
         "band": {"en": "{lo} to {hi} times as many", "nl": "{lo} tot {hi} keer zoveel"},
+        "published": {"en": "about three times as many", "nl": "ongeveer drie keer zoveel"},
         "axis": {"en": "times as many referrals per chapter", "nl": "keer zoveel "
                  "doorverwijzingen per chapter"},
     },
