@@ -296,3 +296,19 @@ def test_a_claim_whose_size_is_in_doubt_says_its_direction_alone(direction, en, 
             assert "direction" not in quote[lang] and "richting" not in quote[lang]
         else:
             assert said in quote[lang], quote[lang]
+
+
+def test_a_slide_quotes_the_probability_without_what_decides_it():
+    """The deck keeps a slide short: the probability (and the direction's), not the mechanisms
+    that decide it, which `sim claims` and the atlas say."""
+    from sim.report.evidence import posterior_quote
+
+    rows = pl.DataFrame(
+        {"parameter": ["referrals.mention"], "restricted": [True], "qp": [0.001],
+         "share": [0.5], "share_ci_low": [0.4], "share_ci_high": [0.6],
+         "direction_share": [0.55], "held_points": [100], "points": [200]},
+    )  # fmt: skip
+    full, short = posterior_quote(rows, "bni"), posterior_quote(rows, "bni", full=False)
+    assert "depends most on the chance a contact mentions a need" in full["en"]
+    assert "hangt vooral af van" in full["nl"]
+    assert short["en"] == full["en"].split(" Whether")[0] and "hangt" not in short["nl"]

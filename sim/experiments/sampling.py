@@ -71,7 +71,7 @@ class OrderedSampler(pyabc.sampler.Sampler):
         digest = hashlib.sha256(blob).hexdigest()
         sample, slot, accepted = self._create_empty_sample(), 0, 0
         label = self._label(t, all_accepted, ana_vars)
-        with self._bar(label, n) as advance:
+        with Bar(self.progress, label, n) as advance:
             while accepted < n and slot < max_eval:
                 size = self._batch(n - accepted, all_accepted)
                 keys = [(self.seed, t + 1, int(all_accepted), s) for s in range(slot, slot + size)]
@@ -116,9 +116,6 @@ class OrderedSampler(pyabc.sampler.Sampler):
             return f"{where}, threshold {float(ana_vars.eps(t)):.3g}"
         except (AttributeError, TypeError, ValueError):
             return where
-
-    def _bar(self, label: str, n: int):
-        return Bar(self.progress, label, n)
 
 
 class Bar:

@@ -95,27 +95,32 @@ class Atlas:
         ]
         return "<br>".join(limits) or esc(self.t["atlas_no_restriction"])
 
+    @property
+    def evidence(self) -> str | None:
+        """Whose figures a posterior exploration's inference fitted (e.g. "bni")."""
+        return (self.manifest.get("posterior") or {}).get("evidence")
+
+    def claim_rows(self, cells) -> list[list[str]]:
+        """Per claim: its link and what it takes to hold, then `cells(its rows, the first)`."""
+        return [
+            [f'<a href="#{esc(claim)}">{esc(claim)}</a>',
+             esc(TESTS.get(claim, {}).get(self.lang, "")), *cells(part, part.row(0, named=True))]
+            for (claim,), part in self.bounds.group_by("claim", maintain_order=True)
+        ]  # fmt: skip
+
     def summary(self) -> str:
         t = self.t
         if self.bounds.is_empty():
             return section("summary", t["atlas_summary"], f"<p>{esc(t['atlas_none'])}</p>", "")
-        rows = []
-        for (claim,), part in self.bounds.group_by("claim", maintain_order=True):
-            r = part.row(0, named=True)
-            share = (
+        rows = self.claim_rows(
+            lambda part, r: [
                 f"{self.num(100 * r['share'], 0)} % ({self.num(100 * r['share_ci_low'], 0)}–"
-                f"{self.num(100 * r['share_ci_high'], 0)} %), n = {r['points']}"
-            )
-            rows.append(
-                [
-                    f'<a href="#{esc(claim)}">{esc(claim)}</a>',
-                    esc(TESTS.get(claim, {}).get(self.lang, "")),
-                    share,
-                    self.box_text(part),
-                    self.num(r["coverage"]),
-                    self.num(r["density"]),
-                ]
-            )
+                f"{self.num(100 * r['share_ci_high'], 0)} %), n = {r['points']}",
+                self.box_text(part),
+                self.num(r["coverage"]),
+                self.num(r["density"]),
+            ]
+        )
         head = [
             t[k]
             for k in (
@@ -229,25 +234,17 @@ class Atlas:
 
     # --- a posterior's atlas ----------------------------------------------------------------
     def post_summary(self) -> str:
-        t, evidence = self.t, (self.manifest.get("posterior") or {}).get("evidence")
+        t = self.t
         if self.bounds.is_empty():
             return section("summary", t["atlas_summary"], f"<p>{esc(t['atlas_none'])}</p>", "")
-        rows = []
-        for (claim,), part in self.bounds.group_by("claim", maintain_order=True):
-            r = part.row(0, named=True)
-            probability = (
+        rows = self.claim_rows(
+            lambda part, r: [
                 f"{self.num(r['share'])} ({self.num(r['share_ci_low'])}–"
-                f"{self.num(r['share_ci_high'])}), n = {r['points']}"
-            )
-            rows.append(
-                [
-                    f'<a href="#{esc(claim)}">{esc(claim)}</a>',
-                    esc(TESTS.get(claim, {}).get(self.lang, "")),
-                    probability,
-                    esc(deciders(part, self.lang) or t["atlas_post_nothing"]),
-                    esc(post_sentence(r, evidence, self.lang)),
-                ]
-            )
+                f"{self.num(r['share_ci_high'])}), n = {r['points']}",
+                esc(deciders(part, self.lang) or t["atlas_post_nothing"]),
+                esc(post_sentence(r, self.evidence, self.lang)),
+            ]
+        )
         keys = ("claim", "threshold", "post_probability", "post_decides", "post_said")
         head = [t[f"atlas_{k}"] for k in keys]
         caption = t["atlas_post_summary_caption"]
@@ -255,7 +252,7 @@ class Atlas:
 
     def post_claim(self, claim: str) -> str:
         rows = self.bounds.filter(claim=claim)
-        quote = posterior_quote(rows, (self.manifest.get("posterior") or {}).get("evidence"))
+        quote = posterior_quote(rows, self.evidence)
         body = (
             f"<p><b>{esc(TESTS.get(claim, {}).get(self.lang, claim))}</b></p>"
             f"<p>{esc(quote[self.lang])}</p>{self.where(claim, None)}"

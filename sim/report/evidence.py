@@ -54,8 +54,9 @@ def deciders(rows: pl.DataFrame, lang: str) -> str:
     return TEXT[lang]["atlas_post_and"].join(names)
 
 
-def posterior_quote(rows: pl.DataFrame, evidence: str | None) -> dict[str, str]:
-    """A claim's probability given the evidence and what decides it, in every language."""
+def posterior_quote(rows: pl.DataFrame, evidence: str | None, full=True) -> dict[str, str]:
+    """A claim's probability given the evidence (and its direction's, when only its size is in
+    doubt) and, when `full`, what decides it, in every language."""
     first = rows.row(0, named=True)
     out = {}
     for lang in LANGUAGES:
@@ -66,14 +67,14 @@ def posterior_quote(rows: pl.DataFrame, evidence: str | None) -> dict[str, str]:
             key = "atlas_post_direction_all" if direction == 1 else "atlas_post_direction"
             key += "_never" if first["held_points"] == 0 else ""  # the size is not in doubt
             said += " " + t[key].format(p=number(direction, lang, 2))
-        if 0 < first["held_points"] < first["points"]:
+        if full and 0 < first["held_points"] < first["points"]:
             more = t["atlas_post_depends"].format(names=names) if names else ""
             said += " " + (more or t["atlas_post_no_single"])
         out[lang] = said
     return out
 
 
-def posterior_quotes(run_dir: Path, base_sha256: str) -> dict[str, dict[str, str]]:
+def posterior_quotes(run_dir: Path, base_sha256: str, full=True) -> dict[str, dict[str, str]]:
     """Per claim, the quote of the newest finished posterior exploration of the run's scene and
     base beside it (results/<scenario>/explore-*), or {} when there is none."""
     for folder in sorted(Path(run_dir).parent.glob("explore-*"), reverse=True):
@@ -90,7 +91,7 @@ def posterior_quotes(run_dir: Path, base_sha256: str) -> dict[str, dict[str, str
             continue
         evidence = (m.get("posterior") or {}).get("evidence")
         quotes = {
-            claim: posterior_quote(rows, evidence)
+            claim: posterior_quote(rows, evidence, full)
             for (claim,), rows in bounds.group_by("claim", maintain_order=True)
             if rows["points"][0]  # measured at some draw
         }
@@ -98,11 +99,11 @@ def posterior_quotes(run_dir: Path, base_sha256: str) -> dict[str, dict[str, str
     return {}
 
 
-def with_posterior(found: list[dict], run) -> list[dict]:
+def with_posterior(found: list[dict], run, full=True) -> list[dict]:
     """A run's verdicts (sim/report/verdicts.py) with the probability given the evidence: each
     claim a finished posterior exploration beside the run measured gets `posterior` ({en, nl})
     and says it after its `where` (what the newest box exploration says, if any)."""
-    quotes = posterior_quotes(run.out_dir, base_digest(run.params()))
+    quotes = posterior_quotes(run.out_dir, base_digest(run.params()), full)
     out = []
     for item in found:
         quote = quotes.get(item["claim"])

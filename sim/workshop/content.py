@@ -75,7 +75,9 @@ def item(claim: str, reports: dict[str, Report], lang: str) -> Item:
         unmeasured = t["ws_not_measured"]
         return Item(claim, texts["title"], texts["claim"], texts["q"], None, unmeasured,
                     unmeasured, "unmeasured", "n/a", None)  # fmt: skip
-    m, found = report.run.manifest, with_posterior([report.verdicts[claim]], report.run)[0]
+    # on a slide, the probability given the evidence without what decides it (the atlas says)
+    found = with_posterior([report.verdicts[claim]], report.run, full=False)[0]
+    m = report.run.manifest
     verdict = esc(found["sentence"][lang])
     direction = found["direction"] if report in measured else "unmeasured"
     if found.get("where"):
