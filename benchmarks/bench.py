@@ -1,8 +1,10 @@
 """`make bench`: conversations per second and peak memory (laptop, 10,000 members, formats), the
 cost per member-week as chapters grow (and from the first to the last year of a run), the whole
 BNI world (`sim run bni_world`: time, peak memory of all its processes, run folder size; skip
-with `--no-world`), this project against a plain per-agent Mesa model of the same chapter work
-(benchmarks/mesa_baseline.py), laptop replications per second, the seating program's time per
+with `--no-world`), each phase of a chapter week against its limit (benchmarks/phases.py;
+`--phases`: only those), this project against plain per-agent Mesa models on equal work and the
+lighter chapter model (benchmarks/versus.py; `--versus`: only those), laptop replications per
+second, the seating program's time per
 round, how fast the command line answers bad input, and the compiled kernels against the numpy
 code, their share of a week and a region's week as fixed + per-member cost (`--kernels`: only
 those); last, the scale goals against these figures (goal_lines). `--workshop`: the live
@@ -25,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import phases, versus
 
 CASES = {
     "laptop (200 members, 5 years)": ("laptop", {}),
@@ -82,9 +86,8 @@ def one(scenario: str, overrides: dict) -> dict:
 
 
 SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (the world run adds 340,000)
-MESA = ((1_000, 52), (10_000, 52))  # members, weeks: project vs plain Mesa
 # The scale goals (docs/measurements.md, "The scale goals")
-GOAL_WORLD_MIN, GOAL_MESA_RATIO, GOAL_LAPTOP_PER_S, GOAL_WORKERS = 5.0, 20.0, 1_000 / 60, 2
+GOAL_WORLD_MIN, GOAL_LAPTOP_PER_S, GOAL_WORKERS = 5.0, 10.0, 2
 
 
 def in_fresh_process(*args: str, kernels: str = "numpy") -> dict:
@@ -295,7 +298,7 @@ def kernel_cases() -> dict:
         "laptop": ("a laptop replication", ("laptop", {})),
         "mesa": (
             "the chapters compared with Mesa (1,000 members, 52 weeks)",
-            chapters_case(*MESA[0]),
+            chapters_case(*versus.EQUAL_WORK[0]),
         ),
     }
     shares = {}
@@ -384,10 +387,14 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
     return {"line": line, **figures}
 
 
-def goal_lines(world_run: dict | None, versus: list[dict], per_s: float, shares: dict) -> list:
-    """The scale goals against this run's figures, each with its budget of core time and
-    what the compiled calls alone (`shares`, kernel_share's figures) already take of it: a goal
-    whose budget they exceed cannot be met by making the Python and numpy steps faster."""
+def goal_lines(
+    world_run: dict | None, compared: list[dict], per_s: float, shares: dict, phased: list[dict]
+) -> list:
+    """The scale goals against this run's figures: the world, each phase of a chapter week at
+    its worst size against its limit (benchmarks/phases.py), the comparisons with Mesa
+    (benchmarks/versus.py), the laptop; each with its budget of core time and what the compiled
+    calls alone (`shares`, kernel_share's figures) already take of it: a goal whose budget they
+    exceed cannot be met by making the Python and numpy steps faster."""
 
     def verdict(ratio: float) -> str:  # ratio = how far the figure is from the goal (>= 1)
         return "met" if ratio <= 1 else f"not met, {ratio:.1f}x away"
@@ -404,46 +411,32 @@ def goal_lines(world_run: dict | None, versus: list[dict], per_s: float, shares:
             f" serial) {budget / world_run['member_weeks']:.1f} µs of core time a member-week,"
             f" of which a region's compiled calls alone take {alone(shares['region']):.1f}"
         )
-    first = versus[0]
-    ratio = first["mesa"] / first["numba"]
-    lines.append(
-        f"goals: {ratio:.1f}x plain Mesa at {first['members']:,} members (compiled), goal >="
-        f" {GOAL_MESA_RATIO:.0f}x: {verdict(GOAL_MESA_RATIO / ratio)}; its budget"
-        f" {first['mesa'] / GOAL_MESA_RATIO:.2f} µs a member-week, of which the compiled calls"
-        f" alone take {alone(shares['mesa']):.2f}"
-    )
+    if phased:
+        chapter = max(phased, key=lambda r: r["chapter_us"])
+        need = max(phased, key=lambda r: r["need_ns"])
+        lines.append(
+            f"goals: the chapter phase at most {chapter['chapter_us']:.2f} µs a member-week (at"
+            f" {chapter['members']:,} members), limit {phases.LIMIT_CHAPTER_US}:"
+            f" {verdict(chapter['chapter_us'] / phases.LIMIT_CHAPTER_US)}; the needs phase at"
+            f" most {need['need_ns']:.0f} ns a need (at {need['members']:,} members), limit"
+            f" {phases.LIMIT_NEED_NS:.0f}: {verdict(need['need_ns'] / phases.LIMIT_NEED_NS)}"
+        )
+    for case in compared:
+        goal = versus.GOAL_EQUAL_RATIO if case["equal_work"] else versus.GOAL_BAR_RATIO
+        what = "on equal work" if case["equal_work"] else "(the lighter chapter model)"
+        lines.append(
+            f"goals: {case['ratio']:.1f}x plain Mesa {what} at {case['members']:,} members x"
+            f" {case['weeks']} weeks, goal >= {goal:.0f}x: {verdict(goal / case['ratio'])};"
+            f" its budget {case['mesa_us'] / goal:.2f} µs a member-week"
+        )
     laptop = shares["laptop"]
     budget_ms = 1e3 * GOAL_WORKERS / GOAL_LAPTOP_PER_S / laptop["weeks"]
     lines.append(
-        f"goals: {per_s:.1f} laptop replications a second, goal >= {GOAL_LAPTOP_PER_S:.1f}:"
+        f"goals: {per_s:.1f} laptop replications a second, goal >= {GOAL_LAPTOP_PER_S:.0f}:"
         f" {verdict(GOAL_LAPTOP_PER_S / per_s)}; its budget {budget_ms:.2f} ms of core time a"
         f" week, of which the compiled calls alone take {laptop['kernels_ms']:.2f}"
     )
     return lines
-
-
-def versus_mesa() -> list[dict]:
-    """Project (numpy code, and the compiled kernels a long run uses) and plain Mesa on the same
-    chapters, alternating, each in a fresh process; the kernels' start-up (~2 s a process,
-    once: import and each kernel's first call, on a small model) is outside the clock, the
-    model's build inside (as the Mesa model's). Returns µs per member-week per case."""
-    cases = []
-    for members, weeks in MESA:
-        times: dict[str, list[float]] = {"numpy": [], "numba": [], "mesa": []}
-        for _ in range(2):
-            for kernels in ("numpy", "numba"):
-                times[kernels].append(chapters(members, weeks, kernels)["wall_s"])
-            mesa = in_fresh_process("benchmarks.mesa_baseline", str(members), str(weeks))
-            times["mesa"].append(mesa["wall_s"])
-        us = {k: 1e6 * min(t) / members / weeks for k, t in times.items()}
-        print(
-            f"versus Mesa: {members:,} members x {weeks} weeks: project {us['numpy']:.1f} µs "
-            f"(compiled kernels {us['numba']:.1f} µs), plain Mesa {us['mesa']:.1f} µs per "
-            f"member-week: {us['mesa'] / us['numpy']:.1f}x ({us['mesa'] / us['numba']:.1f}x "
-            "compiled)"
-        )
-        cases.append({"members": members, **us})
-    return cases
 
 
 def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
@@ -567,6 +560,8 @@ def main() -> None:
     parser.add_argument(
         "--fit", action="store_true", help="measure and refit the time estimate (~3 min)"
     )
+    parser.add_argument("--phases", action="store_true", help="only the phases (~2 min)")
+    parser.add_argument("--versus", action="store_true", help="only the Mesa comparisons (~8 min)")
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     parser.add_argument("--share", help=argparse.SUPPRESS)
     parser.add_argument("--region-cost", action="store_true", help=argparse.SUPPRESS)
@@ -590,6 +585,12 @@ def main() -> None:
         return
     if args.kernels:
         kernel_cases()
+        return
+    if args.phases:
+        phases.main()
+        return
+    if args.versus:
+        versus.main()
         return
     if args.explore:
         explore_machinery()
@@ -621,13 +622,14 @@ def main() -> None:
     world_run = None if args.no_world else world()
     if world_run:
         print(world_run["line"])
-    versus = versus_mesa()
+    phased = phases.main()
+    compared = versus.main()
     per_s = laptop_throughput()
     print(f"laptop: {per_s:.1f} replications per second on 2 workers")
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
     print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")
     print(f"command line: `sim --help` answers in {command_seconds('--help'):.2f} s")
-    print("\n".join(goal_lines(world_run, versus, per_s, shares)))
+    print("\n".join(goal_lines(world_run, compared, per_s, shares, phased)))
 
 
 if __name__ == "__main__":

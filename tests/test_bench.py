@@ -161,20 +161,64 @@ def test_the_goals_are_checked_against_their_budgets_of_core_time():
         "mesa": {"kernels_ms": 3.0, "week_ms": 6.0, "members": 1_000, "weeks": 52},
         "laptop": {"kernels_ms": 0.6, "week_ms": 1.4, "members": 200, "weeks": 260},
     }
-    versus = [{"members": 1_000, "numpy": 8.0, "numba": 5.0, "mesa": 40.0}]
+    compared = [
+        {"members": 1_000, "weeks": 52, "equal_work": True, "mesa_us": 40.0, "ratio": 8.0},
+        {"members": 3_000, "weeks": 104, "equal_work": False, "mesa_us": 30.0, "ratio": 10.0},
+    ]
+    phased = [
+        {"members": 1_000, "chapter_us": 3.0, "need_ns": 250.0},
+        {"members": 10_000, "chapter_us": 2.4, "need_ns": 330.0},
+    ]
     world_run = {"minutes": 10.0, "member_weeks": 1_000_000_000}
-    world_line, mesa, laptop = goal_lines(world_run, versus, 4.0, shares)
-    assert "10.0 min, goal <= 5: not met, 2.0x away" in world_line
-    assert "budget (2 workers, nothing serial) 0.6 µs" in world_line  # 600 s x 2 / 1e9
-    assert world_line.endswith("alone take 5.0")
-    assert "8.0x plain Mesa at 1,000 members (compiled), goal >= 20x: not met, 2.5x away" in mesa
-    assert "budget 2.00 µs a member-week, of which the compiled calls alone take 3.00" in mesa
-    assert "4.0 laptop replications a second, goal >= 16.7: not met, 4.2x away" in laptop
+    world, phases, mesa, bar, laptop = goal_lines(world_run, compared, 4.0, shares, phased)
+    assert "10.0 min, goal <= 5: not met, 2.0x away" in world
+    assert "budget (2 workers, nothing serial) 0.6 µs" in world  # 600 s x 2 / 1e9
+    assert world.endswith("alone take 5.0")
+    assert "3.00 µs a member-week (at 1,000 members), limit 1.2: not met, 2.5x away" in phases
+    assert "330 ns a need (at 10,000 members), limit 300: not met, 1.1x away" in phases
+    assert "8.0x plain Mesa on equal work at 1,000 members x 52 weeks, goal >= 20x" in mesa
+    assert "not met, 2.5x away; its budget 2.00 µs a member-week" in mesa
+    assert "10.0x plain Mesa (the lighter chapter model) at 3,000 members x 104" in bar
+    assert "goal >= 8x: met; its budget 3.75 µs" in bar
+    assert "4.0 laptop replications a second, goal >= 10: not met, 2.5x away" in laptop
     assert (
-        "budget 0.46 ms of core time a week, of which the compiled calls alone take 0.60" in laptop
+        "budget 0.77 ms of core time a week, of which the compiled calls alone take 0.60" in laptop
     )
+    fast_phases = [{"members": 1_000, "chapter_us": 1.0, "need_ns": 200.0}]
     fast = goal_lines(
-        {"minutes": 4.0, "member_weeks": 1}, [{**versus[0], "numba": 1.0}], 20.0, shares
+        {"minutes": 4.0, "member_weeks": 1},
+        [{**compared[0], "ratio": 25.0}],
+        20.0,
+        shares,
+        fast_phases,
     )
-    assert [line.split(": ")[2].split(";")[0] for line in fast] == ["met"] * 3
-    assert len(goal_lines(None, versus, 4.0, shares)) == 2  # no world run: no world line
+    verdicts = [line.split(": ")[2].split(";")[0] for line in fast]
+    assert verdicts == ["met"] * 4 and fast[1].endswith("limit 300: met")
+    assert len(goal_lines(None, compared, 4.0, shares, [])) == 3  # no world, no phases
+
+
+def test_the_phases_are_timed_as_figures():
+    """benchmarks/phases.py on a small chapter scene: the week split into the chapter phase
+    and the needs phase, each a positive figure, the needs about six a member-week (bni)."""
+    from benchmarks.phases import measure
+    from sim.model import kernels
+
+    r = measure(120, warm_up=2, weeks=3)
+    assert not kernels.ENABLED  # the numpy code back on
+    assert (r["members"], r["weeks"]) == (120, 3)
+    assert 4 <= r["needs_per_member_week"] <= 8
+    assert r["chapter_us"] > 0 and r["need_ns"] > 0
+    chapter_ms = r["chapter_us"] * 120 / 1e3
+    needs_ms = r["need_ns"] * r["needs"] / 1e6 / 3
+    assert abs(chapter_ms + needs_ms - r["week_ms"]) < 1e-6 * r["week_ms"] + 1e-9
+
+
+def test_the_equal_work_mesa_baseline_faces_the_bni_needs_and_passes_referrals_along_chains():
+    """The equal-work comparison model: about six needs per member-week, as the bni scene, and
+    referrals that reach the provider through a middle person (degree 2 or 3)."""
+    from benchmarks.mesa_baseline import run
+
+    result = run(60, 26, equal_work=True)
+    assert 4 <= result["needs_per_member_week"] <= 8
+    assert result["referrals_by_degree"][2] + result["referrals_by_degree"][3] > 0
+    assert result["persons"] == 60 * 21
