@@ -25,7 +25,7 @@ Pairs are found through the pair store's dense index where it has one, else by a
 among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_race` (whom members call for one-to-ones; C5, C10; how much they want each one is
+`follow_up_draws` (whom members call for one-to-ones; C5, C10; how much they want each one is
 their strategies' decision, one numpy method each: sim/model/strategies.py), `smallest_per_group`
 (grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
 is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
@@ -219,62 +219,71 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, 
             target[k] = by_room[start[room] + np.int64(rng.random() * width)]
 
 
-def follow_up_race(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level):
-    """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
-    smallest exponential race time / wanted (the pairs `asks`, sorted, with wanted > 0; one draw
-    per such pair in slot order; the first of exact ties); a contact who avoids the caller
-    declines. Returns (caller, contact). `pair_src`: the store's source per slot; `lookup`: its
-    (index, starts, dst) for `_find`."""
+def follow_up_draws(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level):
+    """One-to-ones (see events.follow_up_numpy, the same draws): each source calls counts[src]
+    of its pairs `asks` (sorted) with wanted > 0, one weighted draw after another without
+    replacement, a round of draws at a time (one uniform number per caller still calling, in
+    slot order); a contact who avoids the caller declines. Returns (caller, contact) in slot
+    order. `pair_src`: the store's source per slot; `lookup`: its (index, starts, dst) for
+    `_find`."""
     index, starts, pair_dst = lookup
     size = 0
     for j in range(asks.size):
         size += wanted[j] > 0
-    src = np.empty(size, dtype=np.int64)
-    dst = np.empty(size, dtype=np.int64)
-    race = np.empty(size)
+    slot = np.empty(size, dtype=np.int64)
+    weight = np.empty(size)
     size = 0
     for j in range(asks.size):
         if wanted[j] > 0:
-            src[size], dst[size] = pair_src[asks[j]], pair_dst[asks[j]]
-            race[size] = rng.exponential() / wanted[j]
+            slot[size], weight[size] = asks[j], wanted[j]
             size += 1
+    first = np.empty(size + 1, dtype=np.int64)  # each caller's first position, then the end
+    callers = 0
+    for j in range(size):
+        if j == 0 or pair_src[slot[j]] != pair_src[slot[j - 1]]:
+            first[callers] = j
+            callers += 1
+    first[callers] = size
+    most = 0
+    for g in range(callers):
+        most = max(most, min(counts[pair_src[slot[first[g]]]], first[g + 1] - first[g]))
+    running = np.empty(size)
+    for rank in range(most):
+        total = 0.0
+        for j in range(size):
+            total += weight[j]
+            running[j] = total
+        for g in range(callers):
+            start, stop = first[g], first[g + 1]
+            if min(counts[pair_src[slot[start]]], stop - start) <= rank:
+                continue
+            u = rng.random()
+            base = running[start - 1] if start > 0 else 0.0
+            target = base + u * (running[stop - 1] - base)
+            _call(weight, running, start, stop, target)
     caller = np.empty(size, dtype=np.int64)
     contact = np.empty(size, dtype=np.int64)
-    taken = np.zeros(size, dtype=np.bool_)  # scratch of _smallest
-    chosen = np.empty(size, dtype=np.int64)
     calls = 0
-    start = 0
-    while start < size:
-        end = start
-        while end < size and src[end] == src[start]:
-            end += 1
-        for c in range(_smallest(race, start, end, counts[src[start]], taken, chosen)):
-            j = chosen[c]  # ascending slots, as the numpy code returns them
-            if not _avoids(dst[j], src[j], n, index, starts, pair_dst, trust, avoid_level):
-                caller[calls], contact[calls] = src[j], dst[j]
+    for j in range(size):
+        if weight[j] == 0.0:
+            a, b = pair_src[slot[j]], pair_dst[slot[j]]
+            if not _avoids(b, a, n, index, starts, pair_dst, trust, avoid_level):
+                caller[calls], contact[calls] = a, b
                 calls += 1
-        start = end
     return caller[:calls], contact[:calls]
 
 
-def _smallest(key, start, end, k, taken, out):
-    """The sorted positions of the k smallest finite keys in key[start:end] (first of exact
-    ties), written to `out`; returns how many. `taken`: scratch flags, False, left False."""
-    for _ in range(k):
-        best, at = np.inf, -1
-        for j in range(start, end):
-            if not taken[j - start] and key[j] < best:
-                best, at = key[j], j
-        if at < 0:
-            break
-        taken[at - start] = True
-    found = 0
-    for j in range(start, end):
-        if taken[j - start]:
-            out[found] = j
-            found += 1
-            taken[j - start] = False
-    return found
+def _call(weight, running, start, stop, target):
+    """The draw of follow_up_draws within one caller's positions: the first whose running sum
+    exceeds `target`, else the last not called yet; its weight set to 0 (called)."""
+    for j in range(start, stop):
+        if running[j] > target:
+            weight[j] = 0.0
+            return
+    for j in range(stop - 1, start - 1, -1):
+        if weight[j] > 0:
+            weight[j] = 0.0
+            return
 
 
 def smallest_per_group(group, key):
@@ -341,8 +350,8 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "mingle_rounds",
     "_known_face",
     "_new_faces",
-    "follow_up_race",
-    "_smallest",
+    "follow_up_draws",
+    "_call",
     "smallest_per_group",
     "add_per_cell",
     "distinct_rows",
