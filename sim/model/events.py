@@ -130,7 +130,8 @@ def mingle_compiled(rng, present, rounds: int, seek_known, store: PairStore, wee
 
 
 def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
-    """For attendees seeking a known face: one known attendee, drawn in proportion to memory.
+    """For attendees seeking a known face: one known attendee, drawn in proportion to memory
+    (one uniform number per seeker with someone known present, seekers in order).
 
     Returns, per position in `present`, the chosen member or -1 (nobody known is present).
     """

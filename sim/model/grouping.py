@@ -52,8 +52,20 @@ def min_per_group_compiled(group: np.ndarray, key: np.ndarray) -> np.ndarray:
 
 
 def weighted_one_per_group(rng: np.random.Generator, group: np.ndarray, weight: np.ndarray):
-    """One entry per group, drawn in proportion to weight (an exponential race)."""
-    return min_per_group(group, rng.exponential(size=group.size) / weight)
+    """One entry per group of the sorted `group`, drawn in proportion to the positive `weight`:
+    one uniform number u per group, in the groups' order, and the group's first entry whose
+    running sum of the weights (one running sum over all entries, c) exceeds
+    c(start) + u x (c(end) - c(start)); the group's last entry where rounding puts that at its
+    end. (kernels._known_face draws the same way, from the same running sum.)"""
+    if group.size == 0:
+        return np.empty(0, dtype=np.int64)
+    start = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    end = np.r_[start[1:], group.size]
+    u = rng.random(start.size)
+    running = np.cumsum(weight)
+    base = np.where(start > 0, running[np.maximum(start - 1, 0)], 0.0)
+    target = base + u * (running[end - 1] - base)
+    return np.minimum(np.searchsorted(running, target, side="right"), end - 1)
 
 
 def uniform_one_per_group(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:

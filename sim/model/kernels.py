@@ -164,10 +164,11 @@ def mingle_rounds(
         for k in range(present.size):
             wants[k] = rng.random() < seek_known[present[k]]
             target[k] = -1
+        running = 0.0  # the running sum of the seekers' known faces' weights, seeker by seeker
         for k in range(present.size):
             if wants[k]:
-                target[k] = _known_face(
-                    rng, present[k], at, starts, dst, trust, memory, avoid_level
+                target[k], running = _known_face(
+                    rng, present[k], at, starts, dst, trust, memory, avoid_level, running
                 )
         _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries)
         for k in range(present.size):
@@ -183,18 +184,27 @@ def mingle_rounds(
     return out_a[:talks], out_b[:talks]
 
 
-def _known_face(rng, a, at, starts, dst, trust, memory, avoid_level):
-    """Whom `a` seeks out among the known faces in their room who they do not avoid: an
-    exponential race weighted by memory (+1e-9), one draw per such face in slot order; -1 if
-    there is none."""
+def _known_face(rng, a, at, starts, dst, trust, memory, avoid_level, running):
+    """Whom `a` seeks out among the known faces in their room who they do not avoid, in
+    proportion to memory (+1e-9), as grouping.weighted_one_per_group draws (`running`: the
+    running sum of the weights of the seekers before `a` this round). Returns the face (-1 if
+    there is none: no draw) and the running sum after `a`'s faces."""
     room = at[a]
-    best, face = np.inf, -1
+    base, total, last = running, running, -1
     for slot in range(starts[a], starts[a + 1]):
         if at[dst[slot]] == room and trust[slot] >= avoid_level:
-            key = rng.exponential() / (memory[slot] + 1e-9)
-            if key < best:
-                best, face = key, dst[slot]
-    return face
+            total += memory[slot] + 1e-9
+            last = slot
+    if last < 0:
+        return -1, running
+    target = base + rng.random() * (total - base)
+    running = base
+    for slot in range(starts[a], last):
+        if at[dst[slot]] == room and trust[slot] >= avoid_level:
+            running += memory[slot] + 1e-9
+            if running > target:
+                return dst[slot], total
+    return dst[last], total
 
 
 def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries):
