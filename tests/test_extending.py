@@ -53,7 +53,7 @@ plain = [{"name": "connectors", "strategy": "relationship", "count": 3, "focal":
 without = {**overrides, "scene.groups": plain}
 without = NetworkingModel(apply_overrides(Params(), without, "example"), rng=1).run()
 a, b = np.array(met).T
-assert a.size == with_him.introductions == model.introductions > 0, a.size  # 5 to 93 by seed
+assert a.size == with_him.introductions == model.introductions > 5, a.size
 assert (with_him.store.find(a, b) >= 0).all() and (with_him.store.find(b, a) >= 0).all()
 warm, cold = ((m.familiarity(a, b) + m.familiarity(b, a)) / 2 for m in (with_him, without))
 assert warm.mean() > 1.5 * cold.mean(), (warm.mean(), cold.mean())

@@ -287,7 +287,7 @@ RUNS = [
     ("bni", {}),
     ("laptop", {}),
     ("open_coffee", {}),
-    ("m4m", {"run.weeks": 80}),  # pitches at first: sales are rare in the first weeks
+    ("m4m", {}),  # pitches only: no referrals in 40 weeks
     ("four_sellers", {}),  # every strategy's referral drive, givers' included
     # the referral chains' branches: degree 2 only, no conviction, evidence that never fades
     ("bni", {"referrals.max_degree": 2, "ties.belief": 0, "trust.half_life_weeks": 0}),

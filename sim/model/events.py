@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.model import kernels, steps
-from sim.model.grouping import Pairs, distinct, weighted_one_per_group
+from sim.model.grouping import Pairs, distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
@@ -130,8 +130,7 @@ def mingle_compiled(rng, present, rounds: int, seek_known, store: PairStore, wee
 
 
 def _pick_known(rng, present, wants_known, k_src, k_dst, k_weight) -> np.ndarray:
-    """For attendees seeking a known face: one known attendee, drawn in proportion to memory
-    (one uniform number per seeker with someone known present, seekers in order).
+    """For attendees seeking a known face: one known attendee, drawn in proportion to memory.
 
     Returns, per position in `present`, the chosen member or -1 (nobody known is present).
     """
@@ -182,48 +181,26 @@ def follow_up_pairs(
         return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     src = store.sources()
     asks = np.arange(src.size) if counts.min() > 0 else np.flatnonzero(counts[src] > 0)
-    calls = steps.chosen().follow_up_draws(rng, store, asks, weight(asks), counts, week)
+    calls = steps.chosen().follow_up_race(rng, store, asks, weight(asks), counts, week)
     return unique_pairs(calls.a, calls.b, store.n)
 
 
 def follow_up_numpy(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
-    """follow_up_pairs' draws (caller, contact) among the pair slots `asks`, before the pairs are
-    made unique: each source calls counts[src] of its pairs wanted, one draw after another in
-    proportion to `wanted` among those not called yet (weighted draws without replacement); a
-    contact who avoids the caller declines. A round of draws takes one uniform number per caller
-    still calling, callers in slot order: the first c(j) of the running sum of the weights (those
-    called set to 0) above c(start) + u x (c(end) - c(start)) within the caller's slots, or the
-    caller's last one not called where rounding puts that at the end."""
+    """follow_up_pairs' race (caller, contact) among the pair slots `asks`, before the pairs
+    are made unique: an exponential race time / wanted per pair wanted, each source's
+    counts[src] smallest (top_k_per_group), those whose contact does not avoid the caller."""
     src, dst = store.sources(), store.targets()
     ok = wanted > 0
-    slots, weight = asks[ok], np.array(wanted, dtype=np.float64)[ok]
-    if slots.size == 0:
-        return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    caller = src[slots]
-    start = np.r_[0, np.flatnonzero(np.diff(caller)) + 1]
-    end = np.r_[start[1:], slots.size]
-    calls = np.minimum(counts[caller[start]], end - start)
-    position = np.arange(slots.size)
-    for rank in range(int(calls.max(initial=0))):
-        drawing = np.flatnonzero(calls > rank)
-        u = rng.random(drawing.size)
-        running = np.cumsum(weight)
-        first, stop = start[drawing], end[drawing]
-        base = np.where(first > 0, running[np.maximum(first - 1, 0)], 0.0)
-        target = base + u * (running[stop - 1] - base)
-        pick = np.searchsorted(running, target, side="right")
-        last_open = np.maximum.reduceat(np.where(weight > 0, position, -1), start)[drawing]
-        pick = np.where(pick < stop, pick, last_open)
-        weight[pick] = 0.0
-    chosen = np.flatnonzero(weight == 0.0)
-    caller, contact = src[slots[chosen]], dst[slots[chosen]]
+    race = rng.exponential(size=int(ok.sum())) / wanted[ok]
+    chosen = top_k_per_group(src[asks[ok]], race, counts)
+    caller, contact = src[asks[ok]][chosen], dst[asks[ok]][chosen]
     accepted = ~store.avoided(contact, caller, week)
     return Pairs(caller[accepted], contact[accepted])
 
 
 def follow_up_compiled(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
-    """follow_up_numpy in one compiled call (kernels.follow_up_draws; the same draws)."""
-    calls = kernels.follow_up_draws(
+    """follow_up_numpy in one compiled call (kernels.follow_up_race; the same draws)."""
+    calls = kernels.follow_up_race(
         rng,
         asks,
         np.asarray(wanted, dtype=np.float64),

@@ -51,21 +51,32 @@ def min_per_group_compiled(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     return kernels.smallest_per_group(group, np.asarray(key, dtype=np.float64))
 
 
-def weighted_one_per_group(rng: np.random.Generator, group: np.ndarray, weight: np.ndarray):
-    """One entry per group of the sorted `group`, drawn in proportion to the positive `weight`:
-    one uniform number u per group, in the groups' order, and the group's first entry whose
-    running sum of the weights (one running sum over all entries, c) exceeds
-    c(start) + u x (c(end) - c(start)); the group's last entry where rounding puts that at its
-    end. (kernels._known_face draws the same way, from the same running sum.)"""
+def top_k_per_group(group: np.ndarray, key: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Indices of the k[group] entries with the smallest key in each group, in ascending order.
+
+    `group` must be sorted (contiguous groups, as the sources of a pair store's slots are).
+    O(n x max k) with no sort: k rounds, each taking the smallest remaining key of every group.
+    """
     if group.size == 0:
         return np.empty(0, dtype=np.int64)
-    start = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
-    end = np.r_[start[1:], group.size]
-    u = rng.random(start.size)
-    running = np.cumsum(weight)
-    base = np.where(start > 0, running[np.maximum(start - 1, 0)], 0.0)
-    target = base + u * (running[end - 1] - base)
-    return np.minimum(np.searchsorted(running, target, side="right"), end - 1)
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    segment = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, group.size]))
+    wanted = k[group[starts]]
+    key = np.asarray(key, dtype=float).copy()
+    chosen = []
+    for rank in range(int(wanted.max(initial=0))):
+        smallest = np.minimum.reduceat(key, starts)
+        hit = np.flatnonzero(key == smallest[segment])
+        hit = hit[np.r_[True, np.diff(segment[hit]) != 0]]  # the first of exact ties
+        hit = hit[(wanted[segment[hit]] > rank) & np.isfinite(key[hit])]
+        chosen.append(hit)
+        key[hit] = np.inf
+    return np.sort(np.concatenate(chosen)) if chosen else np.empty(0, dtype=np.int64)
+
+
+def weighted_one_per_group(rng: np.random.Generator, group: np.ndarray, weight: np.ndarray):
+    """One entry per group, drawn in proportion to weight (an exponential race)."""
+    return min_per_group(group, rng.exponential(size=group.size) / weight)
 
 
 def uniform_one_per_group(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:

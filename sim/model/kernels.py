@@ -25,7 +25,7 @@ Pairs are found through the pair store's dense index where it has one, else by a
 among the source member's own pairs (`_find`; PairStore.starts gives where they begin).
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
-`follow_up_draws` (whom members call for one-to-ones; C5, C10; how much they want each one is
+`follow_up_race` (whom members call for one-to-ones; C5, C10; how much they want each one is
 their strategies' decision, one numpy method each: sim/model/strategies.py), `smallest_per_group`
 (grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
 is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
@@ -164,11 +164,10 @@ def mingle_rounds(
         for k in range(present.size):
             wants[k] = rng.random() < seek_known[present[k]]
             target[k] = -1
-        running = 0.0  # the running sum of the seekers' known faces' weights, seeker by seeker
         for k in range(present.size):
             if wants[k]:
-                target[k], running = _known_face(
-                    rng, present[k], at, starts, dst, trust, memory, avoid_level, running
+                target[k] = _known_face(
+                    rng, present[k], at, starts, dst, trust, memory, avoid_level
                 )
         _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries)
         for k in range(present.size):
@@ -184,27 +183,18 @@ def mingle_rounds(
     return out_a[:talks], out_b[:talks]
 
 
-def _known_face(rng, a, at, starts, dst, trust, memory, avoid_level, running):
-    """Whom `a` seeks out among the known faces in their room who they do not avoid, in
-    proportion to memory (+1e-9), as grouping.weighted_one_per_group draws (`running`: the
-    running sum of the weights of the seekers before `a` this round). Returns the face (-1 if
-    there is none: no draw) and the running sum after `a`'s faces."""
+def _known_face(rng, a, at, starts, dst, trust, memory, avoid_level):
+    """Whom `a` seeks out among the known faces in their room who they do not avoid: an
+    exponential race weighted by memory (+1e-9), one draw per such face in slot order; -1 if
+    there is none."""
     room = at[a]
-    base, total, last = running, running, -1
+    best, face = np.inf, -1
     for slot in range(starts[a], starts[a + 1]):
         if at[dst[slot]] == room and trust[slot] >= avoid_level:
-            total += memory[slot] + 1e-9
-            last = slot
-    if last < 0:
-        return -1, running
-    target = base + rng.random() * (total - base)
-    running = base
-    for slot in range(starts[a], last):
-        if at[dst[slot]] == room and trust[slot] >= avoid_level:
-            running += memory[slot] + 1e-9
-            if running > target:
-                return dst[slot], total
-    return dst[last], total
+            key = rng.exponential() / (memory[slot] + 1e-9)
+            if key < best:
+                best, face = key, dst[slot]
+    return face
 
 
 def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, tries):
@@ -229,71 +219,62 @@ def _new_faces(rng, present, target, at, by_room, start, n, index, starts, dst, 
             target[k] = by_room[start[room] + np.int64(rng.random() * width)]
 
 
-def follow_up_draws(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level):
-    """One-to-ones (see events.follow_up_numpy, the same draws): each source calls counts[src]
-    of its pairs `asks` (sorted) with wanted > 0, one weighted draw after another without
-    replacement, a round of draws at a time (one uniform number per caller still calling, in
-    slot order); a contact who avoids the caller declines. Returns (caller, contact) in slot
-    order. `pair_src`: the store's source per slot; `lookup`: its (index, starts, dst) for
-    `_find`."""
+def follow_up_race(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level):
+    """One-to-ones (see events.follow_up_pairs): each source calls its counts[src] pairs with the
+    smallest exponential race time / wanted (the pairs `asks`, sorted, with wanted > 0; one draw
+    per such pair in slot order; the first of exact ties); a contact who avoids the caller
+    declines. Returns (caller, contact). `pair_src`: the store's source per slot; `lookup`: its
+    (index, starts, dst) for `_find`."""
     index, starts, pair_dst = lookup
     size = 0
     for j in range(asks.size):
         size += wanted[j] > 0
-    slot = np.empty(size, dtype=np.int64)
-    weight = np.empty(size)
+    src = np.empty(size, dtype=np.int64)
+    dst = np.empty(size, dtype=np.int64)
+    race = np.empty(size)
     size = 0
     for j in range(asks.size):
         if wanted[j] > 0:
-            slot[size], weight[size] = asks[j], wanted[j]
+            src[size], dst[size] = pair_src[asks[j]], pair_dst[asks[j]]
+            race[size] = rng.exponential() / wanted[j]
             size += 1
-    first = np.empty(size + 1, dtype=np.int64)  # each caller's first position, then the end
-    callers = 0
-    for j in range(size):
-        if j == 0 or pair_src[slot[j]] != pair_src[slot[j - 1]]:
-            first[callers] = j
-            callers += 1
-    first[callers] = size
-    most = 0
-    for g in range(callers):
-        most = max(most, min(counts[pair_src[slot[first[g]]]], first[g + 1] - first[g]))
-    running = np.empty(size)
-    for rank in range(most):
-        total = 0.0
-        for j in range(size):
-            total += weight[j]
-            running[j] = total
-        for g in range(callers):
-            start, stop = first[g], first[g + 1]
-            if min(counts[pair_src[slot[start]]], stop - start) <= rank:
-                continue
-            u = rng.random()
-            base = running[start - 1] if start > 0 else 0.0
-            target = base + u * (running[stop - 1] - base)
-            _call(weight, running, start, stop, target)
     caller = np.empty(size, dtype=np.int64)
     contact = np.empty(size, dtype=np.int64)
+    taken = np.zeros(size, dtype=np.bool_)  # scratch of _smallest
+    chosen = np.empty(size, dtype=np.int64)
     calls = 0
-    for j in range(size):
-        if weight[j] == 0.0:
-            a, b = pair_src[slot[j]], pair_dst[slot[j]]
-            if not _avoids(b, a, n, index, starts, pair_dst, trust, avoid_level):
-                caller[calls], contact[calls] = a, b
+    start = 0
+    while start < size:
+        end = start
+        while end < size and src[end] == src[start]:
+            end += 1
+        for c in range(_smallest(race, start, end, counts[src[start]], taken, chosen)):
+            j = chosen[c]  # ascending slots, as the numpy code returns them
+            if not _avoids(dst[j], src[j], n, index, starts, pair_dst, trust, avoid_level):
+                caller[calls], contact[calls] = src[j], dst[j]
                 calls += 1
+        start = end
     return caller[:calls], contact[:calls]
 
 
-def _call(weight, running, start, stop, target):
-    """The draw of follow_up_draws within one caller's positions: the first whose running sum
-    exceeds `target`, else the last not called yet; its weight set to 0 (called)."""
-    for j in range(start, stop):
-        if running[j] > target:
-            weight[j] = 0.0
-            return
-    for j in range(stop - 1, start - 1, -1):
-        if weight[j] > 0:
-            weight[j] = 0.0
-            return
+def _smallest(key, start, end, k, taken, out):
+    """The sorted positions of the k smallest finite keys in key[start:end] (first of exact
+    ties), written to `out`; returns how many. `taken`: scratch flags, False, left False."""
+    for _ in range(k):
+        best, at = np.inf, -1
+        for j in range(start, end):
+            if not taken[j - start] and key[j] < best:
+                best, at = key[j], j
+        if at < 0:
+            break
+        taken[at - start] = True
+    found = 0
+    for j in range(start, end):
+        if taken[j - start]:
+            out[found] = j
+            found += 1
+            taken[j - start] = False
+    return found
 
 
 def smallest_per_group(group, key):
@@ -360,8 +341,8 @@ COMPILED = (  # every function above, compiled by `use(True)`
     "mingle_rounds",
     "_known_face",
     "_new_faces",
-    "follow_up_draws",
-    "_call",
+    "follow_up_race",
+    "_smallest",
     "smallest_per_group",
     "add_per_cell",
     "distinct_rows",

@@ -100,7 +100,7 @@ TABLE = (
         "test_mingle_kernel_equals_numpy",
     ),
     Step(
-        "follow_up_draws",
+        "follow_up_race",
         "events.follow_up_numpy",
         "events.follow_up_compiled",
         "test_follow_up_kernel_equals_numpy",
@@ -130,7 +130,7 @@ class Steps:
     add_per_cell: Callable  # observers.PairCurves' sums
     best_providers: Callable  # referrals.best_providers
     mingle_rounds: Callable  # events.mingle's rounds
-    follow_up_draws: Callable  # events.follow_up_pairs' weighted draws
+    follow_up_race: Callable  # events.follow_up_pairs' race
     answer_needs: Callable  # Market.answer_needs' draws and choices
 
 
