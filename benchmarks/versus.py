@@ -63,7 +63,9 @@ def line(case: dict) -> str:
     """make bench's line for one comparison, against its goal."""
     goal = GOAL_EQUAL_RATIO if case["equal_work"] else GOAL_BAR_RATIO
     what = "equal work" if case["equal_work"] else "the lighter chapter model (the bar)"
-    verdict = "met" if case["ratio"] >= goal else f"not met, {goal / case['ratio']:.1f}x away"
+    away = goal / case["ratio"]
+    close = f"{away:.2f}" if away < 1.1 else f"{away:.1f}"  # 1.04x, not 1.0x
+    verdict = "met" if away <= 1 else f"not met, {close}x away"
     needs = case["mesa_needs_per_member_week"]
     faced = f", Mesa facing {needs:.1f} needs a member-week" if needs else ""
     return (

@@ -86,6 +86,8 @@ def hostile_file(draw) -> bytes:
     doc = tomllib.loads(tomli_w.dumps(doc))  # a copy
     for _ in range(draw(st.integers(1, 4))):
         spots = list(paths(doc))
+        if not spots:  # every key deleted already
+            break
         path, _ = draw(st.sampled_from(spots))
         parent = doc
         for key in path[:-1]:
