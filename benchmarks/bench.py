@@ -4,12 +4,11 @@ BNI world (`sim run bni_world`: time, peak memory of all its processes, run fold
 with `--no-world`), each phase of a chapter week against its limit (benchmarks/phases.py;
 `--phases`: only those), this project against plain per-agent Mesa models on equal work and the
 lighter chapter model (benchmarks/versus.py; `--versus`: only those), laptop replications per
-second, the seating program's time per
-round, how fast the command line answers bad input, and the compiled kernels against the numpy
-code, their share of a week and a region's week as fixed + per-member cost (`--kernels`: only
-those); last, the scale goals against these figures (goal_lines). `--workshop`: the live
-app's frame rate (benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
-(benchmarks/estimate_fit.py).
+second, the seating program's time per round, how fast the command line answers bad input, and
+the compiled kernels against the numpy code, their share of a week and a region's week as fixed
++ per-member cost (`--kernels`: only those); last, the scale goals against these figures
+(goal_lines). `--workshop`: the live app's frame rate (benchmarks/workshop.py). `--fit`: measure
+and refit the run's time estimate (benchmarks/estimate_fit.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -396,9 +395,7 @@ def goal_lines(
     calls alone (`shares`, kernel_share's figures) already take of it: a goal whose budget they
     exceed cannot be met by making the Python and numpy steps faster."""
 
-    def verdict(ratio: float) -> str:  # ratio = how far the figure is from the goal (>= 1)
-        close = f"{ratio:.2f}" if ratio < 1.1 else f"{ratio:.1f}"  # 1.04x, not 1.0x
-        return "met" if ratio <= 1 else f"not met, {close}x away"
+    verdict = phases.goal_verdict  # of how far the figure is from the goal (>= 1: short)
 
     def alone(case: dict) -> float:  # the compiled calls' µs per member-week
         return 1e3 * case["kernels_ms"] / case["members"]

@@ -74,9 +74,19 @@ def measure(members: int, warm_up: int = WARM_UP, weeks: int = MEASURED) -> dict
     }
 
 
+def times(ratio: float) -> str:
+    """A ratio as make bench prints it: 2.9x, but 1.04x within a tenth of 1 (not 1.0x)."""
+    return f"{ratio:.2f}x" if ratio < 1.1 else f"{ratio:.1f}x"
+
+
+def goal_verdict(ratio: float) -> str:
+    """A goal's verdict from how far the figure is from it (`ratio` >= 1: short of it)."""
+    return "met" if ratio <= 1 else f"not met, {times(ratio)} away"
+
+
 def verdict(figure: float, limit: float) -> str:
     """'within' or how far a figure is above its limit."""
-    return "within" if figure <= limit else f"{figure / limit:.1f}x above"
+    return "within" if figure <= limit else f"{times(figure / limit)} above"
 
 
 def lines(results: list[dict]) -> list[str]:

@@ -15,6 +15,8 @@ machine.
 
 from __future__ import annotations
 
+from benchmarks.phases import goal_verdict
+
 EQUAL_WORK = ((1_000, 52), (10_000, 52))  # members, weeks
 BAR = (3_000, 104)
 GOAL_EQUAL_RATIO, GOAL_BAR_RATIO = 20.0, 8.0
@@ -63,9 +65,7 @@ def line(case: dict) -> str:
     """make bench's line for one comparison, against its goal."""
     goal = GOAL_EQUAL_RATIO if case["equal_work"] else GOAL_BAR_RATIO
     what = "equal work" if case["equal_work"] else "the lighter chapter model (the bar)"
-    away = goal / case["ratio"]
-    close = f"{away:.2f}" if away < 1.1 else f"{away:.1f}"  # 1.04x, not 1.0x
-    verdict = "met" if away <= 1 else f"not met, {close}x away"
+    verdict = goal_verdict(goal / case["ratio"])
     needs = case["mesa_needs_per_member_week"]
     faced = f", Mesa facing {needs:.1f} needs a member-week" if needs else ""
     return (
