@@ -43,6 +43,7 @@ def random_store(seed: int, n: int = 40, pairs: int = 600, trust_half_life: floa
     store.memory[:] = rng.random(size)
     store.last_week[:] = rng.integers(0, 101, size)
     store.meetings[:] = rng.integers(0, 30, size)
+    store.most_meetings = int(store.meetings.max())  # kept by conversations, set by hand here
     store.positive[:] = rng.exponential(3.0, size) * np.where(rng.random(size) < 0.2, 40, 1)
     store.negative[:] = rng.exponential(1.0, size) * (rng.random(size) < 0.5)
     store.depth[:] = rng.exponential(5.0, size)
@@ -86,6 +87,39 @@ def test_memory_and_trust_now_are_the_formulas(side, seed):
     assert_close(
         side.trust_now(store, slots, week), [trust_reference(store, s, week) for s in slots]
     )
+
+
+def test_the_decay_tables_are_the_formulas_and_say_where_they_end():
+    """The compiled kernels read decay from tables (sim/model/decay.py): each entry is
+    2^(-gap / half-life after m meetings), and 2^(-gap / trust half-life) (1 where evidence
+    never fades); they grow to what is asked, follow a change of configuration, and a pair
+    beyond them, or a week that is not whole, is refused rather than read wrongly."""
+    from sim.model.decay import DecayTables, whole_week
+
+    params = Params.model_validate({"memory": {"spacing": 0.7}, "trust": {"half_life_weeks": 30}})
+    tables = DecayTables()
+    memory, fading = tables.cover(params.memory, params.trust, 100, 12)
+    assert memory.shape[0] > 12 and memory.shape[1] > 100 and fading.size == memory.shape[1]
+    cfg = params.memory
+    for m in range(13):
+        half_life = cfg.half_life_weeks * (1.0 + cfg.spacing * (max(m, 1) - 1))
+        want = [2.0 ** (-g / half_life) for g in range(101)]
+        assert_close(memory[m, :101], want)
+    assert_close(fading[:101], [2.0 ** (-g / 30) for g in range(101)])
+    assert tables.cover(params.memory, params.trust, 300, 40)[0].shape >= (41, 301)
+    never = Params.model_validate({"trust": {"half_life_weeks": 0}}).trust
+    assert (tables.cover(params.memory, never, 10, 1)[1] == 1.0).all()
+    with pytest.raises(ValueError, match="whole number"):
+        whole_week(2.5)
+    was = kernels.ENABLED
+    kernels.use(True)
+    try:
+        store, _ = random_store(4)
+        store.most_meetings = 0  # as if no pair had met more than once: rows for 0 and 1
+        with pytest.raises(ValueError, match="beyond them"):
+            store._memory_at(np.arange(len(store)), 100)
+    finally:
+        kernels.use(was)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -101,6 +101,68 @@ def test_follow_up_kernel_equals_numpy(seed, n, weeks, most, dense, everyone):
     assert_same_both_ways(lambda r: follow_up_pairs(r, store, counts, lambda s: raw[s], week))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(0, 6),
+    since=st.integers(0, 6),
+    everyone=st.booleans(),
+)
+def test_follow_up_rules_give_the_strategies_weights(seed, n, weeks, since, everyone):
+    """The compiled one-to-ones read each member's follow-up rule as data (the new faces met
+    since the last event, or warm contacts): the same weights, so the same calls and the same
+    random stream afterwards, as asking the default `follow_up_weight` of the strategies."""
+    from types import SimpleNamespace
+
+    from sim.model.events import FOLLOW_UP_RULES
+    from sim.model.strategies import STRATEGIES
+
+    store = random_store(seed, n, weeks, dense=bool(seed % 2))
+    rng = np.random.default_rng(seed + 3)
+    codes = rng.integers(0, 2, n).astype(np.int8)
+    counts = rng.integers(1 if everyone else 0, 3, n)
+    week = weeks + int(rng.integers(0, 20))
+    kind = {
+        code: next(c() for c in STRATEGIES.values() if c.follow_up_rule() == rule)
+        for code, rule in enumerate(FOLLOW_UP_RULES)
+    }
+    scene = SimpleNamespace(store=store, week=week)
+
+    def weight(slots):  # what the model asks each member's strategy
+        rule = codes[store.src[slots]]
+        out = np.empty(slots.size)
+        for code, strategy in kind.items():
+            out[rule == code] = strategy.follow_up_weight(scene, slots[rule == code], since)
+        return out
+
+    assert_same_both_ways(lambda r: follow_up_pairs(r, store, counts, weight, week, (codes, since)))
+    kernels.use(False)
+    ref = follow_up_pairs(np.random.default_rng(1), store, counts, weight, week)
+    kernels.use(True)
+    by_rules = follow_up_pairs(np.random.default_rng(1), store, counts, None, week, (codes, since))
+    assert all(np.array_equal(x, y) for x, y in zip(ref, by_rules, strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 40), weeks=st.integers(0, 6))
+def test_pairs_are_found_the_same_compiled(seed, n, weeks):
+    """Without the dense index, pairs are found by a binary search among the source's own
+    pairs when compiled, among all pairs in numpy: the same slots, -1 for pairs never met."""
+    store = random_store(seed, n, weeks, dense=False)
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, (2, 3, 7))  # any shape, self-pairs and strangers included
+    found = []
+    for enabled in (True, False):
+        kernels.use(enabled)
+        found.append(store.find(src, dst))
+    assert found[0].shape == src.shape and found[0].dtype == found[1].dtype
+    np.testing.assert_array_equal(*found)
+    known = found[0] >= 0
+    assert (store.src[found[0][known]] == src[known]).all()
+    assert (store.dst[found[0][known]] == dst[known]).all()
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     values=st.lists(st.integers(-50, 50), max_size=30),

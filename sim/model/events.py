@@ -23,6 +23,8 @@ from sim.model.grouping import Pairs, distinct, top_k_per_group, weighted_one_pe
 from sim.model.memory import PairStore
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
+# the classifier's follow-up rules (strategies.Classifier.follows_up), as codes 0 and 1
+FOLLOW_UP_RULES = ("new faces", "warm contacts")
 WEEKS_PER_MONTH = 52 / 12
 
 
@@ -170,26 +172,32 @@ def follow_up_pairs(
     counts: np.ndarray,
     weight: Callable[[np.ndarray], np.ndarray],
     week: float,
+    rules: tuple[np.ndarray, float] | None = None,
 ) -> Pairs:
     """One-to-one contacts (C5, C10): unique pairs (low, high) meeting now.
 
     Member i starts `counts[i]` contacts among the people they have met. `weight(slots)` (the
     member's strategy) says how much the source of each pair slot wants to meet its target (0:
     not at all); contacts are drawn in proportion to it. A contact who avoids the caller declines.
+    `rules`: (each member's FOLLOW_UP_RULES code, the week since which people count as new
+    faces) when every member's strategy follows up by its classifier's rule: the compiled race
+    then computes the same weights itself (kernels.rule_weights) instead of asking `weight`.
     """
     if len(store) == 0 or not counts.any():
         return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     src = store.sources()
     asks = np.arange(src.size) if counts.min() > 0 else np.flatnonzero(counts[src] > 0)
-    calls = steps.chosen().follow_up_race(rng, store, asks, weight(asks), counts, week)
+    calls = steps.chosen().follow_up_race(rng, store, asks, weight, counts, week, rules)
     return unique_pairs(calls.a, calls.b, store.n)
 
 
-def follow_up_numpy(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
+def follow_up_numpy(rng, store: PairStore, asks, weight, counts, week, rules) -> Pairs:
     """follow_up_pairs' race (caller, contact) among the pair slots `asks`, before the pairs
-    are made unique: an exponential race time / wanted per pair wanted, each source's
-    counts[src] smallest (top_k_per_group), those whose contact does not avoid the caller."""
+    are made unique: an exponential race time / wanted (`weight(asks)`; `rules` unused) per pair
+    wanted, each source's counts[src] smallest (top_k_per_group), those whose contact does not
+    avoid the caller."""
     src, dst = store.sources(), store.targets()
+    wanted = weight(asks)
     ok = wanted > 0
     race = rng.exponential(size=int(ok.sum())) / wanted[ok]
     chosen = top_k_per_group(src[asks[ok]], race, counts)
@@ -198,17 +206,28 @@ def follow_up_numpy(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
     return Pairs(caller[accepted], contact[accepted])
 
 
-def follow_up_compiled(rng, store: PairStore, asks, wanted, counts, week) -> Pairs:
-    """follow_up_numpy in one compiled call (kernels.follow_up_race; the same draws)."""
+def follow_up_compiled(rng, store: PairStore, asks, weight, counts, week, rules) -> Pairs:
+    """follow_up_numpy in one compiled call (kernels.follow_up_race; the same draws), the
+    weights from the members' `rules` where given (kernels.rule_weights: the values
+    Strategy.follow_up_weight gives), else from `weight`."""
+    trust = store.trust_everywhere(week)
+    avoid_level = float(store.trust_cfg.avoid_level)
+    if rules is None:
+        wanted = np.asarray(weight(asks), dtype=np.float64)
+    else:
+        codes, since = rules
+        pair = store.sources(), store.first_week, store.meetings
+        memory = store.memory_everywhere(week)
+        wanted = kernels.rule_weights(asks, codes, float(since), *pair, trust, memory, avoid_level)
     calls = kernels.follow_up_race(
         rng,
         asks,
-        np.asarray(wanted, dtype=np.float64),
+        wanted,
         store.sources(),
         counts.astype(np.int64),
         store.n,
         (store.slot_index(), store.starts(), store.dst),
-        store.trust_everywhere(week),
-        float(store.trust_cfg.avoid_level),
+        trust,
+        avoid_level,
     )
     return Pairs(*calls)

@@ -9,9 +9,10 @@ two runs is chosen in one place, sim/model/steps.py (step by step: its table).
 
 Kernels compute no exp2, exp or power of model values: numpy's vectorised versions on CPUs with
 AVX-512 and numba's (the C library's) differ in the last bit for a few percent of inputs, which
-would break that identity. Values that need them - memory, trust and tie strength now, how much
-of an ask a referrer has understood - come from the numpy code (the pair store's week caches,
-Referrers.kernel_inputs) as arrays per pair slot or per member and sector. (Random draws are
+would break that identity. Memory and trust now are read from decay tables numpy computes
+(sim/model/decay.py; the week caches' passes, pair_kernels.memory_tabled and trust_tabled); the
+values that need more - tie strength now, how much of an ask a referrer has understood - come
+from the numpy code (Referrers.kernel_inputs) as arrays per member and sector. (Random draws are
 not affected: numpy's generators call the C library one value at a time, as numba does.)
 
 Numba costs a process about 2.5 s before the first kernel runs (importing it, then its first
@@ -26,7 +27,9 @@ among the source member's own pairs (`_find`; PairStore.starts gives where they 
 
 Kernels: `mingle_rounds` (the rounds of an open event's conversations; C3, C5, C10),
 `follow_up_race` (whom members call for one-to-ones; C5, C10; how much they want each one is
-their strategies' decision, one numpy method each: sim/model/strategies.py), `smallest_per_group`
+their strategies' decision, one numpy method each: sim/model/strategies.py, or, for strategies
+that follow up by their classifier's rule, `rule_weights`: the same values from the rule as
+data), `find_each` (pairs found without the dense index), `smallest_per_group`
 (grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
 is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
 store's own kernels (inserts, lazy decay, a conversation's updates) are in
@@ -108,6 +111,16 @@ def _find(a, b, n, index, starts, dst):
         else:
             hi = mid
     return lo if lo < end and dst[lo] == b else -1
+
+
+def find_each(src, dst, starts, pair_dst):
+    """The slot of each pair (src[k], dst[k]) or -1, by a binary search among the source's own
+    pairs (`_find` without the dense index; PairStore.find)."""
+    out = np.empty(src.size, dtype=np.int64)
+    none = np.empty(0, dtype=np.int16)
+    for k in range(src.size):
+        out[k] = _find(src[k], dst[k], 0, none, starts, pair_dst)
+    return out
 
 
 def _avoids(a, b, n, index, starts, dst, trust, avoid_level):
@@ -257,6 +270,21 @@ def follow_up_race(rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_
     return caller[:calls], contact[:calls]
 
 
+def rule_weights(asks, rules, since, pair_src, first_week, meetings, trust, memory, avoid_level):
+    """Strategy.follow_up_weight's default for the pair slots `asks` (each source's
+    classifier rule, events.FOLLOW_UP_RULES: 0, the people first met since the week `since`, all
+    alike; 1, warm contacts by memory now, 0 for one avoided), the same values as the method.
+    `trust`, `memory`: every slot's now."""
+    out = np.empty(asks.size)
+    for j in range(asks.size):
+        s = asks[j]
+        if rules[pair_src[s]] == 0:
+            out[j] = 1.0 + 1e-9 if first_week[s] >= since and meetings[s] > 0 else 0.0
+        else:
+            out[j] = memory[s] + 1e-9 if trust[s] >= avoid_level else 0.0
+    return out
+
+
 def _smallest(key, start, end, k, taken, out):
     """The sorted positions of the k smallest finite keys in key[start:end] (first of exact
     ties), written to `out`; returns how many. `taken`: scratch flags, False, left False."""
@@ -336,12 +364,14 @@ def distinct_rows(src, dst, n_rows):
 
 COMPILED = (  # every function above, compiled by `use(True)`
     "_find",
+    "find_each",
     "_avoids",
     "_rooms",
     "mingle_rounds",
     "_known_face",
     "_new_faces",
     "follow_up_race",
+    "rule_weights",
     "_smallest",
     "smallest_per_group",
     "add_per_cell",

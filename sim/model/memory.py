@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.model import steps
+from sim.model.decay import DecayTables, whole_week
 from sim.model.grouping import distinct
 from sim.model.slots import SlotSet, WeekCache, moved, spread
 
@@ -72,6 +73,8 @@ class PairStore:
         self.received = np.empty(0, dtype=np.int32)  # referrals src received from dst (C9)
         self.depth = np.empty(0, dtype=np.float64)  # shared conversation time (C13-C15)
         self.evidence_week = np.empty(0, dtype=np.float64)  # positive, negative, depth as of
+        self.decay = DecayTables()  # for the compiled kernels (sim/model/decay.py)
+        self.most_meetings = 0  # the highest meeting count of any pair (the tables' rows)
 
     FIELDS = (
         "memory",
@@ -98,9 +101,8 @@ class PairStore:
         if self.index is not None:
             return self._slots(np.asarray(src, dtype=np.int64), self.index[keys])
         if self.keys.size == 0:
-            return np.full(keys.size, -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-        return np.where(self.keys[pos] == keys, pos, -1)
+            return np.full(keys.shape, -1, dtype=np.int64)
+        return steps.chosen().find_sorted(self, src, keys)
 
     def ensure(self, src: np.ndarray, dst: np.ndarray, slots: np.ndarray | None = None):
         """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence).
@@ -196,6 +198,13 @@ class PairStore:
     def _memory_at(self, slots: np.ndarray | slice, week: float) -> np.ndarray:
         return steps.chosen().memory_now(self, slots, week)
 
+    def tables(self, week: float) -> tuple[np.ndarray, np.ndarray]:
+        """The decay tables (memory, fading; sim/model/decay.py) reaching every pair at the
+        whole week `week`, for the compiled kernels."""
+        return self.decay.cover(
+            self.memory_cfg, self.trust_cfg, whole_week(week), self.most_meetings
+        )
+
     def memory_everywhere(self, week: float) -> np.ndarray:
         """Memory now of every slot (read only; for the compiled kernels)."""
         return self._memory_cache.every(self, week)
@@ -269,6 +278,8 @@ class PairStore:
         growth = (1.0 - self.memory_cfg.gain) ** depth
         talk = Talk(slots, week, before, growth, listening[dst], pitched, depth)
         after = steps.chosen().conversed(self, talk)
+        if slots.size:
+            self.most_meetings = max(self.most_meetings, int(self.meetings[slots].max()))
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
         self._memory_cache.put(self, slots, after, week)  # just met: no decay yet
@@ -350,26 +361,18 @@ class Talk(NamedTuple):
     depth: float
 
 
+def find_sorted_numpy(store: PairStore, src, keys: np.ndarray) -> np.ndarray:
+    """PairStore.find without the dense index: a binary search of the keys among all pairs."""
+    pos = np.minimum(np.searchsorted(store.keys, keys), store.keys.size - 1)
+    return np.where(store.keys[pos] == keys, pos, -1)
+
+
 def reindexed_numpy(index, keys, starts, members) -> None:
     """The dense index's places of every pair of the (sorted, distinct) `members`, in place
     (PairStore._reindex; compiled: pair_kernels.reindexed)."""
     first, count = starts[members], starts[members + 1] - starts[members]
     slots = np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
     index[keys[slots]] = slots - np.repeat(first, count)
-
-
-def memory_numpy(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
-    """Memory now of `slots` (a slice: WeekCache's ALL): the value after the last contact times
-    2^(-elapsed / half-life)."""
-    elapsed = week - store.last_week[slots]
-    return store.memory[slots] * np.exp2(-elapsed / store.half_life(slots))
-
-
-def trust_numpy(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
-    """Trust now of `slots`: (r + 1) / (r + s + 2) of the evidence left after fading."""
-    left = store.fading(slots, week)
-    r, s = store.positive[slots] * left, store.negative[slots] * left
-    return (r + 1.0) / (r + s + 2.0)
 
 
 def conversed_numpy(store: PairStore, talk: Talk) -> np.ndarray:

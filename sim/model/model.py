@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.config import Params
 from sim.model.agents import Member
-from sim.model.events import OneToOneHabit, follow_up_pairs, unique_pairs
+from sim.model.events import FOLLOW_UP_RULES, OneToOneHabit, follow_up_pairs, unique_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import Market
 from sim.model.memory import PairStore
@@ -108,6 +108,16 @@ class NetworkingModel(mesa.Model):
         self.traits = {name: roster.trait(name) for name in trait_names()}
         self.everyone = np.arange(self.n_members)
         self.members_by_strategy = by_strategy(self.strategy_code)
+        # each member's follow-up rule as data (FOLLOW_UP_RULES' index), for the compiled
+        # one-to-ones; None when a strategy decides by a method of its own
+        rules = [type(strategy).follow_up_rule() for strategy in self.strategies]
+        self.follow_up_rules = (
+            None
+            if None in rules
+            else np.array([FOLLOW_UP_RULES.index(r) for r in rules], dtype=np.int8)[
+                self.strategy_code
+            ]
+        )
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         self._members: list[Member] | None = None  # the agents, created on first use
 
@@ -242,7 +252,8 @@ class NetworkingModel(mesa.Model):
             return
         since = self.format.follow_up_since(self.week)
         weight = lambda slots: self.follow_up_weight(slots, since)  # noqa: E731
-        a, b = follow_up_pairs(self.rng, self.store, counts, weight, self.week)
+        rules = None if self.follow_up_rules is None else (self.follow_up_rules, since)
+        a, b = follow_up_pairs(self.rng, self.store, counts, weight, self.week, rules)
         n_groups = self.one_to_ones_held.size
         self.one_to_ones_held += np.bincount(self.group_of[a], minlength=n_groups)
         self.one_to_ones_held += np.bincount(self.group_of[b], minlength=n_groups)

@@ -1,10 +1,11 @@
 """Compiled steps of the pair store (sim/model/memory.py, sim/model/slots.py; numba): new pairs
 in its sorted arrays (`inserted`, `reindexed`, `moved_sorted`), its lazy decay for the week
-caches (`decay_exponent`, `beta_trust`; C3-C5: one pass each instead of a dozen temporaries, the
-exp2 left to numpy), a conversation's updates of its pairs (`conversed`; C3-C5, C10, C14) and
-the provider each member has top of mind per sector (`best_providers`; C2, C5, C9). Below them,
-the pair store's steps on the compiled side as sim/model/steps.py names them (`memory_compiled`,
-`trust_compiled`, `conversed_compiled`: plain Python around the kernels).
+caches (`memory_tabled`, `trust_tabled`; C3-C5: one pass each, the decay read from tables numpy
+computed, sim/model/decay.py), a conversation's updates of its pairs (`conversed`; C3-C5, C10,
+C14) and the provider each member has top of mind per sector (`best_providers`; C2, C5, C9).
+Below them, the pair store's steps on the compiled side as sim/model/steps.py names them
+(`find_sorted_compiled`, `memory_compiled`, `trust_compiled`, `conversed_compiled`: plain Python
+around the kernels).
 
 As in sim/model/kernels.py, whose `use` compiles this module: plain Python until compiled, the
 same floating-point operations as the numpy code beside them, so results are bit-identical
@@ -55,27 +56,53 @@ def moved_sorted(slots, at):
     return out
 
 
-def decay_exponent(slots, every, last_week, meetings, half_life, spacing, week):
-    """PairStore._memory_at's exponent -(week - last week) / half-life of `slots` (`every`: of
-    every pair, slots unused) in one pass; numpy takes its exp2 (see the module's docstring)."""
-    size = last_week.size if every else slots.size
-    out = np.empty(size)
-    for k in range(size):
-        s = k if every else slots[k]
-        lasting = half_life * (1.0 + spacing * (max(meetings[s], 1) - 1))
-        out[k] = -(week - last_week[s]) / lasting
+def memory_now(s, week, memory, last_week, meetings, table):
+    """Memory of slot s at `week` (decay.memory_numpy's value): the value after its last
+    contact times the decay table's entry for its meetings and whole weeks since
+    (sim/model/decay.py); a ValueError where the tables do not reach."""
+    gap = week - last_week[s]
+    g = int(gap)
+    if g != gap or g < 0 or g >= table.shape[1] or meetings[s] >= table.shape[0]:
+        raise ValueError("decay tables: a pair's weeks or meetings are beyond them")
+    return memory[s] * table[meetings[s], g]
+
+
+def trust_now(s, week, positive, negative, evidence_week, fading):
+    """Trust of slot s at `week` (decay.trust_numpy's value): (r + 1) / (r + s + 2) of the
+    evidence left by the fading table's entry for the whole weeks since it was brought up to
+    date; a ValueError where the table does not reach."""
+    gap = week - evidence_week[s]
+    g = int(gap)
+    if g != gap or g < 0 or g >= fading.size:
+        raise ValueError("decay tables: a pair's weeks are beyond them")
+    r, q = positive[s] * fading[g], negative[s] * fading[g]
+    return (r + 1.0) / (r + q + 2.0)
+
+
+def memory_tabled(slots, every, week, memory, last_week, meetings, table):
+    """PairStore._memory_at of `slots` (`every`: of every pair, slots unused) in one pass (a
+    loop per case: a choice inside the loop would keep it from being vectorised)."""
+    if every:
+        out = np.empty(last_week.size)
+        for s in range(out.size):
+            out[s] = memory_now(s, week, memory, last_week, meetings, table)
+        return out
+    out = np.empty(slots.size)
+    for k in range(slots.size):
+        out[k] = memory_now(slots[k], week, memory, last_week, meetings, table)
     return out
 
 
-def beta_trust(slots, every, positive, negative, left):
-    """PairStore._trust of `slots` (`every`: of every pair) from the evidence's share `left`
-    (aligned with the result), in one pass."""
-    size = positive.size if every else slots.size
-    out = np.empty(size)
-    for k in range(size):
-        s = k if every else slots[k]
-        r, q = positive[s] * left[k], negative[s] * left[k]
-        out[k] = (r + 1.0) / (r + q + 2.0)
+def trust_tabled(slots, every, week, positive, negative, evidence_week, fading):
+    """PairStore._trust of `slots` (`every`: of every pair, slots unused) in one pass."""
+    if every:
+        out = np.empty(positive.size)
+        for s in range(out.size):
+            out[s] = trust_now(s, week, positive, negative, evidence_week, fading)
+        return out
+    out = np.empty(slots.size)
+    for k in range(slots.size):
+        out[k] = trust_now(slots[k], week, positive, negative, evidence_week, fading)
     return out
 
 
@@ -131,13 +158,15 @@ def best_providers(candidates, memory, trust, pair, member_sector, n_sectors, to
             best[g] = -1
 
 
-INLINED = ()
+INLINED = ("memory_now", "trust_now")  # into their callers
 COMPILED = (  # every function above, compiled by kernels.use(True)
     "inserted",
     "reindexed",
     "moved_sorted",
-    "decay_exponent",
-    "beta_trust",
+    "memory_now",
+    "trust_now",
+    "memory_tabled",
+    "trust_tabled",
     "conversed",
     "best_providers",
 )
@@ -148,29 +177,30 @@ _NONE = np.empty(0, dtype=np.int64)
 
 
 def memory_compiled(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
-    """memory.memory_numpy with its exponent in one pass (`decay_exponent`); exp2 and the
-    product by numpy, as there."""
-    cfg, every = store.memory_cfg, isinstance(slots, slice)  # WeekCache's ALL
-    exponent = decay_exponent(
-        _NONE if every else slots,
-        every,
-        store.last_week,
-        store.meetings,
-        float(cfg.half_life_weeks),
-        float(cfg.spacing),
-        float(week),
-    )
-    return np.multiply(store.memory[slots], np.exp2(exponent, out=exponent), out=exponent)
+    """decay.memory_numpy in one pass, its decay read from the tables (`memory_tabled`)."""
+    every = isinstance(slots, slice)  # WeekCache's ALL
+    table, _ = store.tables(week)
+    pair = store.memory, store.last_week, store.meetings, table
+    return memory_tabled(_NONE if every else slots, every, float(week), *pair)
 
 
 def trust_compiled(store: PairStore, slots: np.ndarray | slice, week: float) -> np.ndarray:
-    """memory.trust_numpy in one pass (`beta_trust`) where evidence fades."""
-    left = store.fading(slots, week)
-    if not isinstance(left, np.ndarray):  # never fades (left 1.0): nothing to save
-        r, s = store.positive[slots] * left, store.negative[slots] * left
-        return (r + 1.0) / (r + s + 2.0)
+    """decay.trust_numpy in one pass, its fading read from the table (`trust_tabled`)."""
     every = isinstance(slots, slice)  # WeekCache's ALL
-    return beta_trust(_NONE if every else slots, every, store.positive, store.negative, left)
+    _, fading = store.tables(week)
+    evidence = store.positive, store.negative, store.evidence_week, fading
+    return trust_tabled(_NONE if every else slots, every, float(week), *evidence)
+
+
+def find_sorted_compiled(store: PairStore, src, keys: np.ndarray) -> np.ndarray:
+    """memory.find_sorted_numpy by a binary search among each source's own pairs
+    (kernels.find_each): the same slots."""
+    from sim.model import kernels
+
+    flat = keys.ravel()
+    return kernels.find_each(flat // store.n, flat % store.n, store.starts(), store.dst).reshape(
+        keys.shape
+    )
 
 
 def conversed_compiled(store: PairStore, talk: Talk) -> np.ndarray:

@@ -10,7 +10,8 @@ compiled steps while `kernels.use(True)` is in force (the run machinery decides 
 NETSIM_KERNELS=numba switches them on at import, below), else the numpy ones; each side is built
 once per process. Results, and so every claim's verdict (C1-C17), are the same either way. A
 strategy's decisions have one implementation, its numpy methods (sim/model/strategies.py), in
-every run.
+every run; the compiled one-to-ones read the follow-up rule of a strategy that keeps the default
+method as data (the method's values: Strategy.follow_up_rule).
 tests/test_steps.py checks the table against `Steps`, the functions and the tests, and that no
 other module reads `kernels.ENABLED`.
 """
@@ -46,6 +47,12 @@ TABLE = (
         "spread", "slots.spread_numpy", "slots.spread_compiled", "test_insert_kernels_equal_numpy"
     ),
     Step(
+        "find_sorted",
+        "memory.find_sorted_numpy",
+        "pair_kernels.find_sorted_compiled",
+        "test_pairs_are_found_the_same_compiled",
+    ),
+    Step(
         "reindex",
         "memory.reindexed_numpy",
         "pair_kernels.reindexed",
@@ -53,13 +60,13 @@ TABLE = (
     ),
     Step(
         "memory_now",
-        "memory.memory_numpy",
+        "decay.memory_numpy",
         "pair_kernels.memory_compiled",
         "test_memory_and_trust_kernels_equal_numpy",
     ),
     Step(
         "trust_now",
-        "memory.trust_numpy",
+        "decay.trust_numpy",
         "pair_kernels.trust_compiled",
         "test_memory_and_trust_kernels_equal_numpy",
     ),
@@ -121,6 +128,7 @@ class Steps:
     compiled: bool  # whether these are the compiled steps
     moved_sorted: Callable  # slots.moved of sorted slots
     spread: Callable  # slots.spread: np.insert before sorted positions
+    find_sorted: Callable  # PairStore.find where there is no dense index
     reindex: Callable  # PairStore's dense index after an insert
     memory_now: Callable  # PairStore's memory now (the week cache's values)
     trust_now: Callable  # PairStore's trust now

@@ -18,9 +18,15 @@ A strategy may also act in a way of its own once a week (`week_end`: e.g. introd
 contacts to each other), through the model's small public interface (`Scene`, `introduce`,
 `trust_in`, `contacts_of`): a new kind of decision is one class too.
 
-Each decision has one implementation, these numpy methods, in small runs and in large ones
-(which compile the model's own steps, sim/model/kernels.py, never a strategy's decision): a
-decision may read anything the scene offers, every trait of its members included.
+The classifier is data the decisions follow: by default each method does what the classifier
+says (`seeks_known`, `pitches`, `follows_up`), so a strategy of a known kind writes no method,
+and one that decides otherwise overrides the method (and says so in its classifier). Each
+decision has one implementation, these numpy methods, in small runs and in large ones, with one
+exception of form, not of content: the compiled one-to-ones (sim/model/events.py) read the
+`follows_up` rule as data for the strategies that keep the default `follow_up_weight`
+(`follow_up_rule`) and compute its weight in the same pass as the draw, the same values as the
+method gives; a strategy with its own `follow_up_weight` is asked, in every run. A decision may
+read anything the scene offers, every trait of its members included.
 """
 
 from __future__ import annotations
@@ -166,6 +172,17 @@ class Strategy:
                 f"{parent.__name__}.Traits, which its inherited decisions read; derive them from "
                 f"{parent.__name__}.Traits"
             )
+        seeks = getattr(cls, "classifier", None) and cls.classifier.seeks_known
+        if (
+            seeks
+            and cls.seeks_known is Strategy.seeks_known
+            and "known_share" not in cls.Traits.model_fields
+        ):
+            raise TypeError(
+                f"strategy {cls.__name__}: its classifier seeks known faces, which the default "
+                "seeks_known reads from the trait known_share; derive its Traits from "
+                "SeekingTraits or write its own seeks_known"
+            )
         if "name" in cls.__dict__:
             taken = STRATEGIES.get(cls.name)
             if taken is not None and taken.__qualname__ != cls.__qualname__:
@@ -177,20 +194,44 @@ class Strategy:
         return f"<strategy {self.name!r}>"
 
     def seeks_known(self, scene: Scene, members: np.ndarray) -> np.ndarray:
-        """Chance, in each round of an event, that each member approaches someone they know."""
-        raise NotImplementedError
+        """Chance, in each round of an event, that each member approaches someone they know:
+        by default, as the classifier says, their trait `known_share`, or never."""
+        if self.classifier.seeks_known:
+            return scene.traits["known_share"][members]
+        return np.zeros(members.size)
 
     def pitches(self, scene: Scene, seller: np.ndarray, partner: np.ndarray) -> np.ndarray:
-        """Whether seller[k] pitches their product to partner[k] in their conversation now."""
-        raise NotImplementedError
+        """Whether seller[k] pitches their product to partner[k] in their conversation now: by
+        default, as the classifier says, always, never, or when the partner's trust in the
+        seller has reached the level at which they would refer him (C1, C10)."""
+        rule = self.classifier.pitches
+        if rule == "when trusted":
+            store = scene.store
+            return store.trust_of(partner, seller, scene.week) >= store.trust_cfg.refer_level
+        return np.full(seller.size, rule == "always")
 
     def follow_up_weight(self, scene: Scene, slots: np.ndarray, since_week: float) -> np.ndarray:
         """How much each member (the pair's source) wants a one-to-one with the pair's target.
 
         `slots` are pairs of the pair store; 0 means not at all. Contacts are drawn in proportion
-        to the weight, as many as the member's one-to-one habit holds this week.
+        to the weight, as many as the member's one-to-one habit holds this week. By default, as
+        the classifier says: the people first met since `since_week` (the last event), all
+        alike (the Monday call, C10), or warm contacts by how well they are remembered (C5).
         """
-        raise NotImplementedError
+        if self.classifier.follows_up == "new faces":
+            store = scene.store
+            fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
+            return np.where(fresh, 1.0 + 1e-9, 0.0)
+        return warm_contacts(scene, slots)
+
+    @classmethod
+    def follow_up_rule(cls) -> str | None:
+        """The classifier's `follows_up` when the strategy follows up by it (the default
+        `follow_up_weight`), else None: the one decision the compiled one-to-ones read as data
+        (sim/model/events.py) instead of asking the method."""
+        return (
+            cls.classifier.follows_up if cls.follow_up_weight is Strategy.follow_up_weight else None
+        )
 
     def referral_drive(self, scene: Scene, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
         """How readily each referrer passes on a need that fits a provider they trust (C9).
@@ -231,18 +272,6 @@ class Direct(Strategy):
         listening: float = Field(0.3, ge=0, le=1, description="talks more than listens (C8)")
         posts: bool = Field(False, description="posts online when the scene has online posts")
 
-    def seeks_known(self, scene, members):
-        return np.zeros(members.size)
-
-    def pitches(self, scene, seller, partner):
-        return np.ones(seller.size, dtype=bool)
-
-    def follow_up_weight(self, scene, slots, since_week):
-        """The Monday call: people first met since the last event, to pitch again (C10)."""
-        store = scene.store
-        fresh = (store.first_week[slots] >= since_week) & (store.meetings[slots] > 0)
-        return np.where(fresh, 1.0 + 1e-9, 0.0)
-
 
 class Relationship(Strategy):
     """Meets known contacts again as well as new people, listens, keeps warm contacts warm."""
@@ -254,16 +283,6 @@ class Relationship(Strategy):
     labels: ClassVar[dict[str, str]] = {"en": "relationship builder", "nl": "relatiebouwer"}
     plurals: ClassVar[dict[str, str]] = {"en": "relationship builders", "nl": "relatiebouwers"}
     Traits = SeekingTraits
-
-    def seeks_known(self, scene, members):
-        return scene.traits["known_share"][members]
-
-    def pitches(self, scene, seller, partner):
-        return np.zeros(seller.size, dtype=bool)
-
-    def follow_up_weight(self, scene, slots, since_week):
-        """Coffee with the contacts remembered best, to keep them warm (C5)."""
-        return warm_contacts(scene, slots)
 
 
 class Giver(Relationship):
@@ -301,12 +320,6 @@ class Opportunist(Relationship):
 
     class Traits(Relationship.Traits, PitchingTraits):
         pass
-
-    def pitches(self, scene, seller, partner):
-        """Pitches a partner whose trust in him has reached the level at which they would refer
-        him (C1, C10): every such pitch costs trust, like anyone's."""
-        store = scene.store
-        return store.trust_of(partner, seller, scene.week) >= store.trust_cfg.refer_level
 
 
 def trait_names() -> list[str]:
