@@ -259,12 +259,18 @@ def test_best_providers_kernel_equals_numpy(seed, n, weeks, later, sectors, leve
     if level is None:
         level = float(store.memory_at(candidates, week)[-1]) if candidates.size else 0.5
     store.memory_cfg = store.memory_cfg.model_copy(update={"top_of_mind_level": level})
-    out = []
+    out, slots = [], []
     for enabled in (True, False):
         kernels.use(enabled)
-        out.append(best_providers(store, week, candidates, sector, sectors))
+        slots.append(np.full(n * sectors, -7, dtype=np.int64))
+        out.append(best_providers(store, week, candidates, sector, sectors, slots[-1]))
+        assert (best_providers(store, week, candidates, sector, sectors) == out[-1]).all()
     np.testing.assert_array_equal(out[0], out[1])
+    np.testing.assert_array_equal(slots[0], slots[1])
     assert out[0].shape == (n, sectors)
+    flat = out[0].ravel()  # each best provider's slot, as finding the pair gives it
+    member = np.arange(flat.size) // sectors
+    np.testing.assert_array_equal(slots[0], np.where(flat >= 0, store.find(member, flat), -1))
 
 
 @settings(max_examples=40, deadline=None)

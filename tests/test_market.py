@@ -274,9 +274,9 @@ def test_acquaintances_rebuilt_before_use_are_those_rebuilt_after_every_talk(ove
         seen = []
         answer = model.market.answer_needs
 
-        def recorded(rng, week, best, ask, store, answer=answer, seen=seen):
+        def recorded(rng, week, best, ask, store, slots=None, answer=answer, seen=seen):
             seen.append((ask.acquaint.indptr.copy(), ask.acquaint.indices.copy()))
-            answer(rng, week, best, ask, store)
+            answer(rng, week, best, ask, store, slots)
 
         model.market.answer_needs = recorded
         model.run()

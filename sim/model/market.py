@@ -205,10 +205,12 @@ class Market:
         best: np.ndarray,
         ask: AskGraph,
         store: PairStore,
+        best_slots: np.ndarray | None = None,
     ) -> None:
         """Answer this week's needs: repeat, recall, referral by degree 2 then 3, else market.
 
-        `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1.
+        `best[m, s]` is the provider member m has top of mind and trusts for sector s, or -1;
+        `best_slots` (flat), if given, the slot of each such pair (referrals.best_providers).
         The outcomes of recalled and referred sales move trust (C6).
         """
         flat = self.due_now(week)
@@ -216,7 +218,7 @@ class Market:
         if flat.size == 0:
             return
         units, luck, chosen, lifetime = steps.chosen().answer_needs(
-            self, rng, week, flat, best, ask, store
+            self, rng, week, flat, best, ask, store, best_slots
         )
         sold, lost = chosen.seller >= 0, chosen.seller < 0
         self.units_to_market += int(units[lost].sum())
@@ -226,8 +228,8 @@ class Market:
         buyer = flat // self.n_sectors
         self._outcome_evidence(store, buyer, chosen, good, week)
 
-    def answer_numpy(self, rng, week: int, flat: np.ndarray, best, ask: AskGraph, store):
-        """The needs `flat` opened, referred and bought (numpy)."""
+    def answer_numpy(self, rng, week: int, flat: np.ndarray, best, ask: AskGraph, store, slots):
+        """The needs `flat` opened, referred and bought (numpy; `slots` unused)."""
         units, needs, decided, chosen = self._open(rng, week, flat, best, store)
         self._refer(rng, week, needs, decided, chosen, best, ask, store)
         away = self.capacity.turn_away(chosen.seller, units)  # beyond capacity: to the market
@@ -278,12 +280,13 @@ class Market:
         needs = Needs(person, sector, convert, luck)
         return Opened(units, needs, decided, Chosen(seller, channel, degree, referrer))
 
-    def answer_compiled(self, rng, week: int, flat, best, ask: AskGraph, store: PairStore):
+    def answer_compiled(self, rng, week: int, flat, best, ask: AskGraph, store: PairStore, slots):
         """answer_numpy in one compiled call (referral_kernels.answer_week): the same draws, the
         same referrals, the same purchases; the strategies' drive is asked once for every
-        member, the store's values now by Referrers.kernel_inputs."""
+        member, the store's values now by Referrers.kernel_inputs (`slots`: the best providers'
+        slots, or None)."""
         base, cap = self.cfg.referral_convert, self.capacity
-        cells = self.referrers.kernel_inputs(store, week, best)
+        cells = self.referrers.kernel_inputs(store, week, best, slots)
         knobs = self.referrers.kernel_knobs(store, self.ref, base)
         everyone = np.arange(self.n_members)
         owes = np.zeros(self.n_members, dtype=np.int32)

@@ -120,6 +120,7 @@ class NetworkingModel(mesa.Model):
         )
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         self._members: list[Member] | None = None  # the agents, created on first use
+        self._best_slots: np.ndarray | None = None  # each week's best providers' slots
 
     # --- the members as Mesa agents (sim/model/agents.py) ------------------------------------
     def members(self) -> list[Member]:
@@ -314,8 +315,11 @@ class NetworkingModel(mesa.Model):
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
-        best = best_providers(self.store, self.week, trusted, self.sector, self.n_sectors)
-        self.market.answer_needs(self.rng, self.week, best, self.ask, self.store)
+        slots = self._best_slots
+        if slots is None or slots.size != self.n_members * self.n_sectors:
+            slots = self._best_slots = np.empty(self.n_members * self.n_sectors, dtype=np.int64)
+        best = best_providers(self.store, self.week, trusted, self.sector, self.n_sectors, slots)
+        self.market.answer_needs(self.rng, self.week, best, self.ask, self.store, slots)
 
     @property
     def n_sectors(self) -> int:

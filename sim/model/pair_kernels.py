@@ -135,12 +135,15 @@ def conversed(slots, week, before, left, listening, pitched, pair, knobs):
     return after
 
 
-def best_providers(candidates, memory, trust, pair, member_sector, n_sectors, top_level, best):
+def best_providers(
+    candidates, memory, trust, pair, member_sector, n_sectors, top_level, best, best_slot
+):
     """PairStore.best_providers in one pass over the trusted slots `candidates`: best[src *
     n_sectors + sector of dst] (filled with -1) = the dst with the highest memory x trust now
     among those with memory at `top_level` or above (the first slot of exact ties; a group with
-    a NaN score gets none), as min_per_group of the negated scores gives it. `memory`, `trust`:
-    the candidates' now (aligned with them); `pair`: the store's (src, dst)."""
+    a NaN score gets none), as min_per_group of the negated scores gives it, and best_slot[...]
+    its slot (where best_slot has that size, else not written). `memory`, `trust`: the
+    candidates' now (aligned with them); `pair`: the store's (src, dst)."""
     pair_src, pair_dst = pair
     key = np.empty(best.size)
     poisoned = np.zeros(best.size, dtype=np.bool_)
@@ -153,9 +156,15 @@ def best_providers(candidates, memory, trust, pair, member_sector, n_sectors, to
                 poisoned[g] = True
             elif best[g] < 0 or score < key[g]:
                 key[g], best[g] = score, pair_dst[s]
+                if best_slot.size:
+                    best_slot[g] = s
     for g in range(best.size):
         if poisoned[g]:
             best[g] = -1
+    if best_slot.size:
+        for g in range(best.size):
+            if best[g] < 0:
+                best_slot[g] = -1
 
 
 INLINED = ("memory_now", "trust_now")  # into their callers

@@ -111,18 +111,21 @@ class Referrers:
         caught = self.listening[referrer] * business
         return 1.0 - (1.0 - caught) ** store.meetings[slots]
 
-    def kernel_inputs(self, store: PairStore, week: float, best: np.ndarray):
+    def kernel_inputs(
+        self, store: PairStore, week: float, best: np.ndarray, best_slots: np.ndarray | None = None
+    ):
         """What the compiled referral chains read of the pairs this week: the pair store's
         lookup and `received`, then the slot, trust, tie strength and understood ask now of each
         member's top-of-mind provider per sector, `best`, per cell member * sectors + sector
-        (`Cells`). The values come from the numpy code above - the kernels
-        compute no exp2 or power, whose last bit differs between numpy (AVX-512) and numba on
-        some CPUs - so chances and conversions are the same bit for bit. Only the cells with a
-        provider are written (and read): the buffers are kept from week to week."""
+        (`Cells`); the slots are `best_slots` where `best_providers` gave them, else found. The
+        values come from the numpy code above - the kernels compute no exp2 or power, whose last
+        bit differs between numpy (AVX-512) and numba on some CPUs - so chances and conversions
+        are the same bit for bit. Only the cells with a provider are written (and read): the
+        buffers are kept from week to week."""
         flat = best.ravel()
         cells = np.flatnonzero(flat >= 0)
         member = cells // best.shape[1]
-        slots = store.find(member, flat[cells])
+        slots = store.find(member, flat[cells]) if best_slots is None else best_slots[cells]
         buffers = self._cells(flat.size)
         slot_of, trust_of, strength_of, understood_of = buffers
         slot_of[cells] = slots
@@ -220,21 +223,33 @@ class AskGraph:
 
 
 def best_providers(
-    store: PairStore, week: float, candidates: np.ndarray, member_sector: np.ndarray, n_sectors: int
+    store: PairStore,
+    week: float,
+    candidates: np.ndarray,
+    member_sector: np.ndarray,
+    n_sectors: int,
+    slots: np.ndarray | None = None,
 ) -> np.ndarray:
     """best[m, s]: the provider of sector s that member m has top of mind and trusts most.
 
     -1 where m has none. `candidates` are the trusted slots (PairStore.trusted_now); memory is
-    evaluated now, so a provider not met for a while drops out of mind (C5).
+    evaluated now, so a provider not met for a while drops out of mind (C5). `slots` (flat, one
+    per member * sectors + sector), if given, receives the slot of each pair (m, best[m, s]), -1
+    where there is none: what the compiled referral chains would otherwise look up
+    (Referrers.kernel_inputs).
     """
     best = np.full(store.n * n_sectors, -1, dtype=np.int64)
-    steps.chosen().best_providers(store, week, candidates, member_sector, n_sectors, best)
+    out = np.empty(0, dtype=np.int64) if slots is None else slots
+    steps.chosen().best_providers(store, week, candidates, member_sector, n_sectors, best, out)
     return best.reshape(store.n, n_sectors)
 
 
-def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_sectors, best):
+def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_sectors, best, out):
     """best_providers into the flat `best` (filled with -1): the highest memory x trust per
-    group member * sectors + sector by min_per_group of the negated scores."""
+    group member * sectors + sector by min_per_group of the negated scores; their slots into
+    `out` unless it is empty."""
+    if out.size:
+        out[:] = -1
     memory, level = store.memory_at(candidates, week), store.memory_cfg.top_of_mind_level
     in_mind = memory >= level
     slots = candidates[in_mind]
@@ -244,11 +259,15 @@ def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_se
         score = memory[in_mind] * store.trust(slots, week)
         top = min_per_group(group, -score)  # exact ties: the first slot (lowest dst)
         best[group[top]] = dst[top]
+        if out.size:
+            out[group[top]] = slots[top]
 
 
-def best_providers_compiled(store: PairStore, week, candidates, member_sector, n_sectors, best):
+def best_providers_compiled(
+    store: PairStore, week, candidates, member_sector, n_sectors, best, out
+):
     """best_providers_numpy in one pass (pair_kernels.best_providers)."""
     memory, level = store.memory_at(candidates, week), store.memory_cfg.top_of_mind_level
     trust, pair = store.trust(candidates, week), (store.src, store.dst)
     sectors = member_sector, n_sectors
-    pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best)
+    pair_kernels.best_providers(candidates, memory, trust, pair, *sectors, level, best, out)
