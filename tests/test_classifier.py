@@ -108,3 +108,38 @@ def test_a_classifier_is_typed_and_frozen():
         Classifier(seeks_known=True, pitches="sometimes", follows_up="warm contacts")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="classifier follows_up"):
         Classifier(seeks_known=True, pitches="never", follows_up="everyone")  # type: ignore[arg-type]
+
+
+def test_a_strategy_that_writes_no_decision_does_what_its_classifier_says():
+    """The classifier is data the default decisions follow: a strategy that only declares one
+    (a pitcher who also meets known faces and keeps warm contacts warm) behaves as it says,
+    and the compiled one-to-ones read its follow-up rule; one that writes its own weight is
+    asked instead; one that seeks known faces without the trait they are read from is refused."""
+    from sim.model.strategies import PitchingTraits, SeekingTraits, Strategy
+
+    class Declared(Strategy):
+        name = "declared_for_test"
+        description = "pitches everyone, meets known faces, keeps warm contacts warm"
+        claims = ("C10",)
+        classifier = Classifier(seeks_known=True, pitches="always", follows_up="warm contacts")
+        labels = {"en": "declared", "nl": "verklaard"}
+
+        class Traits(SeekingTraits, PitchingTraits):
+            pass
+
+    class Own(Declared):
+        name = "own_for_test"
+
+        def follow_up_weight(self, scene, slots, since_week):
+            return np.ones(slots.size)
+
+    try:
+        assert mismatches("declared_for_test") == {}
+        assert Declared.follow_up_rule() == "warm contacts" and Own.follow_up_rule() is None
+        assert Relationship.follow_up_rule() == "warm contacts"
+        with pytest.raises(TypeError, match="known_share"):
+
+            class Unseeing(Strategy):
+                classifier = Classifier(seeks_known=True, pitches="never", follows_up="new faces")
+    finally:
+        del STRATEGIES["declared_for_test"], STRATEGIES["own_for_test"]

@@ -7,9 +7,10 @@ pair's meeting count. The tables hold the decay for each (meetings, gap) and eac
 once by numpy from the same arguments the numpy code computes (-gap / half-life, with the
 half-life as `PairStore.half_life` gives it), so a value read from them is the numpy code's, bit
 for bit (numpy's exp2 gives the same bits for a value wherever it stands in an array). The
-compiled kernels read memory and trust now from them for just the pairs they visit
-(pair_kernels.memory_now, trust_now), instead of numpy's exp2 over every pair of the store each
-week: the single largest cost a chapter week had outside its compiled calls.
+compiled side computes the pair store's memory and trust now (its week caches' passes:
+pair_kernels.memory_tabled, trust_tabled) in one pass over the pairs with a lookup each, instead
+of an exponent pass, numpy's exp2 and a product; compiled code may read them for any pair
+(pair_kernels.memory_now, trust_now) without computing a power itself.
 
 The tables grow as the run goes on (`cover`: doubling, so a run of w weeks builds them about
 log2(w) times): a 260-week run with pairs met up to 500 times holds 1 MB. Below them, memory and

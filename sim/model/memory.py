@@ -102,7 +102,7 @@ class PairStore:
             return self._slots(np.asarray(src, dtype=np.int64), self.index[keys])
         if self.keys.size == 0:
             return np.full(keys.shape, -1, dtype=np.int64)
-        return steps.chosen().find_sorted(self, src, keys)
+        return steps.chosen().find_sorted(self, keys)
 
     def ensure(self, src: np.ndarray, dst: np.ndarray, slots: np.ndarray | None = None):
         """Slots of (src, dst) pairs, inserting the missing ones (fresh: memory 0, no evidence).
@@ -361,7 +361,7 @@ class Talk(NamedTuple):
     depth: float
 
 
-def find_sorted_numpy(store: PairStore, src, keys: np.ndarray) -> np.ndarray:
+def find_sorted_numpy(store: PairStore, keys: np.ndarray) -> np.ndarray:
     """PairStore.find without the dense index: a binary search of the keys among all pairs."""
     pos = np.minimum(np.searchsorted(store.keys, keys), store.keys.size - 1)
     return np.where(store.keys[pos] == keys, pos, -1)

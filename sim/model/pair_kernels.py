@@ -201,7 +201,7 @@ def trust_compiled(store: PairStore, slots: np.ndarray | slice, week: float) -> 
     return trust_tabled(_NONE if every else slots, every, float(week), *evidence)
 
 
-def find_sorted_compiled(store: PairStore, src, keys: np.ndarray) -> np.ndarray:
+def find_sorted_compiled(store: PairStore, keys: np.ndarray) -> np.ndarray:
     """memory.find_sorted_numpy by a binary search among each source's own pairs
     (kernels.find_each): the same slots."""
     from sim.model import kernels
