@@ -15,16 +15,18 @@ decision (`follow_up_pairs`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import get_args
 
 import numpy as np
 
 from sim.model import kernels, steps
 from sim.model.grouping import Pairs, distinct, top_k_per_group, weighted_one_per_group
 from sim.model.memory import PairStore
+from sim.model.strategies import FollowingUp
 
 NEW_FACE_TRIES = 3  # draws an attendee makes to find someone they have not met yet
 # the classifier's follow-up rules (strategies.Classifier.follows_up), as codes 0 and 1
-FOLLOW_UP_RULES = ("new faces", "warm contacts")
+FOLLOW_UP_RULES = get_args(FollowingUp)
 WEEKS_PER_MONTH = 52 / 12
 
 

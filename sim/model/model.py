@@ -120,7 +120,8 @@ class NetworkingModel(mesa.Model):
         )
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         self._members: list[Member] | None = None  # the agents, created on first use
-        self._best_slots: np.ndarray | None = None  # each week's best providers' slots
+        # each week's best providers' slots (member * sectors + sector), for the referral chains
+        self._best_slots = np.empty(self.n_members * self.focal_product.size, dtype=np.int64)
 
     # --- the members as Mesa agents (sim/model/agents.py) ------------------------------------
     def members(self) -> list[Member]:
@@ -316,8 +317,6 @@ class NetworkingModel(mesa.Model):
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
         trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
         slots = self._best_slots
-        if slots is None or slots.size != self.n_members * self.n_sectors:
-            slots = self._best_slots = np.empty(self.n_members * self.n_sectors, dtype=np.int64)
         best = best_providers(self.store, self.week, trusted, self.sector, self.n_sectors, slots)
         self.market.answer_needs(self.rng, self.week, best, self.ask, self.store, slots)
 
