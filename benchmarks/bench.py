@@ -4,7 +4,8 @@ BNI world (`sim run bni_world`: time, peak memory of all its processes, run fold
 with `--no-world`), each phase of a chapter week against its limit (benchmarks/phases.py;
 `--phases`: only those), this project against plain per-agent Mesa models on equal work and the
 lighter chapter model (benchmarks/versus.py; `--versus`: only those), laptop replications per
-second, the seating program's time per round, how fast the command line answers bad input, and
+second and a laptop task's time outside the model (benchmarks/task_cost.py; `--tasks`: only
+that), the seating program's time per round, how fast the command line answers bad input, and
 the compiled kernels against the numpy code, their share of a week and a region's week as fixed
 + per-member cost (`--kernels`: only those); last, the scale goals against these figures
 (goal_lines). `--workshop`: the live app's frame rate (benchmarks/workshop.py). `--fit`: measure
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import phases, versus
+from benchmarks import phases, task_cost, versus
 
 CASES = {
     "laptop (200 members, 5 years)": ("laptop", {}),
@@ -387,13 +388,20 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
 
 
 def goal_lines(
-    world_run: dict | None, compared: list[dict], per_s: float, shares: dict, phased: list[dict]
+    world_run: dict | None,
+    compared: list[dict],
+    per_s: float,
+    shares: dict,
+    phased: list[dict],
+    task: dict | None = None,
 ) -> list:
     """The scale goals against this run's figures: the world, each phase of a chapter week at
     its worst size against its limit (benchmarks/phases.py), the comparisons with Mesa
-    (benchmarks/versus.py), the laptop; each with its budget of core time and what the compiled
-    calls alone (`shares`, kernel_share's figures) already take of it: a goal whose budget they
-    exceed cannot be met by making the Python and numpy steps faster."""
+    (benchmarks/versus.py), the laptop, a laptop task's time outside the model
+    (benchmarks/task_cost.py, when `task` is given); each but the last with its budget of core
+    time and what the compiled calls alone (`shares`, kernel_share's figures) already take of
+    it: a goal whose budget they exceed cannot be met by making the Python and numpy steps
+    faster."""
 
     verdict = phases.goal_verdict  # of how far the figure is from the goal (>= 1: short)
 
@@ -434,6 +442,8 @@ def goal_lines(
         f" {verdict(GOAL_LAPTOP_PER_S / per_s)}; its budget {budget_ms:.2f} ms of core time a"
         f" week, of which the compiled calls alone take {laptop['kernels_ms']:.2f}"
     )
+    if task:
+        lines.append(task_cost.goal_line(task, verdict))
     return lines
 
 
@@ -560,6 +570,9 @@ def main() -> None:
     )
     parser.add_argument("--phases", action="store_true", help="only the phases (~2 min)")
     parser.add_argument("--versus", action="store_true", help="only the Mesa comparisons (~8 min)")
+    parser.add_argument(
+        "--tasks", action="store_true", help="only a laptop task's time outside the model (~15 s)"
+    )
     parser.add_argument("--lockstep", help=argparse.SUPPRESS)
     parser.add_argument("--share", help=argparse.SUPPRESS)
     parser.add_argument("--region-cost", action="store_true", help=argparse.SUPPRESS)
@@ -589,6 +602,9 @@ def main() -> None:
         return
     if args.versus:
         versus.main()
+        return
+    if args.tasks:
+        task_cost.main()
         return
     if args.explore:
         explore_machinery()
@@ -624,10 +640,11 @@ def main() -> None:
     compared = versus.main()
     per_s = laptop_throughput()
     print(f"laptop: {per_s:.1f} replications per second on 2 workers")
+    task = task_cost.main()
     print(f"seating: a rotation round of 40 at tables of 8 in {seating_round_ms():.1f} ms")
     print(f"command line: `sim run nope` answers in {command_seconds('run', 'nope'):.2f} s")
     print(f"command line: `sim --help` answers in {command_seconds('--help'):.2f} s")
-    print("\n".join(goal_lines(world_run, compared, per_s, shares, phased)))
+    print("\n".join(goal_lines(world_run, compared, per_s, shares, phased, task)))
 
 
 if __name__ == "__main__":

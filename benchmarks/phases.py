@@ -80,8 +80,13 @@ def times(ratio: float) -> str:
 
 
 def goal_verdict(ratio: float) -> str:
-    """A goal's verdict from how far the figure is from it (`ratio` >= 1: short of it)."""
-    return "met" if ratio <= 1 else f"not met, {times(ratio)} away"
+    """A goal's verdict from how far the figure is from it (`ratio` >= 1: short of it); a
+    figure short by under 1 % says by how much (1.00x would read as met)."""
+    if ratio <= 1:
+        return "met"
+    if ratio < 1.01:
+        return f"not met, {100 * (ratio - 1):.1f} % short"
+    return f"not met, {times(ratio)} away"
 
 
 def verdict(figure: float, limit: float) -> str:

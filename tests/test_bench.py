@@ -195,6 +195,34 @@ def test_the_goals_are_checked_against_their_budgets_of_core_time():
     verdicts = [line.split(": ")[2].split(";")[0] for line in fast]
     assert verdicts == ["met"] * 4 and fast[1].endswith("limit 300: met")
     assert len(goal_lines(None, compared, 4.0, shares, [])) == 3  # no world, no phases
+    edge = goal_lines(None, [{**compared[1], "ratio": 7.98}], 4.0, shares, [])[0]
+    assert "goal >= 8x: not met, 0.3 % short" in edge
+    task = {"outside_ms": 24.0}
+    assert goal_lines(None, compared, 4.0, shares, [], task)[-1].endswith("goal <= 30: met")
+
+
+def test_a_tasks_time_outside_the_model_is_its_wall_time_less_the_models():
+    """benchmarks/task_cost.py: laptop tasks through the run machinery, the model's time taken
+    out, the tables and files timed among the rest; every hook put back afterwards."""
+    import pytest
+
+    from benchmarks import task_cost
+    from sim import storage
+    from sim.experiments import tables
+    from sim.model import NetworkingModel, kernels
+
+    kernels.use(False)
+    before = (NetworkingModel.__init__, NetworkingModel.run, tables.model_tables)
+    r = task_cost.measure(2, compiled=False, overrides={"run.weeks": 4}, warm=0)
+    assert (NetworkingModel.__init__, NetworkingModel.run, tables.model_tables) == before
+    assert storage.write_atomic.__name__ == "write_atomic" and not kernels.ENABLED
+    assert r["tasks"] == 2 and r["model_ms"] > 0 and r["tables_ms"] > 0 and r["files_ms"] > 0
+    assert r["outside_ms"] == pytest.approx(r["task_ms"] - r["model_ms"])
+    parts = r["tables_ms"] + r["files_ms"] + r["rest_ms"]
+    assert parts == pytest.approx(r["outside_ms"])
+    assert "outside it" in task_cost.line(r) and "numpy" in task_cost.line(r)
+    goal = task_cost.goal_line({"outside_ms": 45.0}, lambda ratio: f"{ratio:.1f}")
+    assert goal.endswith("45.0 ms outside the model, goal <= 30: 1.5")
 
 
 def test_the_phases_are_timed_as_figures():
