@@ -7,9 +7,10 @@ lighter chapter model (benchmarks/versus.py; `--versus`: only those), laptop rep
 second and a laptop task's time outside the model (benchmarks/task_cost.py; `--tasks`: only
 that), the seating program's time per round, how fast the command line answers bad input, and
 the compiled kernels against the numpy code, their share of a week and a region's week as fixed
-+ per-member cost (`--kernels`: only those); last, the scale goals against these figures
-(goal_lines). `--workshop`: the live app's frame rate (benchmarks/workshop.py). `--fit`: measure
-and refit the run's time estimate (benchmarks/estimate_fit.py).
++ per-member cost (benchmarks/kernel_cases.py; `--kernels`: only those); last, the scale goals
+against these figures (benchmarks/goals.py). `--workshop`: the live app's frame rate
+(benchmarks/workshop.py). `--fit`: measure and refit the run's time estimate
+(benchmarks/estimate_fit.py).
 
 Each model case runs in a fresh process so its peak resident memory is its own. Not a test:
 figures depend on the machine; record them in notes, never assert on them.
@@ -18,8 +19,6 @@ figures depend on the machine; record them in notes, never assert on them.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import json
 import resource
 import subprocess
@@ -28,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import phases, task_cost, versus
+from benchmarks import kernel_cases, phases, task_cost, versus
+from benchmarks.goals import goal_lines
 
 CASES = {
     "laptop (200 members, 5 years)": ("laptop", {}),
@@ -86,8 +86,6 @@ def one(scenario: str, overrides: dict) -> dict:
 
 
 SCALE = (1_000, 10_000, 100_000)  # members in chapters of 30 (the world run adds 340,000)
-# The scale goals (docs/measurements.md, "The scale goals")
-GOAL_WORLD_MIN, GOAL_LAPTOP_PER_S, GOAL_WORKERS = 5.0, 10.0, 2
 
 
 def in_fresh_process(*args: str, kernels: str = "numpy") -> dict:
@@ -132,197 +130,6 @@ def scale() -> None:
         f"scale: 10,000 members over 5 years: {first} s in year 1, {last} s in year 5 "
         f"({last / first:.2f}x)"
     )
-
-
-def lockstep(scenario: str) -> dict:
-    """One model stepped with the compiled kernels and one without, in alternating weeks of one
-    process (CPU time of each; both give the same model, checked), after a warm-up."""
-    import numpy as np
-
-    from sim.model import NetworkingModel, kernels
-    from sim.scenario import load_scenario
-
-    params = load_scenario(scenario, {}).params
-    if params.scene.regions > 1:
-        params = params.for_region(0)
-    kernels.use(True)
-    NetworkingModel(params, rng=np.random.SeedSequence(2)).run()  # loads every kernel
-    models = {on: NetworkingModel(params, rng=np.random.SeedSequence(1)) for on in (True, False)}
-    seconds = dict.fromkeys(models, 0.0)
-    for _ in range(params.run.weeks):
-        for on, model in models.items():
-            kernels.use(on)
-            tick = time.process_time()
-            model.step()
-            seconds[on] += time.process_time() - tick
-    if not np.array_equal(models[True].store.memory, models[False].store.memory):
-        raise RuntimeError("the kernels changed the model")
-    return {"compiled_s": round(seconds[True], 2), "numpy_s": round(seconds[False], 2)}
-
-
-@contextlib.contextmanager
-def compiled_and_frozen(warm_up):
-    """The compiled kernels on and loaded (`warm_up()`: a model run that calls each), then the
-    objects alive so far frozen out of the garbage collector's way, as a run's task does
-    (execution._collected: no full collection mid-call); afterwards both as they were."""
-    from sim.model import kernels
-
-    was = kernels.ENABLED
-    kernels.use(True)
-    try:
-        warm_up()
-        gc.collect()
-        gc.freeze()
-        try:
-            yield
-        finally:
-            gc.unfreeze()
-    finally:
-        kernels.use(was)
-
-
-def kernel_share(scenario: str, overrides: dict) -> dict:
-    """How much of a compiled model's week is spent inside the compiled calls (each function
-    the model calls from Python, timed around the call; what they call within is compiled
-    already): what compiling the whole week could reach at most with the kernels as they are."""
-    import numpy as np
-
-    from sim.model import NetworkingModel, kernels
-    from sim.scenario import load_scenario
-
-    params = load_scenario(scenario, overrides).params
-    if params.scene.regions > 1:
-        params = params.for_region(0)
-    inside = [0.0]
-
-    def timed(kernel):
-        def call(*args):
-            tick = time.perf_counter()
-            try:
-                return kernel(*args)
-            finally:
-                inside[0] += time.perf_counter() - tick
-
-        return call
-
-    def warm_up() -> None:  # built and run with the kernels on: loads every one
-        NetworkingModel(params, rng=np.random.SeedSequence(2)).run()
-
-    with compiled_and_frozen(warm_up):
-        compiled = {
-            (module, name): getattr(module, name)
-            for module in kernels.modules()
-            for name in module.COMPILED
-        }
-        for (module, name), kernel in compiled.items():
-            setattr(module, name, timed(kernel))
-        try:
-            model = NetworkingModel(params, rng=np.random.SeedSequence(1))
-            tick = time.perf_counter()
-            model.run()
-            week = (time.perf_counter() - tick) / params.run.weeks
-        finally:  # the kernels themselves back
-            for (module, name), kernel in compiled.items():
-                setattr(module, name, kernel)
-    return {
-        "week_ms": round(1e3 * week, 2),
-        "kernels_ms": round(1e3 * inside[0] / params.run.weeks, 2),
-        "members": model.n_members,
-        "weeks": params.run.weeks,
-    }
-
-
-NUMBA_START = """
-import time
-import numpy as np
-start = time.perf_counter()
-from sim.model import kernels, pair_kernels
-kernels.use(True)
-pair_kernels.moved_sorted(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-print(round(time.perf_counter() - start, 2))
-"""
-
-
-REGION_SIZES = (125, 250, 500, 1_000)  # members of one bni_world region (region_cost)
-REGION_WEEKS, REGION_ROUNDS = 104, 3
-
-
-def fixed_and_per_member(points) -> tuple[float, float]:
-    """The least-squares line through (members, ms a week): (fixed ms, µs per member)."""
-    import numpy as np
-
-    members, ms = np.array(points, dtype=float).T
-    slope, fixed = np.polyfit(members, ms, 1)
-    return float(fixed), float(1e3 * slope)
-
-
-def region_cost(sizes=REGION_SIZES, weeks: int = REGION_WEEKS, rounds: int = REGION_ROUNDS):
-    """A bni_world region's week, compiled, at a few sizes, in this process: each size once a
-    round, the order alternating (up, down, up), CPU time, the median per size. Returns the
-    points (members, ms a week)."""
-    import numpy as np
-
-    from sim.model import NetworkingModel
-    from sim.scenario import load_scenario
-
-    def params(members: int, weeks: int):
-        case = {"scene.members": members, "scene.regions": 1, "run.weeks": weeks}
-        return load_scenario("bni_world", case).params
-
-    def warm_up() -> None:  # built and run with the kernels on: loads every one
-        NetworkingModel(params(sizes[0], 3), rng=np.random.SeedSequence(0)).run()
-
-    ms = {members: [] for members in sizes}
-    with compiled_and_frozen(warm_up):
-        for r in range(rounds):
-            for members in sizes if r % 2 == 0 else sizes[::-1]:
-                model = NetworkingModel(params(members, weeks), rng=np.random.SeedSequence(1 + r))
-                tick = time.process_time()
-                model.run()
-                ms[members].append(1e3 * (time.process_time() - tick) / weeks)
-    return {"points": [(members, float(np.median(ms[members]))) for members in sizes]}
-
-
-def kernel_cases() -> dict:
-    """The compiled kernels against the numpy code (sim/model/kernels.py), a region's week as
-    fixed + per-member cost, and numba's start-up. Returns the compiled calls' shares (region,
-    laptop, mesa: kernel_share's figures)."""
-    for scenario in ("bni_world", "laptop"):
-        r = in_fresh_process("benchmarks.bench", "--lockstep", scenario)
-        print(
-            f"kernels: {scenario} (one region), {r['numpy_s']} s with numpy, {r['compiled_s']} s "
-            f"compiled ({r['numpy_s'] / r['compiled_s']:.2f}x; the same model)"
-        )
-    cases = {  # the world's region, the laptop, and the chapters of the comparison with Mesa
-        "region": ("a bni_world region", ("bni_world", {})),
-        "laptop": ("a laptop replication", ("laptop", {})),
-        "mesa": (
-            "the chapters compared with Mesa (1,000 members, 52 weeks)",
-            chapters_case(*versus.EQUAL_WORK[0]),
-        ),
-    }
-    shares = {}
-    for key, (name, case) in cases.items():
-        r = in_fresh_process("benchmarks.bench", "--share", json.dumps(case), kernels="numba")
-        shares[key] = r
-        print(
-            f"kernels: in {name}, the compiled calls take {r['kernels_ms']} of {r['week_ms']} ms a "
-            f"week ({100 * r['kernels_ms'] / r['week_ms']:.0f} %; the rest is Python and numpy)"
-        )
-    r = in_fresh_process("benchmarks.bench", "--region-cost", kernels="numba")
-    fixed, per_member = fixed_and_per_member(r["points"])
-    whole = fixed + per_member * REGION_SIZES[-1] / 1e3
-    print(
-        f"kernels: a bni_world region's week (compiled, {REGION_SIZES[0]:,}-{REGION_SIZES[-1]:,}"
-        f" members, {REGION_WEEKS} weeks, medians of {REGION_ROUNDS}) = {fixed:.2f} ms +"
-        f" {per_member:.1f} µs x members:"
-        f" the fixed part is {100 * fixed / whole:.0f} % of a {REGION_SIZES[-1]:,}-member region's"
-        " week"
-    )
-    out = subprocess.run([sys.executable, "-c", NUMBA_START], capture_output=True, text=True)
-    start = out.stdout.strip()
-    print(f"kernels: numba's start-up in a fresh process (import + first call): {start} s")
-    return shares
 
 
 def tree_rss(root: int) -> int:
@@ -385,66 +192,6 @@ def world(workers: int = 2, sets: tuple[str, ...] = ()) -> dict:
         f"{figures['us_per_member_week']:.1f} µs per member-week (core time)"
     )
     return {"line": line, **figures}
-
-
-def goal_lines(
-    world_run: dict | None,
-    compared: list[dict],
-    per_s: float,
-    shares: dict,
-    phased: list[dict],
-    task: dict | None = None,
-) -> list:
-    """The scale goals against this run's figures: the world, each phase of a chapter week at
-    its worst size against its limit (benchmarks/phases.py), the comparisons with Mesa
-    (benchmarks/versus.py), the laptop, a laptop task's time outside the model
-    (benchmarks/task_cost.py, when `task` is given); each but the last with its budget of core
-    time and what the compiled calls alone (`shares`, kernel_share's figures) already take of
-    it: a goal whose budget they exceed cannot be met by making the Python and numpy steps
-    faster."""
-
-    verdict = phases.goal_verdict  # of how far the figure is from the goal (>= 1: short)
-
-    def alone(case: dict) -> float:  # the compiled calls' µs per member-week
-        return 1e3 * case["kernels_ms"] / case["members"]
-
-    lines = []
-    if world_run and world_run["minutes"] is not None:
-        minutes, budget = world_run["minutes"], 60e6 * GOAL_WORLD_MIN * GOAL_WORKERS
-        lines.append(
-            f"goals: the BNI world in {minutes:.1f} min, goal <= {GOAL_WORLD_MIN:.0f}:"
-            f" {verdict(minutes / GOAL_WORLD_MIN)}; its budget ({GOAL_WORKERS} workers, nothing"
-            f" serial) {budget / world_run['member_weeks']:.1f} µs of core time a member-week,"
-            f" of which a region's compiled calls alone take {alone(shares['region']):.1f}"
-        )
-    if phased:
-        chapter = max(phased, key=lambda r: r["chapter_us"])
-        need = max(phased, key=lambda r: r["need_ns"])
-        lines.append(
-            f"goals: the chapter phase at most {chapter['chapter_us']:.2f} µs a member-week (at"
-            f" {chapter['members']:,} members), limit {phases.LIMIT_CHAPTER_US}:"
-            f" {verdict(chapter['chapter_us'] / phases.LIMIT_CHAPTER_US)}; the needs phase at"
-            f" most {need['need_ns']:.0f} ns a need (at {need['members']:,} members), limit"
-            f" {phases.LIMIT_NEED_NS:.0f}: {verdict(need['need_ns'] / phases.LIMIT_NEED_NS)}"
-        )
-    for case in compared:
-        goal = versus.GOAL_EQUAL_RATIO if case["equal_work"] else versus.GOAL_BAR_RATIO
-        what = "on equal work" if case["equal_work"] else "(the lighter chapter model)"
-        lines.append(
-            f"goals: {case['ratio']:.1f}x plain Mesa {what} at {case['members']:,} members x"
-            f" {case['weeks']} weeks, goal >= {goal:.0f}x: {verdict(goal / case['ratio'])};"
-            f" its budget {case['mesa_us'] / goal:.2f} µs a member-week"
-        )
-    laptop = shares["laptop"]
-    budget_ms = 1e3 * GOAL_WORKERS / GOAL_LAPTOP_PER_S / laptop["weeks"]
-    lines.append(
-        f"goals: {per_s:.1f} laptop replications a second, goal >= {GOAL_LAPTOP_PER_S:.0f}:"
-        f" {verdict(GOAL_LAPTOP_PER_S / per_s)}; its budget {budget_ms:.2f} ms of core time a"
-        f" week, of which the compiled calls alone take {laptop['kernels_ms']:.2f}"
-    )
-    if task:
-        lines.append(task_cost.goal_line(task, verdict))
-    return lines
 
 
 def laptop_throughput(replications: int = 200, workers: int = 2) -> float:
@@ -586,16 +333,16 @@ def main() -> None:
         print(json.dumps(one(*json.loads(args.case))))
         return
     if args.lockstep:
-        print(json.dumps(lockstep(args.lockstep)))
+        print(json.dumps(kernel_cases.lockstep(args.lockstep)))
         return
     if args.share:
-        print(json.dumps(kernel_share(*json.loads(args.share))))
+        print(json.dumps(kernel_cases.kernel_share(*json.loads(args.share))))
         return
     if args.region_cost:
-        print(json.dumps(region_cost()))
+        print(json.dumps(kernel_cases.region_cost()))
         return
     if args.kernels:
-        kernel_cases()
+        kernel_cases.main()
         return
     if args.phases:
         phases.main()
@@ -632,7 +379,7 @@ def main() -> None:
             f"peak {r['peak_rss_mib']} MiB (estimated {r['estimate_mib']} MiB)"
         )
     scale()
-    shares = kernel_cases()
+    shares = kernel_cases.main()
     world_run = None if args.no_world else world()
     if world_run:
         print(world_run["line"])

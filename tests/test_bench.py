@@ -58,7 +58,7 @@ def test_the_estimate_fit_is_the_least_upper_envelope_of_its_cases():
 def test_the_kernels_share_of_a_week_is_timed_and_the_kernels_put_back():
     """make bench's share of a compiled week spent in the compiled calls: some, not all, of
     it; afterwards the kernels are the compiled functions again and the numpy code is back on."""
-    from benchmarks.bench import kernel_share
+    from benchmarks.kernel_cases import kernel_share
     from sim.model import kernels, referral_kernels
 
     kernels.use(True)
@@ -129,7 +129,7 @@ def test_the_paired_summary_says_when_results_differ():
 def test_a_regions_week_splits_into_a_fixed_and_a_per_member_part():
     """make bench's line through (members, ms a week): the fixed part and the slope, in µs a
     member, each where it belongs (catches the two swapped, or the slope left in ms)."""
-    from benchmarks.bench import fixed_and_per_member
+    from benchmarks.kernel_cases import fixed_and_per_member
 
     points = [(m, 0.85 + 0.007 * m + (0.01 if m == 500 else 0.0)) for m in (125, 250, 500, 1000)]
     fixed, per_member = fixed_and_per_member(points)
@@ -140,7 +140,7 @@ def test_a_regions_week_splits_into_a_fixed_and_a_per_member_part():
 def test_a_regions_week_is_timed_at_each_size_and_the_kernels_put_back():
     """make bench's region sizes: a week's time at each size, in the sizes' order; the numpy
     code back on afterwards."""
-    from benchmarks.bench import region_cost
+    from benchmarks.kernel_cases import region_cost
     from sim.model import kernels
 
     kernels.use(False)
@@ -154,7 +154,7 @@ def test_the_goals_are_checked_against_their_budgets_of_core_time():
     """make bench's closing lines: each goal met or how far away, its budget of core time, and
     what the compiled calls alone take of it, per member-week or per week (catches a budget
     computed from the wrong figure, a ratio turned over, or a goal called met when it is not)."""
-    from benchmarks.bench import goal_lines
+    from benchmarks.goals import goal_lines
 
     shares = {
         "region": {"kernels_ms": 5.0, "week_ms": 10.0, "members": 1_000, "weeks": 260},
