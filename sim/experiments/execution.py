@@ -179,7 +179,7 @@ def run_replication(task: Task, parts: Path) -> pl.DataFrame:
         for name in ("sales", "referrals"):
             results[name] = results[name].clear()
     for name, df in results.items():
-        storage.write_atomic(parts / f"{name}-{task.order:07d}.parquet", df.write_parquet)
+        storage.write_part(parts / f"{name}-{task.order:07d}.parquet", df)
     if task.regions > 1:
         return results["agents"]
     return measure(task, params, results["agents"])
