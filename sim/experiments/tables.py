@@ -192,33 +192,33 @@ def _steps(model, sales: dict[str, np.ndarray]) -> pl.DataFrame:
     and joins took for a laptop replication)."""
     weeks = model.week
     held = np.array(model.one_to_ones_by_week, dtype=np.int64).reshape(-1, len(model.groups))
-    focal = [index for index, group in enumerate(model.groups) if group.focal]
     seller_group = model.group_of[sales["seller"]]
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in STEPS_SCHEMA}
-    for index in focal:
+    blocks = []
+    for index, group in enumerate(model.groups):
+        if not group.focal:
+            continue
         sellers = int(np.count_nonzero(model.group_of == index))
-        mine = seller_group == index
-        step = sales["step"][mine]
-        units = np.bincount(step, weights=sales["units"][mine], minlength=weeks)[:weeks]
+        step = sales["step"][seller_group == index]
+        units = np.bincount(step, sales["units"][seller_group == index], weeks)[:weeks]
         cumulative = np.cumsum(units.astype(np.int64))
-        for name, values in (
-            ("step", np.arange(weeks)),
-            ("group", np.full(weeks, index)),  # the group's index here, its name below
-            ("sellers", np.full(weeks, sellers)),
-            ("units", units.astype(np.int64)),
-            ("sales", np.bincount(step, minlength=weeks)[:weeks]),
-            ("units_cum", cumulative),
-            # times the reciprocal, as polars divides by a number: the same bits
-            ("units_cum_per_seller", cumulative * (1.0 / max(sellers, 1))),
-            ("one_to_ones", held[:weeks, index]),
-        ):
-            columns[name].append(values)
-    group = np.concatenate(columns.pop("group")) if focal else np.empty(0, dtype=np.int64)
-    del columns["strategy"]
-    frame = {name: np.concatenate(parts) if parts else [] for name, parts in columns.items()}
-    return pl.DataFrame(
-        {**frame, **_group_names(model, group)}, schema_overrides=STEPS_SCHEMA
-    ).select(*STEPS_SCHEMA)
+        blocks.append(
+            {
+                "step": np.arange(weeks),
+                "group": np.full(weeks, index),  # the group's index; its names below
+                "sellers": np.full(weeks, sellers),
+                "units": units.astype(np.int64),
+                "sales": np.bincount(step, minlength=weeks)[:weeks],
+                "units_cum": cumulative,
+                # times the reciprocal, as polars divides by a number: the same bits
+                "units_cum_per_seller": cumulative * (1.0 / max(sellers, 1)),
+                "one_to_ones": held[:weeks, index],
+            }
+        )
+    if not blocks:
+        return pl.DataFrame(schema=STEPS_SCHEMA)
+    columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
+    names = _group_names(model, columns.pop("group"))
+    return pl.DataFrame({**columns, **names}, schema_overrides=STEPS_SCHEMA).select(*STEPS_SCHEMA)
 
 
 STEPS_SCHEMA = {
