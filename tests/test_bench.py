@@ -225,6 +225,25 @@ def test_a_tasks_time_outside_the_model_is_its_wall_time_less_the_models():
     assert goal.endswith("45.0 ms outside the model, goal <= 30: 1.5")
 
 
+def test_a_comparison_with_mesa_says_its_fastest_ratio_and_the_rounds_range():
+    """benchmarks/versus.py's line: the ratio of each side's fastest run, and beside it how far
+    the rounds' own ratios spread (catches a range taken from one side only)."""
+    from benchmarks.versus import line
+
+    case = {
+        "members": 3_000,
+        "weeks": 104,
+        "equal_work": False,
+        "project_us": 4.8,
+        "mesa_us": 36.6,
+        "ratio": 36.6 / 4.8,
+        "round_ratios": (7.21, 8.14),
+        "mesa_needs_per_member_week": None,
+    }
+    text = line(case)
+    assert "7.6x (round by round 7.2-8.1x), goal >= 8x: not met, 1.05x away" in text
+
+
 def test_the_phases_are_timed_as_figures():
     """benchmarks/phases.py on a small chapter scene: the week split into the chapter phase
     and the needs phase, each a positive figure, the needs about six a member-week (bni)."""
