@@ -188,8 +188,8 @@ def _agents(model, sales: dict[str, np.ndarray], refs: dict[str, np.ndarray]) ->
 
 def _steps(model, sales: dict[str, np.ndarray]) -> pl.DataFrame:
     """Per week and focal group: units sold by the group, per member and cumulative, and the
-    one-to-ones its members held (counted with numpy: a fifth of the time polars' filters, groups
-    and joins took for a laptop replication)."""
+    one-to-ones its members held (counted with numpy: about a sixth of the time polars'
+    filters, groups and joins took for a laptop replication)."""
     weeks = model.week
     held = np.array(model.one_to_ones_by_week, dtype=np.int64).reshape(-1, len(model.groups))
     seller_group = model.group_of[sales["seller"]]
