@@ -16,6 +16,7 @@ import sys
 import time
 
 from benchmarks import versus
+from benchmarks.phases import timed
 
 
 def lockstep(scenario: str) -> dict:
@@ -79,16 +80,6 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
         params = params.for_region(0)
     inside = [0.0]
 
-    def timed(kernel):
-        def call(*args):
-            tick = time.perf_counter()
-            try:
-                return kernel(*args)
-            finally:
-                inside[0] += time.perf_counter() - tick
-
-        return call
-
     def warm_up() -> None:  # built and run with the kernels on: loads every one
         NetworkingModel(params, rng=np.random.SeedSequence(2)).run()
 
@@ -99,7 +90,7 @@ def kernel_share(scenario: str, overrides: dict) -> dict:
             for name in module.COMPILED
         }
         for (module, name), kernel in compiled.items():
-            setattr(module, name, timed(kernel))
+            setattr(module, name, timed(kernel, inside, time.perf_counter))
         try:
             model = NetworkingModel(params, rng=np.random.SeedSequence(1))
             tick = time.perf_counter()

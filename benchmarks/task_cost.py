@@ -22,24 +22,13 @@ TASKS, WARM = 20, 2
 
 
 @contextlib.contextmanager
-def timing(spent: dict[str, float]):
+def timing(spent: dict[str, list[float]]):
     """Add the wall time of the model's building and running, the tables and the files to
-    `spent` while inside; everything put back afterwards."""
+    spent[key][0] while inside; everything put back afterwards."""
+    from benchmarks.phases import timed
     from sim import storage
     from sim.experiments import tables
     from sim.model import NetworkingModel
-
-    def timed(owner, name: str, key: str):
-        function = getattr(owner, name)
-
-        def call(*args, **kwargs):
-            tick = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent[key] += time.perf_counter() - tick
-
-        return function, call
 
     hooks = {
         (NetworkingModel, "__init__"): "build",
@@ -50,8 +39,8 @@ def timing(spent: dict[str, float]):
     saved = {}
     try:
         for (owner, name), key in hooks.items():
-            saved[owner, name], call = timed(owner, name, key)
-            setattr(owner, name, call)
+            saved[owner, name] = getattr(owner, name)
+            setattr(owner, name, timed(saved[owner, name], spent[key], time.perf_counter))
         yield spent
     finally:
         for (owner, name), function in saved.items():
@@ -76,14 +65,14 @@ def measure(
         if warm:
             with tempfile.TemporaryDirectory() as tmp:
                 run_tasks(planned[:warm], 1, Path(tmp), show_progress=False)
-        spent = dict.fromkeys(("build", "run", "tables", "files"), 0.0)
+        spent = {key: [0.0] for key in ("build", "run", "tables", "files")}
         with tempfile.TemporaryDirectory() as tmp, timing(spent):
             tick = time.perf_counter()
             run_tasks(planned, 1, Path(tmp), show_progress=False)
             wall = time.perf_counter() - tick
     finally:
         kernels.use(was)
-    ms = {key: 1e3 * value / tasks for key, value in spent.items()}
+    ms = {key: 1e3 * total / tasks for key, (total,) in spent.items()}
     outside = 1e3 * wall / tasks - ms["build"] - ms["run"]
     rest = outside - ms["tables"] - ms["files"]
     return {

@@ -71,7 +71,7 @@ def line(case: dict) -> str:
     verdict = goal_verdict(goal / case["ratio"])
     needs = case["mesa_needs_per_member_week"]
     faced = f", Mesa facing {needs:.1f} needs a member-week" if needs else ""
-    low, high = case.get("round_ratios", (case["ratio"], case["ratio"]))
+    low, high = case["round_ratios"]
     return (
         f"versus Mesa, {what}: {case['members']:,} members x {case['weeks']} weeks: project "
         f"{case['project_us']:.1f} µs, plain Mesa {case['mesa_us']:.1f} µs per member-week"

@@ -198,8 +198,9 @@ def _steps(model, sales: dict[str, np.ndarray]) -> pl.DataFrame:
         if not group.focal:
             continue
         sellers = int(np.count_nonzero(model.group_of == index))
-        step = sales["step"][seller_group == index]
-        units = np.bincount(step, sales["units"][seller_group == index], weeks)[:weeks]
+        mine = seller_group == index
+        step = sales["step"][mine]
+        units = np.bincount(step, sales["units"][mine], weeks)[:weeks]
         cumulative = np.cumsum(units.astype(np.int64))
         blocks.append(
             {
