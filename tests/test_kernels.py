@@ -296,6 +296,46 @@ def test_conversations_update_the_store_the_same_compiled(seed, n, weeks, fade, 
         assert getattr(slow, name).tobytes() == getattr(fast, name).tobytes(), name
 
 
+@pytest.mark.parametrize(
+    ("scenario", "overrides"),
+    [
+        ("four_sellers", {}),  # every pitch rule: always, never, when trusted
+        ("bni", {"trust.half_life_weeks": 0, "memory.gain": 0.4}),  # evidence that never fades
+        ("laptop", {"conversation.small_talk_counts": False}),  # small talk drawn: numpy's way
+    ],
+)
+def test_conversations_are_the_same_compiled(scenario, overrides):
+    """The model's talk, numpy and in one compiled pass (conversations.talked): from the same
+    state, batches of random unique pairs (new pairs among them) of two depths - every pair's
+    state, the curves, the conversations and pitches counted, the sales and the generator
+    afterwards are the same bit for bit; the pitch rules are read as data."""
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    params = load_scenario(scenario, {"run.weeks": 12, **overrides}).params
+    kept = []
+    for compiled in (False, True):
+        kernels.use(False)
+        model = NetworkingModel(params, rng=np.random.SeedSequence(4)).run()
+        kernels.use(compiled)
+        pick = np.random.default_rng(8)
+        for depth in (1.0, 2.5, 1.0):
+            a, b = pick.integers(0, model.n_members, (2, 4 * model.n_members))
+            key = np.unique(np.minimum(a, b)[a != b] * model.n_members + np.maximum(a, b)[a != b])
+            model.talk(key // model.n_members, key % model.n_members, depth)
+            model.week += 1
+        store, curves, sales = model.store, model.curves, model.market.ledger.sales_arrays()
+        arrays = [store.keys, *(getattr(store, name) for name in store.FIELDS)]
+        arrays += [curves.count, curves.memory, curves.trust, model.conversations]
+        arrays += [model.pitches_made, store.memory_everywhere(model.week), *sales.values()]
+        kept.append((arrays, model.rng.bit_generator.state, store.most_meetings))
+    (slow, slow_state, slow_most), (fast, fast_state, fast_most) = kept
+    for x, y in zip(slow, fast, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert slow_state == fast_state and slow_most == fast_most
+    assert model.pitches_made.sum() > 0 and model.pitch_rules is not None
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     rows=st.lists(

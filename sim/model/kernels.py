@@ -33,8 +33,8 @@ data), `find_each` (pairs found without the dense index), `smallest_per_group`
 (grouping.min_per_group), `add_per_cell` (the memory and trust curves' sums) and, when a model
 is built, `distinct_rows` (the social graph's rows; population.Adjacency.from_edges). The pair
 store's own kernels (inserts, lazy decay, a conversation's updates) are in
-sim/model/pair_kernels.py, the referral chains' in sim/model/referral_kernels.py; `use`
-compiles all three modules.
+sim/model/pair_kernels.py, the referral chains' in sim/model/referral_kernels.py, a batch of
+conversations' in sim/model/conversations.py; `use` compiles all four modules.
 """
 
 from __future__ import annotations
@@ -72,10 +72,11 @@ def use(on: bool) -> None:
 
 def modules() -> tuple:
     """The modules whose COMPILED functions `use(True)` compiles: this one, the pair store's
-    (sim/model/pair_kernels.py) and the referral chains' (sim/model/referral_kernels.py)."""
-    from sim.model import pair_kernels, referral_kernels
+    (sim/model/pair_kernels.py), the referral chains' (sim/model/referral_kernels.py) and the
+    conversations' (sim/model/conversations.py)."""
+    from sim.model import conversations, pair_kernels, referral_kernels
 
-    return (sys.modules[__name__], pair_kernels, referral_kernels)
+    return (sys.modules[__name__], pair_kernels, referral_kernels, conversations)
 
 
 def _compile() -> None:

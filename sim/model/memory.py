@@ -277,14 +277,19 @@ class PairStore:
         before = self.memory_at(slots, week)  # (settling the evidence leaves memory as it is)
         growth = (1.0 - self.memory_cfg.gain) ** depth
         talk = Talk(slots, week, before, growth, listening[dst], pitched, depth)
-        after = steps.chosen().conversed(self, talk)
+        self.conversed_at(slots, steps.chosen().conversed(self, talk), week)
+        return slots
+
+    def conversed_at(self, slots: np.ndarray, after: np.ndarray, week: float) -> None:
+        """The store's views after conversations updated the pairs `slots` (memory `after`):
+        the meeting counts' maximum, the slot sets and the week caches (for `converse` and for
+        a compiled pass that updates the pairs itself: sim/model/conversations.py)."""
         if slots.size:
             self.most_meetings = max(self.most_meetings, int(self.meetings[slots].max()))
         self.remembered.mark(slots)
         self.evidenced.mark(slots)
         self._memory_cache.put(self, slots, after, week)  # just met: no decay yet
         self._trust_cache.mark(slots)
-        return slots
 
     def touch(self, slots: np.ndarray, week: float, gain: float, trust_gain: float = 0.0) -> None:
         """A light touch without a conversation (a presentation heard, a post read; C12, C16).

@@ -21,7 +21,9 @@ import mesa
 import numpy as np
 
 from sim.config import Params
+from sim.model import steps
 from sim.model.agents import Member
+from sim.model.conversations import PITCH_RULES
 from sim.model.events import FOLLOW_UP_RULES, OneToOneHabit, follow_up_pairs, unique_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import Market
@@ -118,6 +120,15 @@ class NetworkingModel(mesa.Model):
                 self.strategy_code
             ]
         )
+        # each member's pitch rule as data (PITCH_RULES' index), for the compiled
+        # conversations; None when a strategy decides by a method of its own
+        pitch = [type(strategy).pitch_rule() for strategy in self.strategies]
+        self.pitch_rules = (
+            None
+            if None in pitch
+            else np.array([PITCH_RULES.index(r) for r in pitch], dtype=np.int8)[self.strategy_code]
+        )
+        self.pitches_when_trusted = "when trusted" in pitch
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         self._members: list[Member] | None = None  # the agents, created on first use
         # each week's best providers' slots (member * sectors + sector), for the referral chains
@@ -215,27 +226,12 @@ class NetworkingModel(mesa.Model):
 
     # --- contacts: called by the event formats and channels (see sim/model/scene.py) ----------
     def talk(self, a: np.ndarray, b: np.ndarray, depth: float = 1.0) -> None:
-        """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust.
-
-        A share `conversation.small_talk` of conversations are about other things than business;
-        unless `small_talk_counts`, those leave no memory or trust behind (C17).
-        """
-        week = self.week
+        """Conversations between the unique pairs (a[k], b[k]): pitches, then memory and trust
+        (sim/model/conversations.py). A share `conversation.small_talk` of conversations are
+        about other things than business; unless `small_talk_counts`, those leave no memory or
+        trust behind (C17)."""
         self.week_conversations += int(a.size)
-        np.add.at(self.conversations, a, 1)
-        np.add.at(self.conversations, b, 1)
-        pitch_ab, pitch_ba = self.pitches(a, b), self.pitches(b, a)
-        seller = np.concatenate([a[pitch_ab], b[pitch_ba]])
-        buyer = np.concatenate([b[pitch_ab], a[pitch_ba]])
-        np.add.at(self.pitches_made, seller, 1)
-        self.market.pitch(self.rng, week, seller, buyer)
-        talk = self.params.conversation
-        if not talk.small_talk_counts and talk.small_talk > 0:
-            counts = self.rng.random(a.size) >= talk.small_talk
-            a, b, pitch_ab, pitch_ba = a[counts], b[counts], pitch_ab[counts], pitch_ba[counts]
-        listening = self.traits["listening"]
-        slots = self.store.converse(a, b, week, listening, pitch_ab, pitch_ba, depth)
-        self.curves.record(self.store, slots, self.group_of, week)
+        steps.chosen().talk(self, a, b, depth)
         self.acquaintances_due = True
 
     def touch(self, src, dst, gain: float, trust_gain: float = 0.0, slots=None) -> None:

@@ -103,11 +103,13 @@ class WeekCache:
 
     def shift(self, at: np.ndarray, fresh: float, before: int, after: int) -> None:
         """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): keep the
-        values, adding the new pairs' (`fresh`: what `compute` gives a pair never met)."""
+        values, adding the new pairs' (`fresh`: what `compute` gives a pair never met). Slots
+        marked since are moved along, still to be recomputed when next read: at the week of the
+        values, which may be past (then the reader's new week recomputes every value)."""
         if self.values is None or self.key is None or self.key[1] != before:
             return
         if self.dirty:
-            self._clean(self.key[0])
+            self.dirty = [moved(np.concatenate(self.dirty), at)]
         self.values = spread(self.values, at, fresh)
         self.key = (self.key[0], after)
 

@@ -10,8 +10,9 @@ compiled steps while `kernels.use(True)` is in force (the run machinery decides 
 NETSIM_KERNELS=numba switches them on at import, below), else the numpy ones; each side is built
 once per process. Results, and so every claim's verdict (C1-C17), are the same either way. A
 strategy's decisions have one implementation, its numpy methods (sim/model/strategies.py), in
-every run; the compiled one-to-ones read the follow-up rule of a strategy that keeps the default
-method as data (the method's values: Strategy.follow_up_rule).
+every run; the compiled one-to-ones read the follow-up rule, and the compiled conversations the
+pitch rule, of strategies that keep the default method as data (the method's values:
+Strategy.follow_up_rule, Strategy.pitch_rule).
 tests/test_steps.py checks the table against `Steps`, the functions and the tests, and that no
 other module reads `kernels.ENABLED`.
 """
@@ -113,6 +114,12 @@ TABLE = (
         "test_follow_up_kernel_equals_numpy",
     ),
     Step(
+        "talk",
+        "conversations.talk_numpy",
+        "conversations.talk_compiled",
+        "test_conversations_are_the_same_compiled",
+    ),
+    Step(
         "answer_needs",
         "market.Market.answer_numpy",
         "market.Market.answer_compiled",
@@ -139,6 +146,7 @@ class Steps:
     best_providers: Callable  # referrals.best_providers
     mingle_rounds: Callable  # events.mingle's rounds
     follow_up_race: Callable  # events.follow_up_pairs' race
+    talk: Callable  # the model's talk: pitches, sales, memory and trust, curves
     answer_needs: Callable  # Market.answer_needs' draws and choices
 
 

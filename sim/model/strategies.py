@@ -21,11 +21,13 @@ contacts to each other), through the model's small public interface (`Scene`, `i
 The classifier is data the decisions follow: by default each method does what the classifier
 says (`seeks_known`, `pitches`, `follows_up`), so a strategy of a known kind writes no method,
 and one that decides otherwise overrides the method (and says so in its classifier). Each
-decision has one implementation, these numpy methods, in small runs and in large ones, with one
-exception of form, not of content: the compiled one-to-ones (sim/model/events.py) read the
+decision has one implementation, these numpy methods, in small runs and in large ones, with two
+exceptions of form, not of content: the compiled one-to-ones (sim/model/events.py) read the
 `follows_up` rule as data for the strategies that keep the default `follow_up_weight`
-(`follow_up_rule`) and compute its weight in the same pass as the draw, the same values as the
-method gives; a strategy with its own `follow_up_weight` is asked, in every run. A decision may
+(`follow_up_rule`) and compute its weight in the same pass as the draw, and the compiled
+conversations (sim/model/conversations.py) read the `pitches` rule as data when every strategy
+keeps the default `pitches` (`pitch_rule`), the same values as the methods give; a strategy with
+a method of its own is asked, in every run. A decision may
 read anything the scene offers, every trait of its members included.
 """
 
@@ -232,6 +234,12 @@ class Strategy:
         return (
             cls.classifier.follows_up if cls.follow_up_weight is Strategy.follow_up_weight else None
         )
+
+    @classmethod
+    def pitch_rule(cls) -> str | None:
+        """The classifier's `pitches` when the strategy pitches by it (the default `pitches`),
+        else None: read as data by the compiled conversations (sim/model/conversations.py)."""
+        return cls.classifier.pitches if cls.pitches is Strategy.pitches else None
 
     def referral_drive(self, scene: Scene, referrer: np.ndarray, owes: np.ndarray) -> np.ndarray:
         """How readily each referrer passes on a need that fits a provider they trust (C9).
