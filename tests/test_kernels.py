@@ -336,6 +336,47 @@ def test_conversations_are_the_same_compiled(scenario, overrides):
     assert model.pitches_made.sum() > 0 and model.pitch_rules is not None
 
 
+@pytest.mark.parametrize("one_way", [False, True])
+@pytest.mark.parametrize(("scenario", "overrides"), [("four_sellers", {}), ("bni", {})])
+def test_one_to_ones_are_the_same_compiled(scenario, overrides, one_way):
+    """The week's one-to-ones, numpy and in one compiled call (conversations.called_and_talked:
+    the race, the calls made distinct, their conversations), for several weeks from the same
+    state, at a habit of one or two a week: the same pairs' state, curves, counts, one-to-ones
+    by group, sales and generator afterwards. `one_way`: pairs remembered one way only (a light
+    touch), so some calls' pairs are new the other way and the talk inserts them."""
+    from sim.model import NetworkingModel
+    from sim.scenario import load_scenario
+
+    over = {"run.weeks": 10, "scene.one_to_ones": 6.0, **overrides}
+    params = load_scenario(scenario, over).params
+    kept = []
+    for compiled in (False, True):
+        kernels.use(False)
+        model = NetworkingModel(params, rng=np.random.SeedSequence(6)).run()
+        if one_way:  # each member touches a few members they may not have met
+            pick = np.random.default_rng(3)
+            src = np.repeat(np.arange(model.n_members), 3)
+            dst = pick.integers(0, model.n_members, src.size)
+            keep = np.unique((src * model.n_members + dst)[src != dst])
+            model.touch(keep // model.n_members, keep % model.n_members, 0.9)
+        kernels.use(compiled)
+        held = []
+        for _ in range(4):
+            model.one_to_ones_held[:] = 0
+            model.hold_one_to_ones()
+            held.append(model.one_to_ones_held.copy())
+            model.week += 1
+        store, curves, sales = model.store, model.curves, model.market.ledger.sales_arrays()
+        arrays = [store.keys, *(getattr(store, name) for name in store.FIELDS), *held]
+        arrays += [curves.count, curves.memory, curves.trust, model.conversations]
+        arrays += [model.pitches_made, store.memory_everywhere(model.week), *sales.values()]
+        kept.append((arrays, model.rng.bit_generator.state, model.week_conversations))
+    (slow, slow_state, slow_talks), (fast, fast_state, fast_talks) = kept
+    for x, y in zip(slow, fast, strict=True):
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert slow_state == fast_state and slow_talks == fast_talks > 0
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     rows=st.lists(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, get_args
 
 import numpy as np
 
-from sim.model import pair_kernels
+from sim.model import events, kernels, pair_kernels
 from sim.model.observers import MAX_TRACKED_MEETINGS
 from sim.model.strategies import Pitching
 
@@ -61,15 +61,27 @@ def talk_numpy(model: NetworkingModel, a: np.ndarray, b: np.ndarray, depth: floa
 def talk_compiled(model: NetworkingModel, a: np.ndarray, b: np.ndarray, depth: float) -> None:
     """talk_numpy in one compiled pass (`talked`) and the sales after it, where the members'
     pitch rules are data and no small talk is drawn; else talk_numpy. The same values."""
-    rules = model.pitch_rules
-    if rules is None or small_talk_drawn(model.params.conversation):
+    if not pitches_are_data(model):
         talk_numpy(model, a, b, depth)
         return
     store, week = model.store, model.week
     slots = store.ensure(np.concatenate([a, b]), np.concatenate([b, a]))
     before = store.memory_at(slots, week)
     trust = store.trust(slots, week) if model.pitches_when_trusted else before[:0]
-    _, fading = store.tables(week)
+    after, seller, buyer = talked((a, b, slots, before, trust), float(week), *_inputs(model, depth))
+    store.conversed_at(slots, after, week)
+    model.market.pitch(model.rng, week, seller, buyer)
+
+
+def pitches_are_data(model: NetworkingModel) -> bool:
+    """Whether `talked` can do the model's talk: pitch rules as data, no small talk drawn."""
+    return model.pitch_rules is not None and not small_talk_drawn(model.params.conversation)
+
+
+def _inputs(model: NetworkingModel, depth: float) -> tuple:
+    """`talked`'s arguments after the talks and the week: the members' rules, listening and
+    groups, the counts, the store's arrays, the knobs, the fading table and the curves."""
+    store = model.store
     memory_cfg, trust_cfg = store.memory_cfg, store.trust_cfg
     knobs = (
         (1.0 - memory_cfg.gain) ** depth,
@@ -78,21 +90,116 @@ def talk_compiled(model: NetworkingModel, a: np.ndarray, b: np.ndarray, depth: f
         trust_cfg.pitch_cost,
         depth,
         trust_cfg.refer_level,
-        store.trust_cfg.half_life_weeks != 0,
+        trust_cfg.half_life_weeks != 0,
     )
     curves = model.curves
-    after, seller, buyer = talked(
-        (a, b, slots, before, trust),
-        float(week),
-        (rules, model.traits["listening"], model.group_of),
+    return (
+        (model.pitch_rules, model.traits["listening"], model.group_of),
         (model.conversations, model.pitches_made),
         tuple(getattr(store, name) for name in store.FIELDS if name != "received"),
         tuple(map(float, knobs)),
-        fading,
+        store.tables(model.week)[1],
         (curves.count.reshape(-1), curves.memory.reshape(-1), curves.trust.reshape(-1)),
     )
+
+
+def one_to_ones_numpy(model: NetworkingModel, counts: np.ndarray, since: int) -> None:
+    """The week's one-to-ones (Scene's habit: `counts[i]` calls by member i, to whom their
+    strategy wants, events.follow_up_pairs; the people first met since the week `since` count
+    as new faces), then their conversations (the model's talk)."""
+    weight = lambda slots: model.follow_up_weight(slots, since)  # noqa: E731
+    rules = None if model.follow_up_rules is None else (model.follow_up_rules, since)
+    a, b = events.follow_up_pairs(model.rng, model.store, counts, weight, model.week, rules)
+    model.held_one_to_ones(a, b)
+    model.talk(a, b)
+
+
+def one_to_ones_compiled(model: NetworkingModel, counts: np.ndarray, since: int) -> None:
+    """one_to_ones_numpy in one compiled call (`called_and_talked`: the race, the calls made
+    distinct, their conversations) and the sales after it, where the follow-up and pitch rules
+    are data, no small talk is drawn and every call's pair exists both ways; the rest as there.
+    The same draws, the same values."""
+    store, week = model.store, model.week
+    if model.follow_up_rules is None or not pitches_are_data(model) or len(store) == 0:
+        one_to_ones_numpy(model, counts, since)
+        return
+    trust = store.trust_everywhere(week)
+    memory = store.memory_everywhere(week)
+    lookup = store.slot_index(), store.starts(), store.dst
+    race = (counts.astype(np.int64), model.follow_up_rules, float(since), float(week))
+    state = (store.src, store.first_week, store.meetings, trust, memory)
+    avoid = float(store.trust_cfg.avoid_level)
+    when_trusted = model.pitches_when_trusted
+    a, b, slots, after, seller, buyer = called_and_talked(
+        model.rng, race, lookup, state, avoid, when_trusted, _inputs(model, 1.0)
+    )
+    model.held_one_to_ones(a, b)
+    if slots.size < 2 * a.size:  # a call's pair is new one way: the talk inserts it
+        model.talk(a, b)
+        return
+    model.week_conversations += int(a.size)
     store.conversed_at(slots, after, week)
     model.market.pitch(model.rng, week, seller, buyer)
+    model.acquaintances_due = True
+
+
+def called_and_talked(rng, race, lookup, state, avoid_level, when_trusted, inputs):
+    """The one-to-ones of a week and their conversations in one call: each caller's
+    kernels.follow_up_race over their pairs (weights as kernels.rule_weights gives them, in slot
+    order, one exponential draw per pair wanted), the calls a contact who avoids the caller
+    declines dropped, the rest made distinct pairs (low, high) as events.unique_pairs, then
+    `talked` on them. `race`: (counts, follow-up rules, since, week); `lookup`: the store's
+    (index, starts, dst); `state`: its (src, first_week, meetings) and trust and memory now of
+    every slot; `inputs`: `talked`'s after its first two. Returns (a, b, slots, memory after,
+    seller, buyer); the slots are empty when a pair is missing one way (nothing is talked)."""
+    counts, rules, since, week = race
+    index, starts, pair_dst = lookup
+    pair_src, first_week, meetings, trust, memory = state
+    n = counts.size
+    keys = np.empty(counts.sum(), dtype=np.int64)
+    calls = 0
+    slot = np.empty(starts[n], dtype=np.int64)
+    key = np.empty(starts[n])
+    taken = np.zeros(starts[n], dtype=np.bool_)
+    chosen = np.empty(starts[n], dtype=np.int64)
+    for caller in range(n):
+        if counts[caller] == 0:
+            continue
+        size = 0
+        for s in range(starts[caller], starts[caller + 1]):
+            if rules[caller] == 0:
+                fresh = first_week[s] >= since and meetings[s] > 0
+                wanted = 1.0 + 1e-9 if fresh else 0.0
+            else:
+                wanted = memory[s] + 1e-9 if trust[s] >= avoid_level else 0.0
+            if wanted > 0:
+                slot[size], key[size] = s, rng.exponential() / wanted
+                size += 1
+        for c in range(kernels._smallest(key, 0, size, counts[caller], taken, chosen)):
+            contact = pair_dst[slot[chosen[c]]]
+            if not kernels._avoids(contact, caller, n, index, starts, pair_dst, trust, avoid_level):
+                keys[calls] = min(caller, contact) * n + max(caller, contact)
+                calls += 1
+    pairs = np.unique(keys[:calls])
+    a, b = pairs // n, pairs % n
+    m = a.size
+    slots = np.empty(2 * m, dtype=np.int64)
+    for k in range(m):
+        slots[k] = kernels._find(a[k], b[k], n, index, starts, pair_dst)
+        slots[m + k] = kernels._find(b[k], a[k], n, index, starts, pair_dst)
+        if slots[k] < 0 or slots[m + k] < 0:
+            none = np.empty(0, dtype=np.int64)
+            return a, b, none, np.empty(0), none, none
+    before = np.empty(2 * m)
+    pitch_trust = np.empty(2 * m if when_trusted else 0)
+    for j in range(2 * m):
+        before[j] = memory[slots[j]]
+        if when_trusted:
+            pitch_trust[j] = trust[slots[j]]
+    members, tally, pair, knobs, fading, curves = inputs
+    talks = (a, b, slots, before, pitch_trust)
+    after, seller, buyer = talked(talks, week, members, tally, pair, knobs, fading, curves)
+    return a, b, slots, after, seller, buyer
 
 
 def _pitches(rule, trust, j, refer_level):
@@ -166,4 +273,4 @@ def talked(talks, week, members, tally, pair, knobs, fading, curves):
 
 
 INLINED = ("_pitches",)  # into their callers
-COMPILED = ("_pitches", "talked")  # compiled by kernels.use(True)
+COMPILED = ("_pitches", "talked", "called_and_talked")  # compiled by kernels.use(True)

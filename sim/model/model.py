@@ -24,7 +24,7 @@ from sim.config import Params
 from sim.model import steps
 from sim.model.agents import Member
 from sim.model.conversations import PITCH_RULES
-from sim.model.events import FOLLOW_UP_RULES, OneToOneHabit, follow_up_pairs, unique_pairs
+from sim.model.events import FOLLOW_UP_RULES, OneToOneHabit, unique_pairs
 from sim.model.formats import FORMATS, channels_for
 from sim.model.market import Market
 from sim.model.memory import PairStore
@@ -242,20 +242,20 @@ class NetworkingModel(mesa.Model):
 
     def hold_one_to_ones(self) -> None:
         """The one-to-ones members' habits schedule this week; each member's strategy chooses
-        whom, a direct seller the people first met since the format's last event (C5, C10)."""
+        whom, a direct seller the people first met since the format's last event (C5, C10;
+        sim/model/conversations.py)."""
         if not self.habit.any:
             return
         counts = self.habit.counts(self.week)
         if not counts.any():
             return
-        since = self.format.follow_up_since(self.week)
-        weight = lambda slots: self.follow_up_weight(slots, since)  # noqa: E731
-        rules = None if self.follow_up_rules is None else (self.follow_up_rules, since)
-        a, b = follow_up_pairs(self.rng, self.store, counts, weight, self.week, rules)
+        steps.chosen().one_to_ones(self, counts, self.format.follow_up_since(self.week))
+
+    def held_one_to_ones(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Count the one-to-ones of the pairs (a[k], b[k]) by each side's group."""
         n_groups = self.one_to_ones_held.size
         self.one_to_ones_held += np.bincount(self.group_of[a], minlength=n_groups)
         self.one_to_ones_held += np.bincount(self.group_of[b], minlength=n_groups)
-        self.talk(a, b)
 
     def familiarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """How well each a[k] remembers b[k] now, in [0, 1] (0 for strangers)."""

@@ -120,6 +120,12 @@ TABLE = (
         "test_conversations_are_the_same_compiled",
     ),
     Step(
+        "one_to_ones",
+        "conversations.one_to_ones_numpy",
+        "conversations.one_to_ones_compiled",
+        "test_one_to_ones_are_the_same_compiled",
+    ),
+    Step(
         "answer_needs",
         "market.Market.answer_numpy",
         "market.Market.answer_compiled",
@@ -147,6 +153,7 @@ class Steps:
     mingle_rounds: Callable  # events.mingle's rounds
     follow_up_race: Callable  # events.follow_up_pairs' race
     talk: Callable  # the model's talk: pitches, sales, memory and trust, curves
+    one_to_ones: Callable  # the week's one-to-ones: whom each member calls, then the talk
     answer_needs: Callable  # Market.answer_needs' draws and choices
 
 
