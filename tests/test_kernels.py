@@ -296,6 +296,15 @@ def test_conversations_update_the_store_the_same_compiled(seed, n, weeks, fade, 
         assert getattr(slow, name).tobytes() == getattr(fast, name).tobytes(), name
 
 
+def _talked_state(model) -> list[np.ndarray]:
+    """What conversations change: every pair's state and the week's memory, the curves, the
+    conversations and pitches counted, the sales."""
+    store, curves, sales = model.store, model.curves, model.market.ledger.sales_arrays()
+    arrays = [store.keys, *(getattr(store, name) for name in store.FIELDS)]
+    arrays += [curves.count, curves.memory, curves.trust, model.conversations]
+    return [*arrays, model.pitches_made, store.memory_everywhere(model.week), *sales.values()]
+
+
 @pytest.mark.parametrize(
     ("scenario", "overrides"),
     [
@@ -324,11 +333,9 @@ def test_conversations_are_the_same_compiled(scenario, overrides):
             key = np.unique(np.minimum(a, b)[a != b] * model.n_members + np.maximum(a, b)[a != b])
             model.talk(key // model.n_members, key % model.n_members, depth)
             model.week += 1
-        store, curves, sales = model.store, model.curves, model.market.ledger.sales_arrays()
-        arrays = [store.keys, *(getattr(store, name) for name in store.FIELDS)]
-        arrays += [curves.count, curves.memory, curves.trust, model.conversations]
-        arrays += [model.pitches_made, store.memory_everywhere(model.week), *sales.values()]
-        kept.append((arrays, model.rng.bit_generator.state, store.most_meetings))
+        kept.append(
+            (_talked_state(model), model.rng.bit_generator.state, model.store.most_meetings)
+        )
     (slow, slow_state, slow_most), (fast, fast_state, fast_most) = kept
     for x, y in zip(slow, fast, strict=True):
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
@@ -366,11 +373,8 @@ def test_one_to_ones_are_the_same_compiled(scenario, overrides, one_way):
             model.hold_one_to_ones()
             held.append(model.one_to_ones_held.copy())
             model.week += 1
-        store, curves, sales = model.store, model.curves, model.market.ledger.sales_arrays()
-        arrays = [store.keys, *(getattr(store, name) for name in store.FIELDS), *held]
-        arrays += [curves.count, curves.memory, curves.trust, model.conversations]
-        arrays += [model.pitches_made, store.memory_everywhere(model.week), *sales.values()]
-        kept.append((arrays, model.rng.bit_generator.state, model.week_conversations))
+        state = [*_talked_state(model), *held]
+        kept.append((state, model.rng.bit_generator.state, model.week_conversations))
     (slow, slow_state, slow_talks), (fast, fast_state, fast_talks) = kept
     for x, y in zip(slow, fast, strict=True):
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes()

@@ -224,7 +224,7 @@ def talked(talks, week, members, tally, pair, knobs, fading, curves):
     a, b, slots, before, trust = talks
     rules, listening, group_of = members
     conversations, pitches_made = tally
-    memory, last_week, first_week, meetings, positive, negative, depth_of, evidence_week = pair
+    memory, _, _, meetings, positive, negative, _, evidence_week = pair
     growth, established, trust_gain, pitch_cost, depth, refer_level, fades = knobs
     count, memory_sum, trust_sum = curves
     m = a.size
@@ -244,27 +244,19 @@ def talked(talks, week, members, tally, pair, knobs, fading, curves):
                 seller[pitches], buyer[pitches] = me, partner
                 pitches_made[me] += 1
                 pitches += 1
+    remembered = np.concatenate((b, a))  # per slot: the pair's dst
+    heard = np.empty(2 * m)
+    left = np.empty(2 * m if fades else 0)  # the share of each pair's evidence left
+    for j in range(2 * m):
+        heard[j] = listening[remembered[j]]
+        if fades:
+            left[j] = fading[int(week - evidence_week[slots[j]])]
+    update = (growth, established, trust_gain, pitch_cost, depth)
+    after = pair_kernels.conversed(slots, week, before, left, heard, pitched, pair, update)
     columns = MAX_TRACKED_MEETINGS + 1  # PairCurves' columns: meetings 0 .. MAX_TRACKED
-    after = np.empty(2 * m)
     for j in range(2 * m):
         s = slots[j]
-        remembered = b[j] if j < m else a[j - m]
-        if meetings[s] == 0:
-            first_week[s] = week
-        if fades:
-            left = fading[int(week - evidence_week[s])]
-            positive[s] = positive[s] * left
-            negative[s] = negative[s] * left
-            depth_of[s] = depth_of[s] * left
-            evidence_week[s] = week
-        after[j] = 1.0 - (1.0 - before[j]) * growth
-        memory[s], last_week[s] = after[j], week
-        meetings[s] += 1
-        listened = before[j] >= established and not pitched[j]
-        positive[s] += trust_gain * listening[remembered] * (1.0 if listened else 0.0)
-        negative[s] += pitch_cost * (1.0 if pitched[j] else 0.0)
-        depth_of[s] += depth
-        cell = group_of[remembered] * columns + min(meetings[s], MAX_TRACKED_MEETINGS)
+        cell = group_of[remembered[j]] * columns + min(meetings[s], MAX_TRACKED_MEETINGS)
         count[cell] += 1
         memory_sum[cell] += memory[s]
         now = pair_kernels.trust_now(s, week, positive, negative, evidence_week, fading)
