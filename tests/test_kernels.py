@@ -231,6 +231,45 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
         assert fast.tobytes() == slow.tobytes()
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(1, 8),
+    level=st.sampled_from([0.0, 0.2, 0.5]),
+    dense=st.booleans(),
+)
+def test_acquaintances_are_the_same_compiled(seed, n, weeks, level, dense):
+    """Whom each member remembers by name, numpy (the remembered set, refreshed incrementally)
+    and in one compiled pass over every pair (pair_kernels.remembered_rows), refreshed in every
+    week of random conversations and once more after memories faded: the same rows and the
+    same remembered set each time."""
+    from sim.model.referrals import acquaintances_compiled, acquaintances_numpy
+
+    found = []
+    for compiled in (False, True):
+        kernels.use(compiled)
+        rng = np.random.default_rng(seed)
+        store = PairStore(n, MemoryConfig(), TrustConfig(), TiesConfig())
+        if not dense:
+            store.index = None
+        rows = []
+        refresh = acquaintances_compiled if compiled else acquaintances_numpy
+        for week in [*range(weeks), weeks + 30]:
+            if week < weeks:
+                a, b = rng.integers(0, n, (2, n))
+                key = np.unique(np.minimum(a, b)[a != b] * n + np.maximum(a, b)[a != b])
+                none = np.zeros(key.size, dtype=bool)
+                store.converse(key // n, key % n, week, rng.random(n), none, none)
+            graph = refresh(store, week, level)
+            rows.append((graph.indptr, graph.indices, store.remembered.slots))
+        found.append(rows)
+    for slow, fast in zip(*found, strict=True):
+        for x, y in zip(slow, fast, strict=True):
+            assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    assert level > 0 or found[0][-1][1].size == len(store)  # level 0: every pair met
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

@@ -135,6 +135,23 @@ def conversed(slots, week, before, left, listening, pitched, pair, knobs):
     return after
 
 
+def remembered_rows(memory, level, starts, dst):
+    """The slots whose memory now (`memory`, of every slot) is at `level` or above, in slot
+    order, and as rows by source member: (slots, indptr, the rows' members) - the store's
+    remembered set and the acquaintances' Adjacency.from_sorted, in one pass."""
+    n = starts.size - 1
+    slots = np.empty(memory.size, dtype=np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    found = 0
+    for m in range(n):
+        for s in range(starts[m], starts[m + 1]):
+            if memory[s] >= level:
+                slots[found] = s
+                found += 1
+        indptr[m + 1] = found
+    return slots[:found], indptr, dst[slots[:found]]
+
+
 def best_providers(
     candidates, memory, trust, pair, member_sector, n_sectors, top_level, best, best_slot
 ):
@@ -177,6 +194,7 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "memory_tabled",
     "trust_tabled",
     "conversed",
+    "remembered_rows",
     "best_providers",
 )
 

@@ -190,8 +190,7 @@ class AskGraph:
 
     def refresh_acquaintances(self, store: PairStore, week: float, level: float) -> None:
         """Members also ask the members they remember at the name level (refreshed per event)."""
-        slots = store.remembered_now(week, level)
-        self.acquaint = Adjacency.from_sorted(store.src[slots], store.dst[slots], self.n_members)
+        self.acquaint = steps.chosen().acquaintances(store, week, level)
 
     def neighbours(self, rows, members_only: bool, rng=None, p: float = 1.0) -> Contacts:
         """(k, neighbour) for every contact of rows[k] (social ties, and for members also the
@@ -242,6 +241,25 @@ def best_providers(
     out = np.empty(0, dtype=np.int64) if slots is None else slots
     steps.chosen().best_providers(store, week, candidates, member_sector, n_sectors, best, out)
     return best.reshape(store.n, n_sectors)
+
+
+def acquaintances_numpy(store: PairStore, week: float, level: float) -> Adjacency:
+    """Whom each member remembers at `level` now, as rows (AskGraph.acquaint): the store's
+    remembered set, refreshed incrementally (PairStore.remembered_now)."""
+    slots = store.remembered_now(week, level)
+    return Adjacency.from_sorted(store.src[slots], store.dst[slots], store.n)
+
+
+def acquaintances_compiled(store: PairStore, week: float, level: float) -> Adjacency:
+    """acquaintances_numpy in one pass over every pair's memory now
+    (pair_kernels.remembered_rows): the same rows; the store's remembered set becomes the slots
+    the pass found, as a refresh leaves it."""
+    memory = store.memory_everywhere(week)
+    slots, indptr, indices = pair_kernels.remembered_rows(
+        memory, float(level), store.starts(), store.dst
+    )
+    store.remembered.found(store, slots)
+    return Adjacency(indptr, indices)
 
 
 def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_sectors, best, out):

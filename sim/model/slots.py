@@ -46,6 +46,11 @@ class SlotSet:
         self.version, self.marked = store.version, []
         return self.slots
 
+    def found(self, store: PairStore, slots: np.ndarray) -> None:
+        """The sorted slots that pass the test now, found by a pass over every pair: the set as
+        `refresh` would leave it."""
+        self.slots, self.version, self.marked = slots, store.version, []
+
     def shift(self, at: np.ndarray, before: int, after: int) -> None:
         """Pairs were inserted before the sorted positions `at` (see PairStore.ensure): move the
         slots along; new pairs pass neither test (no memory, trust 0.5 < refer level)."""

@@ -96,6 +96,12 @@ TABLE = (
         "test_smallest_per_group_and_add_per_cell_equal_numpy",
     ),
     Step(
+        "acquaintances",
+        "referrals.acquaintances_numpy",
+        "referrals.acquaintances_compiled",
+        "test_acquaintances_are_the_same_compiled",
+    ),
+    Step(
         "best_providers",
         "referrals.best_providers_numpy",
         "referrals.best_providers_compiled",
@@ -149,6 +155,7 @@ class Steps:
     distinct_rows: Callable  # population.Adjacency.from_edges' rows
     min_per_group: Callable  # grouping.min_per_group
     add_per_cell: Callable  # observers.PairCurves' sums
+    acquaintances: Callable  # AskGraph's acquaintances: whom each member remembers by name
     best_providers: Callable  # referrals.best_providers
     mingle_rounds: Callable  # events.mingle's rounds
     follow_up_race: Callable  # events.follow_up_pairs' race
