@@ -240,11 +240,12 @@ def test_memory_and_trust_kernels_equal_numpy(seed, n, weeks, later, fade):
     dense=st.booleans(),
 )
 def test_acquaintances_are_the_same_compiled(seed, n, weeks, level, dense):
-    """Whom each member remembers by name, numpy (the remembered set, refreshed incrementally)
-    and in one compiled pass over every pair (pair_kernels.remembered_rows), refreshed in every
-    week of random conversations and once more after memories faded: the same rows and the
-    same remembered set each time."""
-    from sim.model.referrals import acquaintances_compiled, acquaintances_numpy
+    """Whom each member remembers by name and whom they trust enough to refer, numpy (the
+    remembered and trusted sets, refreshed incrementally) and in one compiled pass over every
+    pair (pair_kernels.remembered_rows; the week's trust), refreshed in every week of random
+    conversations, some pushy, and once more after memories and trust faded: the same rows and
+    the same sets each time."""
+    from sim.model import referrals
 
     found = []
     for compiled in (False, True):
@@ -254,20 +255,23 @@ def test_acquaintances_are_the_same_compiled(seed, n, weeks, level, dense):
         if not dense:
             store.index = None
         rows = []
-        refresh = acquaintances_compiled if compiled else acquaintances_numpy
+        side = "compiled" if compiled else "numpy"
+        refresh = getattr(referrals, f"acquaintances_{side}")
+        trusted = getattr(referrals, f"trusted_{side}")
         for week in [*range(weeks), weeks + 30]:
             if week < weeks:
                 a, b = rng.integers(0, n, (2, n))
                 key = np.unique(np.minimum(a, b)[a != b] * n + np.maximum(a, b)[a != b])
-                none = np.zeros(key.size, dtype=bool)
-                store.converse(key // n, key % n, week, rng.random(n), none, none)
+                pushy = rng.random((2, key.size)) < 0.2
+                store.converse(key // n, key % n, week, rng.random(n), *pushy)
             graph = refresh(store, week, level)
             rows.append((graph.indptr, graph.indices, store.remembered.slots))
+            rows.append((trusted(store, week), store.evidenced.slots))
         found.append(rows)
     for slow, fast in zip(*found, strict=True):
         for x, y in zip(slow, fast, strict=True):
             assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
-    assert level > 0 or found[0][-1][1].size == len(store)  # level 0: every pair met
+    assert level > 0 or found[0][-2][1].size == len(store)  # level 0: every pair met
 
 
 @settings(max_examples=60, deadline=None)

@@ -311,7 +311,7 @@ class NetworkingModel(mesa.Model):
         self.settle_acquaintances()
         if self.week - self.acquaintances_week >= self.params.events.interval_weeks:
             self.refresh_acquaintances()  # memories fade even when nobody meets (C5)
-        trusted = self.store.trusted_now(self.week)  # trust fades (C5), outcomes move it (C6)
+        trusted = steps.chosen().trusted(self.store, self.week)  # fades (C5), outcomes move it (C6)
         slots = self._best_slots
         best = best_providers(self.store, self.week, trusted, self.sector, self.n_sectors, slots)
         self.market.answer_needs(self.rng, self.week, best, self.ask, self.store, slots)

@@ -262,6 +262,21 @@ def acquaintances_compiled(store: PairStore, week: float, level: float) -> Adjac
     return Adjacency(indptr, indices)
 
 
+def trusted_numpy(store: PairStore, week: float) -> np.ndarray:
+    """The sorted slots whose trust is at the refer level now: the store's trusted set,
+    refreshed incrementally (PairStore.trusted_now)."""
+    return store.trusted_now(week)
+
+
+def trusted_compiled(store: PairStore, week: float) -> np.ndarray:
+    """trusted_numpy in one pass over the week's trust of every pair (kept current by the
+    compiled steps): the same slots; the store's trusted set becomes them, as a refresh leaves
+    it."""
+    slots = np.flatnonzero(store.trust_everywhere(week) >= store.trust_cfg.refer_level)
+    store.evidenced.found(store, slots)
+    return slots
+
+
 def best_providers_numpy(store: PairStore, week, candidates, member_sector, n_sectors, best, out):
     """best_providers into the flat `best` (filled with -1): the highest memory x trust per
     group member * sectors + sector by min_per_group of the negated scores; their slots into

@@ -102,6 +102,12 @@ TABLE = (
         "test_acquaintances_are_the_same_compiled",
     ),
     Step(
+        "trusted",
+        "referrals.trusted_numpy",
+        "referrals.trusted_compiled",
+        "test_acquaintances_are_the_same_compiled",
+    ),
+    Step(
         "best_providers",
         "referrals.best_providers_numpy",
         "referrals.best_providers_compiled",
@@ -156,6 +162,7 @@ class Steps:
     min_per_group: Callable  # grouping.min_per_group
     add_per_cell: Callable  # observers.PairCurves' sums
     acquaintances: Callable  # AskGraph's acquaintances: whom each member remembers by name
+    trusted: Callable  # the pairs trusted enough to refer now
     best_providers: Callable  # referrals.best_providers
     mingle_rounds: Callable  # events.mingle's rounds
     follow_up_race: Callable  # events.follow_up_pairs' race
