@@ -424,6 +424,34 @@ def test_one_to_ones_are_the_same_compiled(scenario, overrides, one_way):
     assert slow_state == fast_state and slow_talks == fast_talks > 0
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 30),
+    weeks=st.integers(1, 6),
+    share=st.sampled_from([0.1, 0.5, 1.0]),
+    trust_gain=st.sampled_from([0.0, 0.3]),
+)
+def test_touches_update_the_store_the_same_compiled(seed, n, weeks, share, trust_gain):
+    """PairStore.touch and its compiled pass (pair_kernels.touched), on a share of the pairs
+    (few: numpy's way; a quarter or more: the pass) in the weeks after random conversations,
+    with and without trust gained: every pair's state and the week's memory are the same."""
+    stores = []
+    for enabled in (False, True):
+        kernels.use(enabled)
+        store = random_store(seed, n, weeks, dense=True)
+        rng = np.random.default_rng(seed + 1)
+        for week in (weeks, weeks, weeks + 3):
+            store.memory_everywhere(week)
+            slots = np.flatnonzero(rng.random(len(store)) < share)
+            store.touch(slots, week, 0.3, trust_gain)
+        stores.append((store, store.memory_everywhere(weeks + 3)))
+    (slow, slow_now), (fast, fast_now) = stores
+    assert slow_now.tobytes() == fast_now.tobytes()
+    for name in PairStore.FIELDS:
+        assert getattr(slow, name).tobytes() == getattr(fast, name).tobytes(), name
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     rows=st.lists(

@@ -297,12 +297,8 @@ class PairStore:
         Memory closes `gain` of its gap to 1 and the fading clock restarts; the meeting count,
         on which the half-life grows, does not change. Trust evidence only once established.
         """
-        before = self.memory_at(slots, week)
-        after = before + gain * (1.0 - before)
-        self.memory[slots] = after
-        self.last_week[slots] = week
+        before = steps.chosen().touched(self, slots, week, gain)
         self.remembered.mark(slots)
-        self._memory_cache.put(self, slots, after, week)  # touched now: no decay yet
         if trust_gain:
             self.settle(slots, week)
             self.positive[slots] += trust_gain * (before >= self.memory_cfg.established_level)
@@ -378,6 +374,18 @@ def reindexed_numpy(index, keys, starts, members) -> None:
     first, count = starts[members], starts[members + 1] - starts[members]
     slots = np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
     index[keys[slots]] = slots - np.repeat(first, count)
+
+
+def touched_numpy(store: PairStore, slots: np.ndarray, week: float, gain: float) -> np.ndarray:
+    """PairStore.touch's memory of the (unique) pairs `slots`: `gain` of the gap to 1 closed,
+    the fading clock restarted, the week's cached memory written through. Returns the memory
+    before."""
+    before = store.memory_at(slots, week)
+    after = before + gain * (1.0 - before)
+    store.memory[slots] = after
+    store.last_week[slots] = week
+    store._memory_cache.put(store, slots, after, week)  # touched now: no decay yet
+    return before
 
 
 def conversed_numpy(store: PairStore, talk: Talk) -> np.ndarray:

@@ -152,6 +152,18 @@ def remembered_rows(memory, level, starts, dst):
     return slots[:found], indptr, dst[slots[:found]]
 
 
+def touched(slots, week, gain, now, memory, last_week):
+    """memory.touched_numpy in one pass: `now` is the week's memory of every slot (the week
+    cache's own array, current: written through, as its `put`). Returns the memory before."""
+    before = np.empty(slots.size)
+    for k in range(slots.size):
+        s = slots[k]
+        before[k] = now[s]
+        after = before[k] + gain * (1.0 - before[k])
+        memory[s], last_week[s], now[s] = after, week, after
+    return before
+
+
 def best_providers(
     candidates, memory, trust, pair, member_sector, n_sectors, top_level, best, best_slot
 ):
@@ -195,6 +207,7 @@ COMPILED = (  # every function above, compiled by kernels.use(True)
     "trust_tabled",
     "conversed",
     "remembered_rows",
+    "touched",
     "best_providers",
 )
 
@@ -228,6 +241,18 @@ def find_sorted_compiled(store: PairStore, keys: np.ndarray) -> np.ndarray:
     return kernels.find_each(flat // store.n, flat % store.n, store.starts(), store.dst).reshape(
         keys.shape
     )
+
+
+def touched_compiled(store: PairStore, slots: np.ndarray, week: float, gain: float) -> np.ndarray:
+    """memory.touched_numpy in one compiled pass (`touched`) where the touch reaches a quarter
+    of the pairs or more (the week's memory of every pair is then read anyway, as WeekCache.get
+    does); else as there. The same values."""
+    if slots.size * 4 < len(store):
+        from sim.model.memory import touched_numpy
+
+        return touched_numpy(store, slots, week, gain)
+    now = store.memory_everywhere(week)
+    return touched(slots, float(week), float(gain), now, store.memory, store.last_week)
 
 
 def conversed_compiled(store: PairStore, talk: Talk) -> np.ndarray:

@@ -72,6 +72,12 @@ TABLE = (
         "test_memory_and_trust_kernels_equal_numpy",
     ),
     Step(
+        "touched",
+        "memory.touched_numpy",
+        "pair_kernels.touched_compiled",
+        "test_touches_update_the_store_the_same_compiled",
+    ),
+    Step(
         "conversed",
         "memory.conversed_numpy",
         "pair_kernels.conversed_compiled",
@@ -157,6 +163,7 @@ class Steps:
     reindex: Callable  # PairStore's dense index after an insert
     memory_now: Callable  # PairStore's memory now (the week cache's values)
     trust_now: Callable  # PairStore's trust now
+    touched: Callable  # PairStore.touch's memory: a light touch
     conversed: Callable  # PairStore.converse's updates of its pairs
     distinct_rows: Callable  # population.Adjacency.from_edges' rows
     min_per_group: Callable  # grouping.min_per_group
