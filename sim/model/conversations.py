@@ -144,42 +144,35 @@ def one_to_ones_compiled(model: NetworkingModel, counts: np.ndarray, since: int)
 
 
 def called_and_talked(rng, race, lookup, state, avoid_level, when_trusted, inputs):
-    """The one-to-ones of a week and their conversations in one call: each caller's
-    kernels.follow_up_race over their pairs (weights as kernels.rule_weights gives them, in slot
-    order, one exponential draw per pair wanted), the calls a contact who avoids the caller
-    declines dropped, the rest made distinct pairs (low, high) as events.unique_pairs, then
-    `talked` on them. `race`: (counts, follow-up rules, since, week); `lookup`: the store's
-    (index, starts, dst); `state`: its (src, first_week, meetings) and trust and memory now of
-    every slot; `inputs`: `talked`'s after its first two. Returns (a, b, slots, memory after,
-    seller, buyer); the slots are empty when a pair is missing one way (nothing is talked)."""
+    """The one-to-ones of a week and their conversations in one call: the callers' pairs
+    weighed by their rules (kernels.rule_weights), the race (kernels.follow_up_race), the calls
+    made distinct pairs (low, high) as events.unique_pairs, then `talked` on them. `race`:
+    (counts, follow-up rules, since, week); `lookup`: the store's (index, starts, dst); `state`:
+    its (src, first_week, meetings) and trust and memory now of every slot; `inputs`: `talked`'s
+    after its first two. Returns (a, b, slots, memory after, seller, buyer); the slots are empty
+    when a pair is missing one way (nothing is talked)."""
     counts, rules, since, week = race
     index, starts, pair_dst = lookup
     pair_src, first_week, meetings, trust, memory = state
     n = counts.size
-    keys = np.empty(counts.sum(), dtype=np.int64)
-    calls = 0
-    slot = np.empty(starts[n], dtype=np.int64)
-    key = np.empty(starts[n])
-    taken = np.zeros(starts[n], dtype=np.bool_)
-    chosen = np.empty(starts[n], dtype=np.int64)
+    asks = np.empty(starts[n], dtype=np.int64)  # the callers' pair slots, in slot order
+    size = 0
     for caller in range(n):
-        if counts[caller] == 0:
-            continue
-        size = 0
-        for s in range(starts[caller], starts[caller + 1]):
-            if rules[caller] == 0:
-                fresh = first_week[s] >= since and meetings[s] > 0
-                wanted = 1.0 + 1e-9 if fresh else 0.0
-            else:
-                wanted = memory[s] + 1e-9 if trust[s] >= avoid_level else 0.0
-            if wanted > 0:
-                slot[size], key[size] = s, rng.exponential() / wanted
+        if counts[caller] > 0:
+            for s in range(starts[caller], starts[caller + 1]):
+                asks[size] = s
                 size += 1
-        for c in range(kernels._smallest(key, 0, size, counts[caller], taken, chosen)):
-            contact = pair_dst[slot[chosen[c]]]
-            if not kernels._avoids(contact, caller, n, index, starts, pair_dst, trust, avoid_level):
-                keys[calls] = min(caller, contact) * n + max(caller, contact)
-                calls += 1
+    asks = asks[:size]
+    wanted = kernels.rule_weights(
+        asks, rules, since, pair_src, first_week, meetings, trust, memory, avoid_level
+    )
+    caller, contact = kernels.follow_up_race(
+        rng, asks, wanted, pair_src, counts, n, lookup, trust, avoid_level
+    )
+    keys = np.empty(caller.size, dtype=np.int64)
+    for c in range(caller.size):
+        keys[c] = min(caller[c], contact[c]) * n + max(caller[c], contact[c])
+    calls = caller.size
     pairs = np.unique(keys[:calls])
     a, b = pairs // n, pairs % n
     m = a.size
