@@ -113,8 +113,9 @@ def test_a_classifier_is_typed_and_frozen():
 def test_a_strategy_that_writes_no_decision_does_what_its_classifier_says():
     """The classifier is data the default decisions follow: a strategy that only declares one
     (a pitcher who also meets known faces and keeps warm contacts warm) behaves as it says,
-    and the compiled one-to-ones read its follow-up rule; one that writes its own weight is
-    asked instead; one that seeks known faces without the trait they are read from is refused."""
+    and the compiled one-to-ones and conversations read its follow-up and pitch rules; one
+    that writes its own weight and pitches is asked instead; one that seeks known faces
+    without the trait they are read from is refused."""
     from sim.model.strategies import PitchingTraits, SeekingTraits, Strategy
 
     class Declared(Strategy):
@@ -133,10 +134,14 @@ def test_a_strategy_that_writes_no_decision_does_what_its_classifier_says():
         def follow_up_weight(self, scene, slots, since_week):
             return np.ones(slots.size)
 
+        def pitches(self, scene, seller, partner):
+            return np.zeros(seller.size, dtype=bool)
+
     try:
         assert mismatches("declared_for_test") == {}
         assert Declared.follow_up_rule() == "warm contacts" and Own.follow_up_rule() is None
         assert Relationship.follow_up_rule() == "warm contacts"
+        assert Declared.pitch_rule() == "always" and Own.pitch_rule() is None
         with pytest.raises(TypeError, match="known_share"):
 
             class Unseeing(Strategy):
