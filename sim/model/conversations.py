@@ -12,7 +12,13 @@ Two implementations, chosen by sim/model/steps.py: `talk_numpy`, and `talk_compi
 does the decisions, the counts, the pairs' updates and the curves in one compiled pass
 (`talked`) where every strategy pitches by its classifier's rule (Strategy.pitch_rule: the
 method's values, as data) and no small talk is drawn; the sales follow, with the same draws in
-the same order. Elsewhere it is talk_numpy. The same values either way (tests/test_kernels.py).
+the same order. Elsewhere it is talk_numpy.
+
+The week's one-to-ones (the model's `hold_one_to_ones`) are whom each member's habit and
+strategy call (events.follow_up_pairs), then their talk: `one_to_ones_numpy`, and
+`one_to_ones_compiled`, which weighs, races, makes the calls distinct pairs and talks them in
+one compiled call (`called_and_talked`) where the follow-up and pitch rules are data. The same
+values either way (tests/test_kernels.py).
 """
 
 from __future__ import annotations
@@ -172,8 +178,7 @@ def called_and_talked(rng, race, lookup, state, avoid_level, when_trusted, input
     keys = np.empty(caller.size, dtype=np.int64)
     for c in range(caller.size):
         keys[c] = min(caller[c], contact[c]) * n + max(caller[c], contact[c])
-    calls = caller.size
-    pairs = np.unique(keys[:calls])
+    pairs = np.unique(keys)
     a, b = pairs // n, pairs % n
     m = a.size
     slots = np.empty(2 * m, dtype=np.int64)

@@ -128,7 +128,7 @@ class NetworkingModel(mesa.Model):
             if None in pitch
             else np.array([PITCH_RULES.index(r) for r in pitch], dtype=np.int8)[self.strategy_code]
         )
-        self.pitches_when_trusted = "when trusted" in pitch
+        self.pitches_when_trusted = "when trusted" in pitch  # (then `talked` reads trust)
         self._pairs_split: tuple[int, list] | None = None  # (store version, split of its pairs)
         self._members: list[Member] | None = None  # the agents, created on first use
         # each week's best providers' slots (member * sectors + sector), for the referral chains
